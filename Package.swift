@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// One C library, one wrapper target, one Swift importer:
+//   CSndFile → AudioIO, CSoxr → AudioIO, CFFTW → Spectral, CBLAS → NeuralEngine.
+let package = Package(
+    name: "attend",
+    products: [
+        .executable(name: "attend", targets: ["AttendCLI"]),
+        .library(name: "Attend", targets: ["Attend"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
+
+        .target(name: "AudioIO", dependencies: ["CSndFile", "CSoxr"]),
+        .target(name: "Spectral", dependencies: ["CFFTW"]),
+        .target(name: "NeuralEngine", dependencies: ["CBLAS"]),
+        .target(name: "SpeechModels", dependencies: ["NeuralEngine", "Spectral"]),
+        .target(name: "Alignment", dependencies: ["NeuralEngine"]),
+        .target(name: "Attend", dependencies: ["AudioIO", "Spectral", "NeuralEngine", "SpeechModels", "Alignment"]),
+        .executableTarget(name: "AttendCLI", dependencies: [
+            "Attend",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "AudioIOTests", dependencies: ["AudioIO"]),
+        .testTarget(name: "SpectralTests", dependencies: ["Spectral"]),
+        .testTarget(name: "NeuralEngineTests", dependencies: ["NeuralEngine"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SpeechModelsTests", dependencies: ["SpeechModels"]),
+        .testTarget(name: "AlignmentTests", dependencies: ["Alignment"]),
+        .testTarget(name: "AttendTests", dependencies: ["Attend"]),
+        .testTarget(name: "CLITests", dependencies: ["Attend"]),
+    ]
+)

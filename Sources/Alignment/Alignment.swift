@@ -1,0 +1,1 @@
+// Alignment: see ../shared/DESIGN.md for what this target owns.

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct AttendCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attend",
+        abstract: "Denoise speech and align transcripts with an adaptive sparse attention encoder.",
+        subcommands: [Info.self, Features.self]
+    )
+}

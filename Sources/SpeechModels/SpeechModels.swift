@@ -1,0 +1,1 @@
+// SpeechModels: see ../shared/DESIGN.md for what this target owns.

@@ -1,0 +1,6 @@
+import Testing
+@testable import Alignment
+
+@Test func AlignmentModuleLoads() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import Attend
+
+@Test func AttendModuleLoads() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import AudioIO
+
+@Test func AudioIOModuleLoads() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import NeuralEngine
+
+@Test func NeuralEngineModuleLoads() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import Spectral
+
+@Test func SpectralModuleLoads() {
+    #expect(Bool(true))
+}

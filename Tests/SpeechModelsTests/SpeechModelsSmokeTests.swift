@@ -1,0 +1,6 @@
+import Testing
+@testable import SpeechModels
+
+@Test func SpeechModelsModuleLoads() {
+    #expect(Bool(true))
+}
