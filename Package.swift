@@ -32,7 +32,7 @@ let package = Package(
         .testTarget(name: "AudioIOTests", dependencies: ["AudioIO"]),
         .testTarget(name: "SpectralTests", dependencies: ["Spectral"]),
         .testTarget(name: "NeuralEngineTests", dependencies: ["NeuralEngine"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SpeechModelsTests", dependencies: ["SpeechModels"]),
+        .testTarget(name: "SpeechModelsTests", dependencies: ["SpeechModels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment"]),
         .testTarget(name: "AttendTests", dependencies: ["Attend"]),
         .testTarget(name: "CLITests", dependencies: ["Attend"]),

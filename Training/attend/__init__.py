@@ -1,0 +1,1 @@
+"""PyTorch reference of the attend encoder (training, export, golden files)."""

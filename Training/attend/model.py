@@ -1,0 +1,288 @@
+"""The attend encoder: the PyTorch reference that training uses and the Swift engine mirrors.
+
+Every tensor name in the exported checkpoint is the PyTorch `state_dict` name of a parameter of
+`AttendModel`; `Sources/SpeechModels/WeightNames.swift` is the one place the Swift side maps
+those names. Any change here must be mirrored there and the golden files regenerated
+(`bash Training/make_golden.sh`).
+
+Data flow (shapes for one utterance, batch dimension B first in PyTorch):
+    features (B, T, 257)  compressed magnitude |X|^0.3 of a 512-point STFT, hop 160
+    → Stem: two causal-in-time Conv2d (3×3, stride 2 in frequency), GELU → Linear → (B, T, d)
+    → n_layers × Block: ½FF → MHSA (RoPE, α-entmax per head, chunk mask) → causal depthwise
+      conv module → ½FF → LayerNorm
+    → mask head: sigmoid(Linear) → (B, T, 257) ratio mask
+    → phone head: Linear → (B, T, n_phones) logits (index 0 = CTC blank, 1 = silence)
+    → aligner: phone-sequence queries × frame keys → (B, N, T) scores
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from entmax import entmax_bisect, entmax15, sparsemax
+
+
+@dataclasses.dataclass
+class ModelConfig:
+    """Hyper-parameters; serialised as the JSON config next to the weights."""
+
+    sample_rate: int = 16000
+    n_fft: int = 512
+    hop: int = 160
+    compress: float = 0.3
+    n_bins: int = 257
+    stem_channels: int = 16
+    d_model: int = 144
+    n_heads: int = 4
+    n_layers: int = 6
+    ff_mult: int = 3
+    conv_kernel: int = 15
+    rope_base: float = 10000.0
+    normaliser: str = "entmax"  # "softmax" | "sparsemax" | "entmax" (learned α per head)
+    alpha_min: float = 1.01
+    alpha_max: float = 2.0
+    entmax_iters: int = 50
+    chunk_size: int = 0  # frames per attention chunk at inference; 0 = full context
+    left_context: int = 0  # frames of left context at inference; 0 = unlimited
+    n_phones: int = 48  # including blank (0) and silence (1)
+    d_align: int = 128
+    text_kernel: int = 3
+    layer_norm_eps: float = 1e-5
+    model_type: str = "attend-encoder"
+    version: int = 1
+
+    @property
+    def head_dim(self) -> int:
+        return self.d_model // self.n_heads
+
+    @property
+    def stem_bins(self) -> int:
+        """Frequency bins left after two stride-2 convolutions (kernel 3, padding 1)."""
+        f = self.n_bins
+        for _ in range(2):
+            f = (f + 2 * 1 - 3) // 2 + 1
+        return f
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), indent=2, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> "ModelConfig":
+        raw = json.loads(text)
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in raw.items() if k in names})
+
+
+def chunk_mask(n_frames: int, chunk_size: int, left_context: int, device=None) -> torch.Tensor:
+    """Additive attention mask (T, T): 0 where query t may see key s, -inf elsewhere.
+
+    Frame t is in chunk c = t // C. It sees every key s with chunk(s) <= c (so the later frames of
+    its own chunk too, never a later chunk) and s >= c*C - left_context. chunk_size 0 = full
+    context; left_context 0 = unlimited history.
+    """
+    t = torch.arange(n_frames, device=device)
+    if chunk_size <= 0:
+        return torch.zeros(n_frames, n_frames, device=device)
+    c = t // chunk_size
+    chunk_end = (c + 1) * chunk_size  # exclusive
+    visible = t[None, :] < chunk_end[:, None]
+    if left_context > 0:
+        visible &= t[None, :] >= (c * chunk_size - left_context)[:, None]
+    mask = torch.zeros(n_frames, n_frames, device=device)
+    return mask.masked_fill(~visible, float("-inf"))
+
+
+def rotary(x: torch.Tensor, positions: torch.Tensor, base: float) -> torch.Tensor:
+    """GPT-NeoX rotate-half RoPE on the last dimension of x (…, T, D); positions (T,)."""
+    d = x.shape[-1]
+    half = d // 2
+    inv_freq = 1.0 / (base ** (torch.arange(0, half, dtype=torch.float64) / half))
+    ang = positions.to(torch.float64)[:, None] * inv_freq[None, :]
+    cos = torch.cos(ang).to(x.dtype)
+    sin = torch.sin(ang).to(x.dtype)
+    x1, x2 = x[..., :half], x[..., half:]
+    return torch.cat([x1 * cos - x2 * sin, x2 * cos + x1 * sin], dim=-1)
+
+
+class Attention(nn.Module):
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        self.cfg = cfg
+        d = cfg.d_model
+        self.q = nn.Linear(d, d)
+        self.k = nn.Linear(d, d)
+        self.v = nn.Linear(d, d)
+        self.out = nn.Linear(d, d)
+        # α = clamp(1 + sigmoid(alpha_logit), alpha_min, alpha_max), one per head.
+        self.alpha_logit = nn.Parameter(torch.zeros(cfg.n_heads))
+
+    def alpha(self) -> torch.Tensor:
+        a = 1.0 + torch.sigmoid(self.alpha_logit)
+        return a.clamp(self.cfg.alpha_min, self.cfg.alpha_max)
+
+    def normalise(self, scores: torch.Tensor) -> torch.Tensor:
+        kind = self.cfg.normaliser
+        if kind == "softmax":
+            return torch.softmax(scores, dim=-1)
+        if kind == "sparsemax":
+            return sparsemax(scores, dim=-1)
+        if kind == "entmax":
+            alpha = self.alpha().view(1, -1, 1, 1).expand(scores.shape[0], -1, scores.shape[2], 1)
+            return entmax_bisect(scores, alpha=alpha, dim=-1, n_iter=self.cfg.entmax_iters)
+        if kind == "entmax15":
+            return entmax15(scores, dim=-1)
+        raise ValueError(f"unknown normaliser {kind}")
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor, positions: torch.Tensor):
+        b, t, d = x.shape
+        h, hd = self.cfg.n_heads, self.cfg.head_dim
+        q = self.q(x).view(b, t, h, hd).transpose(1, 2)
+        k = self.k(x).view(b, t, h, hd).transpose(1, 2)
+        v = self.v(x).view(b, t, h, hd).transpose(1, 2)
+        q = rotary(q, positions, self.cfg.rope_base)
+        k = rotary(k, positions, self.cfg.rope_base)
+        scores = q @ k.transpose(-1, -2) / math.sqrt(hd) + mask
+        probs = self.normalise(scores)
+        y = (probs @ v).transpose(1, 2).reshape(b, t, d)
+        return self.out(y), probs
+
+
+class FeedForward(nn.Module):
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        self.norm = nn.LayerNorm(cfg.d_model, eps=cfg.layer_norm_eps)
+        self.up = nn.Linear(cfg.d_model, cfg.d_model * cfg.ff_mult)
+        self.down = nn.Linear(cfg.d_model * cfg.ff_mult, cfg.d_model)
+
+    def forward(self, x):
+        return self.down(F.silu(self.up(self.norm(x))))
+
+
+class ConvModule(nn.Module):
+    """Pointwise → GLU → causal depthwise conv → LayerNorm → SiLU → pointwise."""
+
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        d = cfg.d_model
+        self.norm = nn.LayerNorm(d, eps=cfg.layer_norm_eps)
+        self.pw1 = nn.Linear(d, 2 * d)
+        self.dw = nn.Conv1d(d, d, cfg.conv_kernel, groups=d)
+        self.dw_norm = nn.LayerNorm(d, eps=cfg.layer_norm_eps)
+        self.pw2 = nn.Linear(d, d)
+        self.kernel = cfg.conv_kernel
+
+    def forward(self, x):
+        y = F.glu(self.pw1(self.norm(x)), dim=-1)  # (B, T, d)
+        y = F.pad(y.transpose(1, 2), (self.kernel - 1, 0))  # causal: only the past
+        y = self.dw(y).transpose(1, 2)
+        return self.pw2(F.silu(self.dw_norm(y)))
+
+
+class Block(nn.Module):
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        self.ff1 = FeedForward(cfg)
+        self.attn_norm = nn.LayerNorm(cfg.d_model, eps=cfg.layer_norm_eps)
+        self.attn = Attention(cfg)
+        self.conv = ConvModule(cfg)
+        self.ff2 = FeedForward(cfg)
+        self.out_norm = nn.LayerNorm(cfg.d_model, eps=cfg.layer_norm_eps)
+
+    def forward(self, x, mask, positions):
+        x = x + 0.5 * self.ff1(x)
+        a, probs = self.attn(self.attn_norm(x), mask, positions)
+        x = x + a
+        x = x + self.conv(x)
+        x = x + 0.5 * self.ff2(x)
+        return self.out_norm(x), probs
+
+
+class Stem(nn.Module):
+    """Two Conv2d over (time, frequency), causal in time, stride 2 in frequency."""
+
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        c = cfg.stem_channels
+        self.conv1 = nn.Conv2d(1, c, (3, 3), stride=(1, 2), padding=(0, 1))
+        self.conv2 = nn.Conv2d(c, c, (3, 3), stride=(1, 2), padding=(0, 1))
+        self.proj = nn.Linear(c * cfg.stem_bins, cfg.d_model)
+
+    def forward(self, feats):  # (B, T, F)
+        x = feats.unsqueeze(1)  # (B, 1, T, F)
+        x = F.gelu(self.conv1(F.pad(x, (0, 0, 2, 0))))
+        x = F.gelu(self.conv2(F.pad(x, (0, 0, 2, 0))))
+        b, c, t, f = x.shape
+        return self.proj(x.permute(0, 2, 1, 3).reshape(b, t, c * f))
+
+
+class TextEncoder(nn.Module):
+    """Phone ids (B, N) → aligner queries (B, N, d_align). Sees the whole transcript."""
+
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        self.embed = nn.Embedding(cfg.n_phones, cfg.d_align)
+        k = cfg.text_kernel
+        self.conv1 = nn.Conv1d(cfg.d_align, cfg.d_align, k, padding=k // 2)
+        self.conv2 = nn.Conv1d(cfg.d_align, cfg.d_align, k, padding=k // 2)
+
+    def forward(self, phones):
+        x = self.embed(phones).transpose(1, 2)
+        x = x + F.gelu(self.conv1(x))
+        x = x + F.gelu(self.conv2(x))
+        return x.transpose(1, 2)
+
+
+class AttendModel(nn.Module):
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        self.cfg = cfg
+        self.stem = Stem(cfg)
+        self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.n_layers))
+        self.mask_head = nn.Linear(cfg.d_model, cfg.n_bins)
+        self.phone_head = nn.Linear(cfg.d_model, cfg.n_phones)
+        self.text = TextEncoder(cfg)
+        self.frame_key = nn.Linear(cfg.d_model, cfg.d_align)
+
+    def encode(self, feats, chunk_size=None, left_context=None):
+        """feats (B, T, n_bins) → hidden (B, T, d), [attention probs (B, H, T, T) per layer]."""
+        cs = self.cfg.chunk_size if chunk_size is None else chunk_size
+        lc = self.cfg.left_context if left_context is None else left_context
+        t = feats.shape[1]
+        mask = chunk_mask(t, cs, lc, feats.device)
+        positions = torch.arange(t, device=feats.device)
+        x = self.stem(feats)
+        probs = []
+        for block in self.blocks:
+            x, p = block(x, mask, positions)
+            probs.append(p)
+        return x, probs
+
+    def mask(self, hidden):
+        return torch.sigmoid(self.mask_head(hidden))
+
+    def phone_logits(self, hidden):
+        return self.phone_head(hidden)
+
+    def align_scores(self, hidden, phones):
+        """Scaled dot products between phone queries (B, N, d_a) and frame keys (B, T, d_a): (B, N, T)."""
+        q = self.text(phones)
+        k = self.frame_key(hidden)
+        return q @ k.transpose(1, 2) / math.sqrt(self.cfg.d_align)
+
+    def forward(self, feats, phones=None, chunk_size=None, left_context=None):
+        hidden, probs = self.encode(feats, chunk_size, left_context)
+        out = {"hidden": hidden, "mask": self.mask(hidden), "phone_logits": self.phone_logits(hidden), "attn": probs}
+        if phones is not None:
+            out["align_scores"] = self.align_scores(hidden, phones)
+        return out
+
+
+def compressed_magnitude(audio: torch.Tensor, cfg: ModelConfig) -> torch.Tensor:
+    """(B, S) 16 kHz audio → (B, T, n_bins) |STFT|^compress; center=True, zero padding, periodic Hann."""
+    window = torch.hann_window(cfg.n_fft, periodic=True, dtype=audio.dtype, device=audio.device)
+    spec = torch.stft(audio, cfg.n_fft, cfg.hop, window=window, center=True, pad_mode="constant", return_complex=True)
+    return spec.abs().clamp_min(1e-12).pow(cfg.compress).transpose(1, 2)

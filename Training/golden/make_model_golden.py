@@ -1,0 +1,56 @@
+"""Golden files for the Swift encoder: a small random AttendModel, its inputs and outputs.
+
+Writes Tests/SpeechModelsTests/Fixtures/: tiny.safetensors + tiny.json (the model), and .npy
+files: feats (T, F) input, for each case (full, chunk4) hidden, mask, phone_logits, attn_L{l}
+(H, T, T) for every layer, plus alpha_L{l} (H,), phones (N,) and align_scores (N, T).
+Deterministic (seeded). Run: python3 Training/golden/make_model_golden.py
+"""
+import pathlib
+import sys
+
+import numpy as np
+import torch
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "Training"))
+from attend.export import export  # noqa: E402
+from attend.model import AttendModel, ModelConfig  # noqa: E402
+
+OUT = ROOT / "Tests" / "SpeechModelsTests" / "Fixtures"
+
+
+def main():
+    torch.manual_seed(1234)
+    cfg = ModelConfig(stem_channels=4, d_model=32, n_heads=4, n_layers=2, ff_mult=2, conv_kernel=5,
+                      n_phones=12, d_align=16, entmax_iters=50)
+    model = AttendModel(cfg).eval()
+    with torch.no_grad():
+        for p in model.parameters():  # larger than default init so every path matters numerically
+            p.add_(torch.randn_like(p) * 0.05)
+        for i, block in enumerate(model.blocks):  # α spread over (1, 2): 1.1 … 1.9, plus exact 1.5 / 2.0
+            a = torch.tensor([1.1, 1.5, 1.9, 2.0]) if i == 0 else torch.tensor([1.05, 1.3, 1.7, 1.5])
+            s = (a - 1.0).clamp(1e-4, 1 - 1e-6)
+            block.attn.alpha_logit.copy_(torch.log(s / (1 - s)))
+    OUT.mkdir(parents=True, exist_ok=True)
+    export(model, OUT, "tiny")
+    t = 37
+    feats = torch.rand(1, t, cfg.n_bins) ** 2 * 2.0
+    phones = torch.tensor([[1, 5, 7, 3, 1, 9, 2, 1]])
+    np.save(OUT / "feats.npy", feats[0].numpy().astype(np.float32))
+    np.save(OUT / "phones.npy", phones[0].numpy().astype(np.float32))
+    for i, block in enumerate(model.blocks):
+        np.save(OUT / f"alpha_L{i}.npy", block.attn.alpha().detach().numpy().astype(np.float32))
+    for name, cs, lc in (("full", 0, 0), ("chunk4", 4, 8)):
+        with torch.no_grad():
+            out = model(feats, phones, chunk_size=cs, left_context=lc)
+        np.save(OUT / f"{name}_hidden.npy", out["hidden"][0].numpy())
+        np.save(OUT / f"{name}_mask.npy", out["mask"][0].numpy())
+        np.save(OUT / f"{name}_phone_logits.npy", out["phone_logits"][0].numpy())
+        np.save(OUT / f"{name}_align_scores.npy", out["align_scores"][0].numpy())
+        for i, p in enumerate(out["attn"]):
+            np.save(OUT / f"{name}_attn_L{i}.npy", p[0].numpy())
+    print("wrote", OUT)
+
+
+if __name__ == "__main__":
+    main()
