@@ -2,7 +2,8 @@
 import PackageDescription
 
 // One C library, one wrapper target, one Swift importer:
-//   CSndFile → AudioIO, CSoxr → AudioIO, CFFTW → Spectral, CBLAS → NeuralEngine.
+//   CSndFile → AudioIO, CSoxr → AudioIO, CFFTW → Spectral, CBLAS → NeuralEngine,
+//   CEspeak (libespeak-ng: text → phonemes) → Alignment.
 let package = Package(
     name: "attend",
     products: [
@@ -17,12 +18,13 @@ let package = Package(
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
+        .systemLibrary(name: "CEspeak", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
 
         .target(name: "AudioIO", dependencies: ["CSndFile", "CSoxr"]),
         .target(name: "Spectral", dependencies: ["CFFTW"]),
         .target(name: "NeuralEngine", dependencies: ["CBLAS"]),
         .target(name: "SpeechModels", dependencies: ["NeuralEngine", "Spectral"]),
-        .target(name: "Alignment", dependencies: ["NeuralEngine"]),
+        .target(name: "Alignment", dependencies: ["NeuralEngine", "CEspeak"]),
         .target(name: "Attend", dependencies: ["AudioIO", "Spectral", "NeuralEngine", "SpeechModels", "Alignment"]),
         .executableTarget(name: "AttendCLI", dependencies: [
             "Attend",

@@ -4,7 +4,8 @@
 set -euo pipefail
 packages=(
   pkg-config
-  libsndfile1-dev libfftw3-dev libopenblas-dev libsoxr-dev   # the four C libraries
+  libsndfile1-dev libfftw3-dev libopenblas-dev libsoxr-dev   # audio, FFT, BLAS, resampling
+  libespeak-ng-dev                                           # text → phonemes (G2P)
   sox libsox-fmt-all flac vorbis-tools                       # reference tools used by tests
 )
 missing=()

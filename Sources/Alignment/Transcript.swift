@@ -1,0 +1,66 @@
+import Foundation
+
+/// One word of a transcript: as the user wrote it (surrounding punctuation removed) and its phonemes.
+public struct TranscriptWord: Equatable, Sendable {
+    /// The word as written, without leading/trailing punctuation ("Hello," → "Hello").
+    public var text: String
+    /// Its phonemes (espeak-ng mnemonics). Empty when espeak does not pronounce it (e.g. an emoji):
+    /// the aligner still gives such a word a time span, with low confidence.
+    public var phones: [String]
+}
+
+/// Errors a transcript can cause.
+public enum TranscriptError: Error, CustomStringConvertible, Equatable {
+    case empty
+    case notUTF8(String)
+
+    public var description: String {
+        switch self {
+        case .empty: return "the transcript has no words"
+        case .notUTF8(let file): return "\(file): transcript is not valid UTF-8 text"
+        }
+    }
+}
+
+/// Splits a transcript into words and gives each its phonemes.
+///
+/// Words are split at white space. Leading and trailing punctuation and symbols are stripped
+/// ("(hello)," → "hello", "U.S.A." → "U.S.A"); inner apostrophes, hyphens and dots stay.
+/// Tokens made only of punctuation ("—", "...") are not words and are dropped. Every remaining
+/// word is kept in order, exactly once: numbers and abbreviations are expanded by the
+/// phonemizer, never removed.
+public struct Transcript: Sendable {
+    public let words: [TranscriptWord]
+
+    public init(_ text: String, phonemizer: Phonemizer) throws {
+        var words: [TranscriptWord] = []
+        for token in text.split(whereSeparator: { $0.isWhitespace }) {
+            let word = Self.stripPunctuation(String(token))
+            guard !word.isEmpty else { continue }
+            words.append(TranscriptWord(text: word, phones: phonemizer.phonemes(of: word)))
+        }
+        guard !words.isEmpty else { throw TranscriptError.empty }
+        self.words = words
+    }
+
+    /// Reads a transcript file; rejects bytes that are not UTF-8.
+    public init(contentsOf url: URL, phonemizer: Phonemizer) throws {
+        let data = try Data(contentsOf: url)
+        guard let text = String(data: data, encoding: .utf8) else { throw TranscriptError.notUTF8(url.path) }
+        try self.init(text, phonemizer: phonemizer)
+    }
+
+    static func stripPunctuation(_ token: String) -> String {
+        let scalars = Array(token.unicodeScalars)
+        func isEdge(_ s: Unicode.Scalar) -> Bool {
+            CharacterSet.punctuationCharacters.contains(s) || CharacterSet.symbols.contains(s)
+                || CharacterSet.controlCharacters.contains(s)
+        }
+        var lo = 0, hi = scalars.count
+        while lo < hi, isEdge(scalars[lo]) { lo += 1 }
+        while hi > lo, isEdge(scalars[hi - 1]) { hi -= 1 }
+        var out = String.UnicodeScalarView()
+        out.append(contentsOf: scalars[lo..<hi])
+        return String(out)
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+@testable import Alignment
+
+@Suite struct TranscriptTests {
+    let g2p: Phonemizer
+    init() throws { g2p = try Phonemizer(voice: "en-us") }
+
+    @Test func wordsKeepOrderAndLoseOnlyEdgePunctuation() throws {
+        let t = try Transcript("  \"Hello,\" she said — don't   (stop) U.S.A. ... end.", phonemizer: g2p)
+        #expect(t.words.map(\.text) == ["Hello", "she", "said", "don't", "stop", "U.S.A", "end"])
+        #expect(t.words.allSatisfy { !$0.phones.isEmpty })
+    }
+
+    @Test func knownWordPhonemes() {
+        #expect(g2p.phonemes(of: "hello") == ["h", "@", "l", "oU"])
+        #expect(g2p.phonemes(of: "world") == ["w", "3:", "l", "d"])
+    }
+
+    @Test func numbersAreExpandedNotDropped() {
+        let four = g2p.phonemes(of: "4")
+        #expect(four == g2p.phonemes(of: "four"))
+        #expect(g2p.phonemes(of: "1984").count > 10)
+    }
+
+    @Test func emptyOrPunctuationOnlyTranscriptIsAnError() {
+        #expect(throws: TranscriptError.empty) { try Transcript("  ... — !! ", phonemizer: g2p) }
+        #expect(throws: TranscriptError.empty) { try Transcript("", phonemizer: g2p) }
+    }
+
+    @Test func otherScriptsStillGetWords() throws {
+        let t = try Transcript("東京 مرحبا Привет", phonemizer: g2p)
+        #expect(t.words.map(\.text) == ["東京", "مرحبا", "Привет"])
+    }
+
+    @Test func nonUTF8FileIsRejected() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("attend-bad-\(UUID()).txt")
+        try Data([0x68, 0x69, 0xFF, 0xFE, 0x20]).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect(throws: TranscriptError.notUTF8(url.path)) { try Transcript(contentsOf: url, phonemizer: g2p) }
+    }
+}
