@@ -35,7 +35,7 @@ let package = Package(
         .testTarget(name: "SpectralTests", dependencies: ["Spectral"]),
         .testTarget(name: "NeuralEngineTests", dependencies: ["NeuralEngine"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SpeechModelsTests", dependencies: ["SpeechModels"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "AlignmentTests", dependencies: ["Alignment"]),
+        .testTarget(name: "AlignmentTests", dependencies: ["Alignment"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AttendTests", dependencies: ["Attend"]),
         .testTarget(name: "CLITests", dependencies: ["Attend"]),
     ]
