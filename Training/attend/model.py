@@ -49,6 +49,8 @@ class ModelConfig:
     chunk_size: int = 0  # frames per attention chunk at inference; 0 = full context
     left_context: int = 0  # frames of left context at inference; 0 = unlimited
     n_phones: int = 48  # including blank (0) and silence (1)
+    phones: list = dataclasses.field(default_factory=list)  # names of the phone classes, index order
+    espeak_map: dict = dataclasses.field(default_factory=dict)  # espeak-ng mnemonic → phone name ("" = merge)
     d_align: int = 128
     text_kernel: int = 3
     layer_norm_eps: float = 1e-5
@@ -108,6 +110,14 @@ def rotary(x: torch.Tensor, positions: torch.Tensor, base: float) -> torch.Tenso
     return torch.cat([x1 * cos - x2 * sin, x2 * cos + x1 * sin], dim=-1)
 
 
+@dataclasses.dataclass(frozen=True)
+class Band:
+    """Chunked attention with limited left context, computed without a (T, T) matrix."""
+
+    chunk: int
+    left: int
+
+
 class Attention(nn.Module):
     def __init__(self, cfg: ModelConfig):
         super().__init__()
@@ -137,7 +147,8 @@ class Attention(nn.Module):
             return entmax15(scores, dim=-1)
         raise ValueError(f"unknown normaliser {kind}")
 
-    def forward(self, x: torch.Tensor, mask: torch.Tensor, positions: torch.Tensor):
+    def forward(self, x: torch.Tensor, mask, positions: torch.Tensor):
+        """`mask` is an additive (T, T) mask, or a `Band(chunk, left)` for the banded form."""
         b, t, d = x.shape
         h, hd = self.cfg.n_heads, self.cfg.head_dim
         q = self.q(x).view(b, t, h, hd).transpose(1, 2)
@@ -145,10 +156,40 @@ class Attention(nn.Module):
         v = self.v(x).view(b, t, h, hd).transpose(1, 2)
         q = rotary(q, positions, self.cfg.rope_base)
         k = rotary(k, positions, self.cfg.rope_base)
-        scores = q @ k.transpose(-1, -2) / math.sqrt(hd) + mask
-        probs = self.normalise(scores)
-        y = (probs @ v).transpose(1, 2).reshape(b, t, d)
+        if isinstance(mask, Band):
+            y, probs = self.banded(q, k, v, mask)
+        else:
+            scores = q @ k.transpose(-1, -2) / math.sqrt(hd) + mask
+            probs = self.normalise(scores)
+            y = probs @ v
+        y = y.transpose(1, 2).reshape(b, t, d)
         return self.out(y), probs
+
+    def banded(self, q, k, v, band: "Band"):
+        """Chunked attention computed per chunk over its window of L + C keys only.
+
+        Same result as the full (T, T) product with `chunk_mask(T, C, L)`, at O(T·(L+C)) cost;
+        used for training with limited context. Returns probs as None (they are not materialised
+        as (T, T)).
+        """
+        b, h, t, hd = q.shape
+        c, left = band.chunk, band.left
+        n_chunks = -(-t // c)
+        tp = n_chunks * c
+        pad_right = tp - t
+        qc = F.pad(q, (0, 0, 0, pad_right)).view(b, h, n_chunks, c, hd)
+        kp = F.pad(k, (0, 0, left, pad_right))
+        vp = F.pad(v, (0, 0, left, pad_right))
+        w = left + c
+        kw = kp.unfold(2, w, c).transpose(-1, -2)  # (B, H, nC, W, hd)
+        vw = vp.unfold(2, w, c).transpose(-1, -2)
+        scores = qc @ kw.transpose(-1, -2) / math.sqrt(hd)  # (B, H, nC, C, W)
+        key_index = (torch.arange(n_chunks, device=q.device)[:, None] * c - left) + torch.arange(w, device=q.device)[None, :]
+        invalid = (key_index < 0) | (key_index >= t)  # (nC, W)
+        scores = scores.masked_fill(invalid[None, None, :, None, :], float("-inf"))
+        probs = self.normalise(scores.reshape(b, h, n_chunks * c, w)).view(b, h, n_chunks, c, w)
+        y = (probs @ vw).reshape(b, h, tp, hd)[:, :, :t]
+        return y, None
 
 
 class FeedForward(nn.Module):
@@ -247,12 +288,15 @@ class AttendModel(nn.Module):
         self.text = TextEncoder(cfg)
         self.frame_key = nn.Linear(cfg.d_model, cfg.d_align)
 
-    def encode(self, feats, chunk_size=None, left_context=None):
-        """feats (B, T, n_bins) → hidden (B, T, d), [attention probs (B, H, T, T) per layer]."""
+    def encode(self, feats, chunk_size=None, left_context=None, banded=False):
+        """feats (B, T, n_bins) → hidden (B, T, d), [attention probs (B, H, T, T) per layer].
+
+        banded=True (with chunk_size and left_context > 0) computes the same chunked attention
+        per chunk window, for training; the probabilities are then not returned (None)."""
         cs = self.cfg.chunk_size if chunk_size is None else chunk_size
         lc = self.cfg.left_context if left_context is None else left_context
         t = feats.shape[1]
-        mask = chunk_mask(t, cs, lc, feats.device)
+        mask = Band(cs, lc) if banded and cs > 0 and lc > 0 else chunk_mask(t, cs, lc, feats.device)
         positions = torch.arange(t, device=feats.device)
         x = self.stem(feats)
         probs = []
@@ -273,8 +317,8 @@ class AttendModel(nn.Module):
         k = self.frame_key(hidden)
         return q @ k.transpose(1, 2) / math.sqrt(self.cfg.d_align)
 
-    def forward(self, feats, phones=None, chunk_size=None, left_context=None):
-        hidden, probs = self.encode(feats, chunk_size, left_context)
+    def forward(self, feats, phones=None, chunk_size=None, left_context=None, banded=False):
+        hidden, probs = self.encode(feats, chunk_size, left_context, banded)
         out = {"hidden": hidden, "mask": self.mask(hidden), "phone_logits": self.phone_logits(hidden), "attn": probs}
         if phones is not None:
             out["align_scores"] = self.align_scores(hidden, phones)

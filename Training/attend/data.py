@@ -1,0 +1,139 @@
+"""Training batches: clean speech from the manifests, mixed on the fly with noise.
+
+Reads what `bash Training/make_data.sh` writes to Training/data/: `speech_{train,val}.jsonl`
+(path, text, language, words [{word,start,end}] or null, phones [{phone,start,end}] or null, in
+the inventory of data_pipeline/phones.json) and `noise_{train,val}.jsonl` (path). Mixing is the
+data pipeline's `augment.mix`.
+
+Each example: noisy and target audio (a crop of at most `max_seconds`, cut at word or phone
+boundaries when timings exist so the token sequence stays whole), frame phone labels where exact
+phone times exist (−1 elsewhere), and the token sequence for the aligner and CTC (phone ids with
+SIL between words) where the phones of the crop are known.
+"""
+from __future__ import annotations
+
+import json
+import pathlib
+import sys
+
+import numpy as np
+import soundfile as sf
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "Training"))
+from data_pipeline.augment import MixParams, mix  # noqa: E402
+
+from .phonemes import phonemes as g2p  # noqa: E402
+from .phonemes import words as split_words  # noqa: E402
+
+SR = 16000
+HOP = 160
+BLANK = 0
+
+
+class PhoneSet:
+    """Model phone classes: 0 = CTC blank, then the data inventory (SIL first)."""
+
+    def __init__(self, phones_json: pathlib.Path):
+        doc = json.loads(phones_json.read_text())
+        self.names = ["<blank>"] + list(doc["inventory"])
+        self.index = {p: i for i, p in enumerate(self.names)}
+        self.sil = self.index[doc.get("silence", "SIL")]
+        self.espeak_map = doc["maps"]["espeak"]
+
+    def __len__(self):
+        return len(self.names)
+
+    def text_tokens(self, text: str) -> list[int] | None:
+        """Phone ids of an English text through espeak-ng, SIL between words (as Swift does)."""
+        out: list[int] = []
+        for w in split_words(text):
+            ids = []
+            for p in g2p(w):
+                m = self.espeak_map.get(p)
+                if m is None:
+                    m = self.espeak_map.get(p.rstrip("#/-2"))
+                if m is None:
+                    return None
+                if m and m != "SIL":
+                    ids.append(self.index[m])
+            if ids:
+                if out:
+                    out.append(self.sil)
+                out.extend(ids)
+        return out or None
+
+
+def load_manifest(path: pathlib.Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+class Corpus:
+    """All clean speech and noise of one split, held in memory as int16."""
+
+    def __init__(self, data_dir: pathlib.Path, split: str, phones: PhoneSet, max_items: int | None = None):
+        self.phones = phones
+        self.speech = load_manifest(data_dir / f"speech_{split}.jsonl")[:max_items]
+        self.noise_items = load_manifest(data_dir / f"noise_{split}.jsonl")
+        if not self.speech or not self.noise_items:
+            raise SystemExit(f"no {split} data in {data_dir}: run `bash Training/make_data.sh` first")
+        self.audio = [self._read(data_dir, m["path"]) for m in self.speech]
+        self.noise = [self._read(data_dir, m["path"]).astype(np.float32) / 32768 for m in self.noise_items]
+        for m in self.speech:
+            m["_tokens"] = self._tokens(m)
+
+    @staticmethod
+    def _read(data_dir: pathlib.Path, rel: str) -> np.ndarray:
+        p = pathlib.Path(rel)
+        x, sr = sf.read(str(p if p.is_absolute() else data_dir / p), dtype="int16", always_2d=True)
+        if sr != SR:
+            raise SystemExit(f"{rel}: expected {SR} Hz, found {sr}")
+        return x[:, 0]
+
+    def _tokens(self, m: dict):
+        if m.get("language", "en") not in ("en", "en-us", "en-gb", None):
+            return None
+        if m.get("text"):
+            return self.phones.text_tokens(m["text"])
+        return None
+
+    def example(self, i: int, rng: np.random.Generator, max_seconds: float, mix_params: MixParams):
+        m = self.speech[i]
+        x = self.audio[i].astype(np.float32) / 32768
+        start, end = 0, len(x)
+        phones = m.get("phones") or None
+        words = m.get("words") or None
+        tokens = m["_tokens"]
+        max_len = int(max_seconds * SR)
+        if words and len(x) > max_len:
+            # a run of whole words that fits, with some of the surrounding pause
+            first = int(rng.integers(len(words)))
+            last = first
+            while last + 1 < len(words) and words[last + 1]["end"] - words[first]["start"] < max_seconds - 0.6:
+                last += 1
+            lo = words[first - 1]["end"] if first > 0 else 0.0
+            hi = words[last + 1]["start"] if last + 1 < len(words) else len(x) / SR
+            a = max(lo, words[first]["start"] - rng.uniform(0.05, 0.3))
+            b = min(hi, words[last]["end"] + rng.uniform(0.05, 0.3), a + max_seconds)
+            start, end = int(a * SR), int(b * SR)
+            tokens = self.phones.text_tokens(" ".join(w["word"] for w in words[first:last + 1]))
+        elif len(x) > max_len:
+            start = int(rng.integers(0, len(x) - max_len))
+            end = start + max_len
+            tokens = None
+        clean = x[start:end]
+        noisy, target, info = mix(clean, self.noise, rng, mix_params)
+        frames = len(clean) // HOP + 1
+        labels = np.full(frames, -1, dtype=np.int64)
+        if phones:
+            labels[:] = self.phones.sil
+            offset = start / SR
+            for p in phones:
+                a = int(np.ceil((p["start"] - offset) * SR / HOP))
+                b = int(np.ceil((p["end"] - offset) * SR / HOP))
+                a, b = max(a, 0), min(b, frames)
+                if a < b and p["phone"] in self.phones.index:
+                    labels[a:b] = self.phones.index[p["phone"]]
+        return {"noisy": noisy, "target": target, "labels": labels, "tokens": tokens, "info": info}

@@ -1,0 +1,76 @@
+"""Training losses: denoising mask, phone classification/CTC, and the aligner's forward-sum."""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+
+def mask_loss(mask, noisy_spec, clean_spec, compress: float, frames_valid=None):
+    """Compressed-spectrum loss (magnitude + complex with the noisy phase), as in DeepFilterNet.
+
+    mask (B, T, F) in [0, 1]; noisy_spec / clean_spec complex (B, T, F).
+    """
+    est = mask * noisy_spec.abs()
+    est_c = est.clamp_min(1e-12) ** compress
+    ref_mag = clean_spec.abs().clamp_min(1e-12)
+    ref_c = ref_mag ** compress
+    mag = (est_c - ref_c) ** 2
+    phase_n = noisy_spec / noisy_spec.abs().clamp_min(1e-12)
+    phase_c = clean_spec / ref_mag
+    cplx = (est_c * phase_n - ref_c * phase_c).abs() ** 2
+    per = mag + 0.3 * cplx
+    if frames_valid is not None:
+        per = per * frames_valid[:, :, None]
+        return per.sum() / (frames_valid.sum() * per.shape[-1]).clamp_min(1)
+    return per.mean()
+
+
+def si_sdr(est, ref, eps=1e-8):
+    """Scale-invariant SDR in dB, per batch item; est/ref (B, S)."""
+    ref = ref - ref.mean(dim=-1, keepdim=True)
+    est = est - est.mean(dim=-1, keepdim=True)
+    scale = (est * ref).sum(-1, keepdim=True) / (ref.pow(2).sum(-1, keepdim=True) + eps)
+    target = scale * ref
+    noise = est - target
+    return 10 * torch.log10(target.pow(2).sum(-1) / (noise.pow(2).sum(-1) + eps) + eps)
+
+
+def frame_phone_loss(logits, labels):
+    """Cross-entropy on frames with exact labels; label −1 = no label (ignored)."""
+    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1), ignore_index=-1)
+
+
+def phone_ctc_loss(logits, targets, input_lengths, target_lengths):
+    """CTC over the phone sequence (blank = 0) for speech with a transcript but no timings."""
+    logp = logits.log_softmax(-1).transpose(0, 1)  # (T, B, C)
+    return F.ctc_loss(logp, targets, input_lengths, target_lengths, blank=0, reduction="mean", zero_infinity=True)
+
+
+def forward_sum_loss(align_scores, token_lengths, frame_lengths, blank_logprob=-1.0):
+    """The aligner's forward-sum loss (Badlani et al. 2021, "One TTS Alignment To Rule Them All").
+
+    align_scores (B, N, T): per frame, a distribution over the N tokens (softmax over N) must
+    admit a monotonic path through all tokens; computed as CTC with targets 1..N and a blank of
+    fixed log-probability.
+    """
+    b, n, t = align_scores.shape
+    scores = align_scores.transpose(1, 2)  # (B, T, N)
+    scores = F.pad(scores, (1, 0), value=blank_logprob)
+    losses = []
+    for i in range(b):
+        ni, ti = int(token_lengths[i]), int(frame_lengths[i])
+        s = scores[i, :ti, : ni + 1]
+        logp = s.log_softmax(-1)[:, None, :]  # (T, 1, N+1)
+        target = torch.arange(1, ni + 1, device=s.device)[None, :]
+        losses.append(F.ctc_loss(logp, target, torch.tensor([ti]), torch.tensor([ni]), blank=0,
+                                 reduction="sum", zero_infinity=True) / ni)
+    return torch.stack(losses).mean()
+
+
+def token_scores(align_scores, phone_logits, token_ids, prior_weight: float = 1.0):
+    """Per-frame log-score of each transcript token, as the Swift aligner decodes it:
+    log_softmax over tokens of the aligner scores + prior_weight · the phone head's log posterior
+    of each token's phone. align_scores (N, T), phone_logits (T, C), token_ids (N,) → (T, N)."""
+    attn = align_scores.transpose(0, 1).log_softmax(-1)  # (T, N)
+    post = phone_logits.log_softmax(-1)[:, token_ids]  # (T, N)
+    return attn + prior_weight * post

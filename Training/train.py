@@ -1,0 +1,227 @@
+"""Train the attend encoder on the 2-core CPU; resumable; exports to Models/.
+
+    python3 Training/train.py --run Training/runs/base --minutes 110 [--resume] [--export attend-base]
+
+Needs the data of `bash Training/make_data.sh` (Training/data/). One process, two threads.
+Each step: a batch of clean crops mixed on the fly with noise; one random chunk/left-context per
+step (dynamic chunk training, so one model serves offline and streaming); losses: compressed
+spectral mask loss + SI-SDR (denoising), frame cross-entropy where exact phone times exist, CTC
+over the transcript's phones, and the aligner's forward-sum. Writes run/log.csv (losses, α per
+head), run/ckpt.pt (resume), run/best.pt.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import json
+import math
+import pathlib
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "Training"))
+from attend.data import HOP, Corpus, PhoneSet  # noqa: E402
+from attend.export import export  # noqa: E402
+from attend.losses import forward_sum_loss, frame_phone_loss, mask_loss, phone_ctc_loss, si_sdr  # noqa: E402
+from attend.model import AttendModel, ModelConfig  # noqa: E402
+from data_pipeline.augment import MixParams  # noqa: E402
+
+CHUNKS = [1, 2, 4, 8, 16, 32]
+LEFTS = [16, 32, 64, 128]
+
+
+def parse():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default=str(ROOT / "Training" / "data"))
+    ap.add_argument("--run", required=True, help="run folder: log, checkpoints")
+    ap.add_argument("--minutes", type=float, default=110, help="wall-clock budget of this invocation")
+    ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--max-seconds", type=float, default=4.0)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--config", default="{}", help="JSON overrides of ModelConfig, e.g. '{\"d_model\": 128}'")
+    ap.add_argument("--weights", default="mask=1,sisdr=0.02,frame=0.5,ctc=0.2,align=0.3")
+    ap.add_argument("--export", default=None, help="export the best model to Models/NAME.{safetensors,json}")
+    ap.add_argument("--max-items", type=int, default=None, help="use only the first N utterances (smoke tests)")
+    return ap.parse_args()
+
+
+def collate(examples, cfg: ModelConfig):
+    n = max(len(e["noisy"]) for e in examples)
+    noisy = torch.zeros(len(examples), n)
+    target = torch.zeros(len(examples), n)
+    for i, e in enumerate(examples):
+        noisy[i, : len(e["noisy"])] = torch.from_numpy(e["noisy"])
+        target[i, : len(e["target"])] = torch.from_numpy(e["target"])
+    frames = n // HOP + 1
+    labels = torch.full((len(examples), frames), -1, dtype=torch.long)
+    valid = torch.zeros(len(examples), frames)
+    frame_lengths = torch.zeros(len(examples), dtype=torch.long)
+    for i, e in enumerate(examples):
+        f = len(e["noisy"]) // HOP + 1
+        labels[i, : len(e["labels"])] = torch.from_numpy(e["labels"][:frames])
+        valid[i, :f] = 1
+        frame_lengths[i] = f
+    token_lists = [e["tokens"] for e in examples]
+    return noisy, target, labels, valid, frame_lengths, token_lists
+
+
+def stft(x, cfg):
+    window = torch.hann_window(cfg.n_fft, periodic=True)
+    return torch.stft(x, cfg.n_fft, cfg.hop, window=window, center=True, pad_mode="constant", return_complex=True).transpose(1, 2)
+
+
+def istft(spec, cfg, length):
+    window = torch.hann_window(cfg.n_fft, periodic=True)
+    return torch.istft(spec.transpose(1, 2), cfg.n_fft, cfg.hop, window=window, center=True, length=length)
+
+
+def step_losses(model, batch, cfg, weights, chunk, left):
+    noisy, target, labels, valid, frame_lengths, token_lists = batch
+    ns, ts = stft(noisy, cfg), stft(target, cfg)
+    feats = ns.abs().clamp_min(1e-12) ** cfg.compress
+    hidden, _ = model.encode(feats, chunk, left, banded=True)
+    mask = model.mask(hidden)
+    losses = {"mask": mask_loss(mask, ns, ts, cfg.compress, valid)}
+    est = istft(mask * ns, cfg, noisy.shape[1])
+    losses["sisdr"] = -si_sdr(est, target).mean()
+    logits = model.phone_logits(hidden)
+    losses["frame"] = frame_phone_loss(logits, labels) if (labels >= 0).any() else logits.sum() * 0
+    with_tokens = [i for i, t in enumerate(token_lists) if t]
+    if with_tokens:
+        toks = [token_lists[i] for i in with_tokens]
+        nmax = max(len(t) for t in toks)
+        ids = torch.zeros(len(toks), nmax, dtype=torch.long)
+        for j, t in enumerate(toks):
+            ids[j, : len(t)] = torch.tensor(t)
+        lengths = torch.tensor([len(t) for t in toks])
+        fl = frame_lengths[with_tokens]
+        losses["ctc"] = phone_ctc_loss(logits[with_tokens], ids, fl, lengths)
+        scores = model.align_scores(hidden[with_tokens], ids)
+        losses["align"] = forward_sum_loss(scores, lengths, fl)
+    total = sum(weights[k] * v for k, v in losses.items() if k in weights)
+    return total, {k: float(v.detach()) for k, v in losses.items()}
+
+
+def alpha_report(model):
+    return [[round(float(a), 3) for a in b.attn.alpha()] for b in model.blocks]
+
+
+@torch.no_grad()
+def validate(model, batches, cfg, weights):
+    model.eval()
+    out = {}
+    for chunk, left in ((0, 0), (2, 64)):
+        tot, sdr_gain = [], []
+        for batch in batches:
+            noisy, target = batch[0], batch[1]
+            ns = stft(noisy, cfg)
+            feats = ns.abs().clamp_min(1e-12) ** cfg.compress
+            hidden, _ = model.encode(feats, chunk, left, banded=chunk > 0)
+            est = istft(model.mask(hidden) * ns, cfg, noisy.shape[1])
+            sdr_gain.append((si_sdr(est, target) - si_sdr(noisy, target)).mean().item())
+            if chunk == 0:
+                t, _ = step_losses(model, batch, cfg, weights, 0, 0)
+                tot.append(float(t))
+        out[f"val_sisdr_gain_c{chunk}"] = float(np.mean(sdr_gain))
+        if tot:
+            out["val_loss"] = float(np.mean(tot))
+    model.train()
+    return out
+
+
+def main():
+    args = parse()
+    torch.set_num_threads(2)
+    run = pathlib.Path(args.run)
+    run.mkdir(parents=True, exist_ok=True)
+    data = pathlib.Path(args.data)
+    phones = PhoneSet(ROOT / "Training" / "data_pipeline" / "phones.json")
+    cfg = ModelConfig(n_phones=len(phones), phones=phones.names, espeak_map=phones.espeak_map,
+                      entmax_iters=20, chunk_size=2, left_context=64)
+    cfg = dataclasses.replace(cfg, **json.loads(args.config))
+    weights = {k: float(v) for k, v in (kv.split("=") for kv in args.weights.split(","))}
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    train = Corpus(data, "train", phones, args.max_items)
+    val = Corpus(data, "val", phones, 64)
+    vrng = np.random.default_rng(12345)
+    val_batches = [collate([val.example(int(vrng.integers(len(val.speech))), vrng, args.max_seconds, MixParams(snr_db=(0, 10)))
+                            for _ in range(args.batch)], cfg) for _ in range(3)]
+    model = AttendModel(cfg)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    step, best, elapsed_before = 0, -math.inf, 0.0
+    rng = np.random.default_rng(args.seed)
+    ckpt = run / "ckpt.pt"
+    if args.resume and ckpt.exists():
+        state = torch.load(ckpt, weights_only=False)
+        model.load_state_dict(state["model"])
+        opt.load_state_dict(state["opt"])
+        step, best, elapsed_before = state["step"], state["best"], state["elapsed"]
+        rng = state["rng"]
+        print(f"resumed at step {step}, {elapsed_before / 60:.1f} min trained")
+    (run / "config.json").write_text(cfg.to_json())
+    print(f"params: {sum(p.numel() for p in model.parameters()) / 1e6:.2f} M; train utterances {len(train.speech)}, "
+          f"noises {len(train.noise)}")
+    log_path = run / "log.csv"
+    new_log = not log_path.exists() or not args.resume
+    log = open(log_path, "w" if new_log else "a", newline="")
+    writer = csv.writer(log)
+    if new_log:
+        writer.writerow(["step", "minutes", "loss", "mask", "sisdr", "frame", "ctc", "align", "chunk", "left", "alphas", "val"])
+    params = MixParams()
+    t0 = time.time()
+    last_save = t0
+    total_steps_hint = int(args.minutes * 60 / 1.5) + step
+    model.train()
+    while time.time() - t0 < args.minutes * 60:
+        lr = args.lr * min(1.0, (step + 1) / 300) * 0.5 * (1 + math.cos(math.pi * min(step / max(total_steps_hint, 1), 1.0)))
+        for g in opt.param_groups:
+            g["lr"] = max(lr, args.lr * 0.02)
+        examples = [train.example(int(rng.integers(len(train.speech))), rng, args.max_seconds, params) for _ in range(args.batch)]
+        batch = collate(examples, cfg)
+        chunk, left = int(rng.choice(CHUNKS)), int(rng.choice(LEFTS))
+        loss, parts = step_losses(model, batch, cfg, weights, chunk, left)
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+        opt.step()
+        step += 1
+        minutes = (elapsed_before + time.time() - t0) / 60
+        val = ""
+        if step % 200 == 0 or time.time() - last_save > 600:
+            v = validate(model, val_batches, cfg, weights)
+            val = json.dumps(v)
+            score = v["val_sisdr_gain_c2"] - v.get("val_loss", 0)
+            if score > best:
+                best = score
+                torch.save(model.state_dict(), run / "best.pt")
+            torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "best": best,
+                        "elapsed": elapsed_before + time.time() - t0, "rng": rng}, ckpt)
+            last_save = time.time()
+            print(f"step {step} {minutes:.1f} min loss {float(loss):.3f} {parts} val {v} α {alpha_report(model)}", flush=True)
+        if step % 10 == 0 or val:
+            writer.writerow([step, f"{minutes:.2f}", f"{float(loss):.4f}"] + [f"{parts.get(k, float('nan')):.4f}" for k in
+                            ("mask", "sisdr", "frame", "ctc", "align")] + [chunk, left, json.dumps(alpha_report(model)), val])
+            log.flush()
+    torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "best": best,
+                "elapsed": elapsed_before + time.time() - t0, "rng": rng}, ckpt)
+    if not (run / "best.pt").exists():
+        torch.save(model.state_dict(), run / "best.pt")
+    if args.export:
+        model.load_state_dict(torch.load(run / "best.pt"))
+        w, c = export(model.eval(), ROOT / "Models", args.export)
+        print("exported", w, c)
+
+
+if __name__ == "__main__":
+    main()
