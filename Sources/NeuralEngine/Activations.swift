@@ -1,0 +1,39 @@
+import Foundation
+
+/// Element-wise activations, in place over a tensor or a pointer range.
+public enum Activation: String, Sendable, CaseIterable {
+    /// x · Φ(x) with the exact erf form (PyTorch's default `gelu`).
+    case gelu
+    /// x · σ(x).
+    case silu
+    /// σ(x) = 1 / (1 + e^−x).
+    case sigmoid
+    /// max(x, 0).
+    case relu
+    /// x.
+    case identity
+
+    /// Applies the activation to `count` elements at `x`, in place.
+    @inlinable
+    public func apply(_ x: UnsafeMutablePointer<Float>, count: Int) {
+        switch self {
+        case .gelu:
+            let r: Float = 0.70710678118654752440
+            for i in 0..<count { let v = x[i]; x[i] = 0.5 * v * (1 + erf(v * r)) }
+        case .silu:
+            for i in 0..<count { let v = x[i]; x[i] = v / (1 + exp(-v)) }
+        case .sigmoid:
+            for i in 0..<count { x[i] = 1 / (1 + exp(-x[i])) }
+        case .relu:
+            for i in 0..<count { x[i] = max(x[i], 0) }
+        case .identity:
+            break
+        }
+    }
+
+    /// Applies the activation to every element of `x`, in place.
+    public func apply(_ x: inout Tensor) {
+        let n = x.count
+        x.withMutablePointer { apply($0, count: n) }
+    }
+}
