@@ -1,0 +1,103 @@
+import Foundation
+import NeuralEngine
+
+/// An attend model: the encoder and its heads, loaded from `NAME.safetensors` + `NAME.json`.
+///
+/// Immutable and shareable between threads; per-stream state lives in an `EncoderSession`.
+/// ```swift
+/// let model = try AttendModel(weights: url, config: configURL)
+/// let session = EncoderSession(model: model)
+/// let hidden = session.encode(features)         // (frames, dModel)
+/// let mask = model.mask(hidden)                 // (frames, 257) in [0, 1]
+/// ```
+public struct AttendModel: Sendable {
+    public let config: ModelConfig
+    /// Path of the weights file, for messages.
+    public let file: String
+    let stemConv1: Conv2d
+    let stemConv2: Conv2d
+    let stemProj: Linear
+    let blocks: [EncoderBlock]
+    let maskHead: Linear
+    let phoneHead: Linear
+    let frameKey: Linear
+    let textEmbedding: Tensor
+    let textConv1: Conv1d
+    let textConv2: Conv1d
+
+    /// Loads and validates a model; every error is one line naming the file and the tensor or key.
+    public init(weights: URL, config: URL) throws(CheckpointError) {
+        try self.init(checkpoint: try Checkpoint(weights: weights, config: config))
+    }
+
+    public init(checkpoint: Checkpoint) throws(CheckpointError) {
+        let c: ModelConfig = try checkpoint.decodeConfig()
+        try c.validate(file: checkpoint.configFile)
+        config = c
+        file = checkpoint.weights.file
+        let w = WeightReader(checkpoint: checkpoint)
+        let ch = c.stemChannels
+        stemConv1 = try w.conv2d(WeightNames.stemConv1, in: 1, out: ch, kernel: (3, 3), strideFreq: 2, padFreq: 1)
+        stemConv2 = try w.conv2d(WeightNames.stemConv2, in: ch, out: ch, kernel: (3, 3), strideFreq: 2, padFreq: 1)
+        stemProj = try w.linear(WeightNames.stemProj, in: ch * c.stemBins, out: c.dModel)
+        var blocks: [EncoderBlock] = []
+        for i in 0..<c.nLayers { blocks.append(try EncoderBlock(index: i, config: c, weights: w)) }
+        self.blocks = blocks
+        maskHead = try w.linear(WeightNames.maskHead, in: c.dModel, out: c.nBins)
+        phoneHead = try w.linear(WeightNames.phoneHead, in: c.dModel, out: c.nPhones)
+        frameKey = try w.linear(WeightNames.frameKey, in: c.dModel, out: c.dAlign)
+        textEmbedding = try w.tensor(WeightNames.textEmbed, [c.nPhones, c.dAlign])
+        textConv1 = try w.conv1d(WeightNames.textConv1, in: c.dAlign, out: c.dAlign, kernel: c.textKernel, groups: 1,
+                                 causal: false, padding: c.textKernel / 2)
+        textConv2 = try w.conv1d(WeightNames.textConv2, in: c.dAlign, out: c.dAlign, kernel: c.textKernel, groups: 1,
+                                 causal: false, padding: c.textKernel / 2)
+    }
+
+    /// α of every head, per layer.
+    public var alphas: [[Float]] { blocks.map(\.alpha) }
+
+    /// Ratio mask `(frames, nBins)` in [0, 1] from encoder output `(frames, dModel)`.
+    public func mask(_ hidden: Tensor) -> Tensor {
+        var m = Tensor(zeros: [0])
+        mask(hidden, into: &m)
+        return m
+    }
+
+    /// In-place form of `mask(_:)` that reuses `m`'s storage.
+    public func mask(_ hidden: Tensor, into m: inout Tensor) {
+        maskHead(hidden, into: &m)
+        Activation.sigmoid.apply(&m)
+    }
+
+    /// Phone logits `(frames, nPhones)` (index 0 = CTC blank).
+    public func phoneLogits(_ hidden: Tensor) -> Tensor {
+        var y = Tensor(zeros: [0])
+        phoneHead(hidden, into: &y)
+        return y
+    }
+
+    /// Aligner scores `(tokens, frames)`: scaled dot products of the phone-sequence queries
+    /// (`phones`: class indices) with the frame keys.
+    public func alignScores(hidden: Tensor, phones: [Int]) -> Tensor {
+        let da = config.dAlign, n = phones.count, t = hidden.shape[0]
+        var x = Tensor(zeros: [n, da])
+        for (i, p) in phones.enumerated() {
+            precondition((0..<config.nPhones).contains(p), "alignScores: phone index \(p) out of range")
+            for j in 0..<da { x.data[i * da + j] = textEmbedding.data[p * da + j] }
+        }
+        var y = Tensor(zeros: [0]), scratch: [Float] = []
+        for conv in [textConv1, textConv2] {
+            conv(x, into: &y, scratch: &scratch)
+            Activation.gelu.apply(&y)
+            for i in 0..<x.count { x.data[i] += y.data[i] }
+        }
+        var keys = Tensor(zeros: [0])
+        frameKey(hidden, into: &keys)
+        var scores = Tensor(zeros: [n, t])
+        guard n > 0, t > 0 else { return scores }
+        x.withPointer { q in keys.withPointer { k in scores.withMutablePointer { s in
+            BLAS.gemm(transB: true, m: n, n: t, k: da, alpha: 1 / Float(da).squareRoot(), a: q, lda: da, b: k, ldb: da, c: s, ldc: t)
+        } } }
+        return scores
+    }
+}

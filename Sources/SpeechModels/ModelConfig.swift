@@ -1,0 +1,82 @@
+import NeuralEngine
+
+/// Hyper-parameters of an attend model: the JSON config beside its weights, as written by
+/// `Training/attend/export.py` (field for field the Python `ModelConfig`, snake_case keys).
+public struct ModelConfig: Codable, Sendable, Equatable {
+    public var modelType: String
+    public var version: Int
+    public var sampleRate: Int
+    public var nFFT: Int
+    public var hop: Int
+    /// Exponent c of the compressed magnitude input |X|^c.
+    public var compress: Float
+    public var nBins: Int
+    public var stemChannels: Int
+    public var dModel: Int
+    public var nHeads: Int
+    public var nLayers: Int
+    public var ffMult: Int
+    public var convKernel: Int
+    public var ropeBase: Float
+    /// `softmax`, `sparsemax`, `entmax15` or `entmax` (learned α per head).
+    public var normaliser: String
+    public var alphaMin: Float
+    public var alphaMax: Float
+    public var entmaxIters: Int
+    /// Attention chunk (frames) the model runs with by default; 0 = full context.
+    public var chunkSize: Int
+    /// Left context (frames) by default; 0 = unlimited.
+    public var leftContext: Int
+    public var nPhones: Int
+    /// Names of the phone classes in index order (0 = CTC blank, 1 = silence).
+    public var phones: [String]
+    /// espeak-ng phoneme mnemonic → phone class name ("" = merge into the previous phone).
+    public var espeakMap: [String: String]
+    public var dAlign: Int
+    public var textKernel: Int
+    public var layerNormEps: Float
+
+    enum CodingKeys: String, CodingKey {
+        case modelType = "model_type", version, sampleRate = "sample_rate", nFFT = "n_fft", hop, compress
+        case nBins = "n_bins", stemChannels = "stem_channels", dModel = "d_model", nHeads = "n_heads"
+        case nLayers = "n_layers", ffMult = "ff_mult", convKernel = "conv_kernel", ropeBase = "rope_base"
+        case normaliser, alphaMin = "alpha_min", alphaMax = "alpha_max", entmaxIters = "entmax_iters"
+        case chunkSize = "chunk_size", leftContext = "left_context", nPhones = "n_phones", phones
+        case espeakMap = "espeak_map", dAlign = "d_align", textKernel = "text_kernel", layerNormEps = "layer_norm_eps"
+    }
+
+    public var headDim: Int { dModel / nHeads }
+
+    /// Frequency bins after the stem's two stride-2 convolutions (kernel 3, padding 1).
+    public var stemBins: Int {
+        var f = nBins
+        for _ in 0..<2 { f = (f + 2 - 3) / 2 + 1 }
+        return f
+    }
+
+    /// The chunked context the model runs with by default (nil = full context).
+    public var defaultContext: ChunkedContext? {
+        chunkSize > 0 ? ChunkedContext(chunkSize: chunkSize, leftContext: leftContext > 0 ? leftContext : nil) : nil
+    }
+
+    /// Checks what the weights cannot: sizes that divide, values in range.
+    public func validate(file: String) throws(CheckpointError) {
+        func bad(_ key: String, _ reason: String) -> CheckpointError { .badConfig(file: file, key: key, reason: reason) }
+        guard modelType == "attend-encoder" else { throw bad("model_type", "expected \"attend-encoder\", found \"\(modelType)\"") }
+        guard sampleRate == 16000 else { throw bad("sample_rate", "only 16000 is supported, found \(sampleRate)") }
+        guard nFFT > 0, nBins == nFFT / 2 + 1 else { throw bad("n_bins", "must be n_fft/2+1 = \(nFFT / 2 + 1), found \(nBins)") }
+        guard hop > 0, hop <= nFFT else { throw bad("hop", "must be in 1...\(nFFT), found \(hop)") }
+        for (key, v) in [("d_model", dModel), ("n_heads", nHeads), ("n_layers", nLayers), ("ff_mult", ffMult),
+                         ("conv_kernel", convKernel), ("stem_channels", stemChannels), ("n_phones", nPhones),
+                         ("d_align", dAlign), ("text_kernel", textKernel), ("entmax_iters", entmaxIters)] where v <= 0 {
+            throw bad(key, "must be positive, found \(v)")
+        }
+        guard dModel % nHeads == 0, headDim % 2 == 0 else { throw bad("n_heads", "d_model \(dModel) must split into heads of even size") }
+        guard ["softmax", "sparsemax", "entmax15", "entmax"].contains(normaliser) else {
+            throw bad("normaliser", "unknown normaliser \"\(normaliser)\"")
+        }
+        guard alphaMin > 1, alphaMax <= 2, alphaMin <= alphaMax else { throw bad("alpha_min", "need 1 < alpha_min <= alpha_max <= 2") }
+        guard chunkSize >= 0, leftContext >= 0 else { throw bad("chunk_size", "must not be negative") }
+        guard phones.isEmpty || phones.count == nPhones else { throw bad("phones", "\(phones.count) names for n_phones = \(nPhones)") }
+    }
+}

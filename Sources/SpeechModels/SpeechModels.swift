@@ -1,1 +1,0 @@
-// SpeechModels: see ../shared/DESIGN.md for what this target owns.

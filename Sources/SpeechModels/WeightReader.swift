@@ -1,0 +1,28 @@
+import NeuralEngine
+
+/// Builds layers from a checkpoint, checking every tensor's presence and shape.
+struct WeightReader {
+    let checkpoint: Checkpoint
+
+    func tensor(_ name: String, _ shape: [Int]) throws(CheckpointError) -> Tensor {
+        Tensor(shape: shape, data: try checkpoint.require(name, shape: shape))
+    }
+
+    func linear(_ prefix: String, in i: Int, out o: Int) throws(CheckpointError) -> Linear {
+        Linear(weight: try tensor(prefix + ".weight", [o, i]), bias: try tensor(prefix + ".bias", [o]))
+    }
+
+    func layerNorm(_ prefix: String, _ d: Int, eps: Float) throws(CheckpointError) -> LayerNorm {
+        LayerNorm(weight: try tensor(prefix + ".weight", [d]), bias: try tensor(prefix + ".bias", [d]), eps: eps)
+    }
+
+    func conv1d(_ prefix: String, in i: Int, out o: Int, kernel k: Int, groups: Int, causal: Bool, padding: Int = 0) throws(CheckpointError) -> Conv1d {
+        Conv1d(weight: try tensor(prefix + ".weight", [o, i / groups, k]), bias: try tensor(prefix + ".bias", [o]),
+               groups: groups, causal: causal, padding: padding)
+    }
+
+    func conv2d(_ prefix: String, in i: Int, out o: Int, kernel: (Int, Int), strideFreq: Int, padFreq: Int) throws(CheckpointError) -> Conv2d {
+        Conv2d(weight: try tensor(prefix + ".weight", [o, i, kernel.0, kernel.1]), bias: try tensor(prefix + ".bias", [o]),
+               strideFreq: strideFreq, padFreq: padFreq)
+    }
+}

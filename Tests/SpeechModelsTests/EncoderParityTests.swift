@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+@testable import NeuralEngine
+@testable import SpeechModels
+
+/// The Swift encoder against the PyTorch reference (Training/attend/model.py): golden files from
+/// `Training/golden/make_model_golden.py`, a small random model with α from 1.05 to 2.
+/// Tolerance: |swift − torch| ≤ 1e-4 · max(1, |torch|) element-wise, for hidden states, heads and
+/// every attention weight.
+@Suite struct EncoderParityTests {
+    static let fixtures = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!
+
+    static func load(_ name: String) throws -> Tensor {
+        try NPY.read(fixtures.appendingPathComponent(name + ".npy").path)
+    }
+
+    static func model() throws -> AttendModel {
+        try AttendModel(weights: fixtures.appendingPathComponent("tiny.safetensors"),
+                        config: fixtures.appendingPathComponent("tiny.json"))
+    }
+
+    static func expectClose(_ a: Tensor, _ b: Tensor, _ what: String, rtol: Float = 1e-4) {
+        #expect(a.count == b.count, "\(what): \(a.shape) vs \(b.shape)")
+        guard a.count == b.count else { return }
+        var worst: Float = 0
+        for i in 0..<a.count {
+            let err = abs(a.data[i] - b.data[i]) / max(1, abs(b.data[i]))
+            worst = max(worst, err.isNaN ? .infinity : err)
+        }
+        #expect(worst <= rtol, "\(what): worst relative error \(worst)")
+    }
+
+    @Test(arguments: [("full", nil), ("chunk4", ChunkedContext(chunkSize: 4, leftContext: 8))] as [(String, ChunkedContext?)])
+    func offlineMatchesPyTorch(name: String, context: ChunkedContext?) throws {
+        let model = try Self.model()
+        let feats = try Self.load("feats")
+        let session = EncoderSession(model: model, context: context)
+        session.captureAttention = true
+        let hidden = session.encode(feats)
+        Self.expectClose(hidden, try Self.load("\(name)_hidden"), "\(name) hidden")
+        Self.expectClose(model.mask(hidden), try Self.load("\(name)_mask"), "\(name) mask")
+        Self.expectClose(model.phoneLogits(hidden), try Self.load("\(name)_phone_logits"), "\(name) phone logits")
+        let phones = try Self.load("phones").data.map { Int($0) }
+        Self.expectClose(model.alignScores(hidden: hidden, phones: phones), try Self.load("\(name)_align_scores"), "\(name) align scores")
+        for l in 0..<model.config.nLayers {
+            Self.expectClose(session.attention[l], try Self.load("\(name)_attn_L\(l)"), "\(name) attention L\(l)", rtol: 1e-5 * 10)
+        }
+    }
+
+    @Test func alphasMatchPyTorch() throws {
+        let model = try Self.model()
+        for l in 0..<model.config.nLayers {
+            let expected = try Self.load("alpha_L\(l)")
+            for (a, b) in zip(model.alphas[l], expected.data) { #expect(abs(a - b) < 1e-6) }
+        }
+        #expect(model.alphas[0].contains { $0 > 1.99 })  // the sparsemax-like head
+    }
+
+    /// Streaming in random piece sizes equals the offline pass with the same chunked context,
+    /// and PyTorch's.
+    @Test func streamingEqualsOffline() throws {
+        let model = try Self.model()
+        let feats = try Self.load("feats")
+        let expected = try Self.load("chunk4_hidden")
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<5 {
+            let session = EncoderSession(model: model, context: ChunkedContext(chunkSize: 4, leftContext: 8))
+            #expect(session.isStreaming)
+            var out: [Float] = []
+            var t = 0
+            let frames = feats.shape[0], bins = feats.shape[1]
+            while t < frames {
+                let n = min(Int.random(in: 1...7, using: &rng), frames - t)
+                let piece = Tensor(shape: [n, bins], data: Array(feats.data[(t * bins)..<((t + n) * bins)]))
+                out += session.encode(piece).elements
+                t += n
+            }
+            out += session.finish().elements
+            Self.expectClose(Tensor(shape: expected.shape, data: out), expected, "streamed hidden")
+        }
+    }
+
+    @Test func wrongShapeInCheckpointNamesTheTensor() throws {
+        let weights = try SafeTensorsFile(contentsOf: Self.fixtures.appendingPathComponent("tiny.safetensors"))
+        var config = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.fixtures.appendingPathComponent("tiny.json"))) as! [String: Any]
+        config["conv_kernel"] = 7
+        let data = try JSONSerialization.data(withJSONObject: config)
+        let checkpoint = try Checkpoint(weights: weights, configData: data, configFile: "tiny.json")
+        #expect(throws: CheckpointError.wrongShape(file: weights.file, tensor: "blocks.0.conv.dw.weight", expected: [32, 1, 7], found: [32, 1, 5])) {
+            try AttendModel(checkpoint: checkpoint)
+        }
+    }
+}

@@ -1,6 +1,0 @@
-import Testing
-@testable import SpeechModels
-
-@Test func SpeechModelsModuleLoads() {
-    #expect(Bool(true))
-}
