@@ -45,7 +45,7 @@ public enum AudioError: Error, Equatable, Sendable, CustomStringConvertible, Loc
         switch self {
         case .missingFile: return "no such file"
         case .notReadable(_, let reason): return reason
-        case .emptyFile: return "file is empty (0 bytes)"
+        case .emptyFile: return "empty (0 bytes)"
         case .unreadable(_, let message): return "not a readable audio file (\(Self.oneLine(message)))"
         case .truncated(_, let declared, let present):
             return "truncated: header declares \(declared) frames but only \(present) are present"

@@ -114,7 +114,8 @@ public final class AudioFileReader {
             throw .badHeader(name, reason: "channel count \(channels) is outside 1...256")
         }
         let headerFrames = Int(sfinfo.frames)
-        let known = !stream && raw == nil && headerFrames >= 0 && headerFrames < Int(Int64.max)
+        // A header of 0 frames in a non-empty file (a cut-off Ogg has no final granule) means unknown.
+        let known = !stream && raw == nil && headerFrames > 0 && headerFrames < Int(Int64.max)
         declaredFrames = known ? headerFrames : nil
         let frames: Int? = raw != nil && !stream ? headerFrames : (known ? headerFrames : nil)
         info = AudioInfo(format: SndfileNames.format(sfinfo.format), subtype: SndfileNames.subtype(sfinfo.format),
