@@ -1,9 +1,54 @@
 import ArgumentParser
 import Attend
+import Foundation
 
 struct Info: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print an audio file's format, rate, channels, frames and duration.")
+    static let configuration = CommandConfiguration(
+        abstract: "Print an audio file's format, rate, channels, frames and duration.",
+        discussion: """
+        For stdin (-) the whole stream is read to count its frames, since a piped header's \
+        length cannot be trusted. --json prints one object with the keys format, subtype, \
+        sampleRate, channels, frames and duration (seconds).
+        """
+    )
     @Argument(help: "Audio file, or - for stdin.") var input: String
     @Flag(help: "Print one JSON object.") var json = false
-    func run() throws { throw ValidationError("not implemented yet") }
+    @OptionGroup var inputOptions: InputOptions
+
+    func run() throws {
+        let info: AudioInfo
+        do {
+            info = try AudioFileReader.probe(path: input, raw: inputOptions.rawFormat)
+        } catch {
+            FileHandle.standardError.write(Data("attend: error: \(error.description)\n".utf8))
+            throw ExitCode.failure
+        }
+        print(json ? Self.json(info) : Self.text(info, name: input))
+    }
+
+    static func json(_ info: AudioInfo) -> String {
+        func quoted(_ s: String) -> String {
+            let data = try! JSONEncoder().encode(s)
+            return String(decoding: data, as: UTF8.self)
+        }
+        let frames = info.frames ?? 0
+        let duration = Double(frames) / Double(info.sampleRate)
+        return "{\"format\":\(quoted(info.format)),\"subtype\":\(quoted(info.subtype)),"
+            + "\"sampleRate\":\(info.sampleRate),\"channels\":\(info.channels),"
+            + "\"frames\":\(frames),\"duration\":\(duration)}"
+    }
+
+    static func text(_ info: AudioInfo, name: String) -> String {
+        let frames = info.frames ?? 0
+        let seconds = Double(frames) / Double(info.sampleRate)
+        return """
+        File:        \(name == "-" ? "stdin" : name)
+        Format:      \(info.format)
+        Subtype:     \(info.subtype)
+        Sample rate: \(info.sampleRate) Hz
+        Channels:    \(info.channels)
+        Frames:      \(frames)
+        Duration:    \(String(format: "%.6f", seconds)) s
+        """
+    }
 }

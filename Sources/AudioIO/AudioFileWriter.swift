@@ -1,0 +1,142 @@
+import CSndFile
+import Foundation
+
+/// Writes WAV or FLAC with libsndfile, to a file or to stdout (`"-"`), chunk by chunk.
+///
+/// Files are written under a temporary name in the destination's directory and renamed into
+/// place by `finish()`; if the writer is released (or `cancel()`led) without `finish()`, or any
+/// write fails, the temporary file is removed: a half-written output never appears under the
+/// requested name.
+///
+/// Stdout takes WAV only. libsndfile cannot write WAV to a pipe (it seeks back to fill in the
+/// sizes), so the writer emits a WAV header whose RIFF and `data` sizes are 0xFFFFFFFF
+/// ("unknown length", as ffmpeg does) and then the samples as libsndfile raw PCM.
+///
+/// Samples are interleaved Float, nominally in [-1, 1]; integer formats clip outside it.
+/// Not thread-safe.
+public final class AudioFileWriter {
+    /// Where the output goes: the final path, or `"stdout"`.
+    public let name: String
+    public let sampleRate: Int
+    public let channels: Int
+    public let format: AudioOutputFormat
+    /// Frames written so far.
+    public private(set) var framesWritten = 0
+
+    private let finalPath: String?
+    private let tempPath: String?
+    private var handle: OpaquePointer?
+    private var done = false
+
+    /// - Parameters:
+    ///   - path: destination file, or `"-"` for stdout.
+    ///   - sampleRate: Hz, within `AudioInfo.sampleRateRange`.
+    ///   - channels: within `AudioInfo.channelRange`.
+    public init(path: String, sampleRate: Int, channels: Int, format: AudioOutputFormat) throws(AudioError) {
+        let toStdout = path == "-"
+        name = toStdout ? "stdout" : path
+        self.sampleRate = sampleRate
+        self.channels = channels
+        self.format = format
+        guard AudioInfo.sampleRateRange.contains(sampleRate), AudioInfo.channelRange.contains(channels) else {
+            throw .writeFailed(name, message: "rate \(sampleRate) Hz or channel count \(channels) out of range")
+        }
+        var info = SF_INFO()
+        info.samplerate = Int32(sampleRate)
+        info.channels = Int32(channels)
+        if toStdout {
+            guard let raw = format.rawBodyFormat else {
+                throw .writeFailed(name, message: "FLAC cannot be streamed to stdout; write WAV or give a file")
+            }
+            finalPath = nil
+            tempPath = nil
+            try Self.writeAll(Self.streamingWAVHeader(sampleRate: sampleRate, channels: channels, format: format),
+                              fd: 1, name: name)
+            info.format = raw
+            handle = sf_open_fd(1, Int32(SFM_WRITE), &info, 0)
+        } else {
+            let url = URL(fileURLWithPath: path)
+            let temp = url.deletingLastPathComponent()
+                .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).partial").path
+            finalPath = path
+            tempPath = temp
+            info.format = format.sndfileFormat
+            handle = sf_open(temp, Int32(SFM_WRITE), &info)
+        }
+        if handle == nil {
+            let message = String(cString: sf_strerror(nil))
+            if let tempPath { unlink(tempPath) }
+            throw .writeFailed(name, message: message)
+        }
+        // Integer encodings clip out-of-range floats instead of wrapping around.
+        sf_command(handle, Int32(SFC_SET_CLIPPING), nil, Int32(SF_TRUE))
+    }
+
+    deinit { cancel() }
+
+    /// Appends interleaved frames (`samples.count` must be a multiple of `channels`).
+    public func write(_ samples: [Float]) throws(AudioError) {
+        precondition(samples.count % channels == 0, "samples must hold whole frames")
+        guard let handle, !done else { throw .writeFailed(name, message: "writer already finished") }
+        let frames = samples.count / channels
+        let wrote = samples.withUnsafeBufferPointer { sf_writef_float(handle, $0.baseAddress!, Int64(frames)) }
+        guard Int(wrote) == frames else {
+            let message = String(cString: sf_strerror(handle))
+            cancel()
+            throw .writeFailed(name, message: message)
+        }
+        framesWritten += frames
+    }
+
+    /// Closes the file and moves it to its final name (or flushes stdout).
+    public func finish() throws(AudioError) {
+        guard let h = handle, !done else { return }
+        done = true
+        handle = nil
+        let status = sf_close(h)
+        if status != 0 {
+            if let tempPath { unlink(tempPath) }
+            throw .writeFailed(name, message: String(cString: sf_error_number(status)))
+        }
+        if let tempPath, let finalPath, rename(tempPath, finalPath) != 0 {
+            let message = String(cString: strerror(errno))
+            unlink(tempPath)
+            throw .writeFailed(name, message: message)
+        }
+    }
+
+    /// Abandons the output: closes and removes the temporary file. Safe to call twice.
+    public func cancel() {
+        if let handle { sf_close(handle) }
+        handle = nil
+        if !done, let tempPath { unlink(tempPath) }
+        done = true
+    }
+
+    /// A 44-byte canonical WAV header (PCM or IEEE float) with both sizes set to 0xFFFFFFFF.
+    static func streamingWAVHeader(sampleRate: Int, channels: Int, format: AudioOutputFormat) -> [UInt8] {
+        var h: [UInt8] = []
+        func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { h += $0 } }
+        func u16(_ v: UInt16) { withUnsafeBytes(of: v.littleEndian) { h += $0 } }
+        let bytes = format.bitsPerSample / 8
+        h += Array("RIFF".utf8); u32(0xFFFF_FFFF); h += Array("WAVE".utf8)
+        h += Array("fmt ".utf8); u32(16)
+        u16(format == .wavFloat ? 3 : 1)
+        u16(UInt16(channels)); u32(UInt32(sampleRate))
+        u32(UInt32(sampleRate * channels * bytes)); u16(UInt16(channels * bytes)); u16(UInt16(format.bitsPerSample))
+        h += Array("data".utf8); u32(0xFFFF_FFFF)
+        return h
+    }
+
+    private static func writeAll(_ bytes: [UInt8], fd: Int32, name: String) throws(AudioError) {
+        var off = 0
+        while off < bytes.count {
+            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + off, bytes.count - off) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .writeFailed(name, message: String(cString: strerror(errno)))
+            }
+            off += n
+        }
+    }
+}

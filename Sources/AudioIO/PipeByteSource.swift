@@ -1,0 +1,120 @@
+import CSndFile
+import Foundation
+
+/// A non-seekable byte stream (stdin, a FIFO) presented to libsndfile through its virtual I/O
+/// interface, with a bounded look-back buffer.
+///
+/// libsndfile's own pipe support (`sf_open_fd` on a pipe) fails for FLAC, whose decoder re-reads
+/// the bytes the format sniffer consumed. Here every byte read stays available for backward
+/// seeks until it falls more than `lookBack` bytes behind the read position, so header parsing
+/// can seek freely while memory stays bounded (about `2 × lookBack` bytes) however long the
+/// stream is. Forward seeks read and discard. Seeking relative to the end is only possible once
+/// the stream has ended; until then the length is reported as unknown (`Int64.max`).
+final class PipeByteSource {
+    let fd: Int32
+    let lookBack: Int
+    private var storage: [UInt8] = []
+    private var storageStart = 0
+    private var position = 0
+    private(set) var reachedEnd = false
+    private(set) var lastErrno: Int32 = 0
+    private let chunk = 65_536
+
+    init(fd: Int32, lookBack: Int = 1 << 20) {
+        self.fd = fd
+        self.lookBack = lookBack
+    }
+
+    private var storageEnd: Int { storageStart + storage.count }
+
+    /// Reads more bytes from the descriptor into the buffer. Returns false at end or on error.
+    @discardableResult
+    func fill() -> Bool {
+        if reachedEnd { return false }
+        let old = storage.count
+        storage.reserveCapacity(old + chunk)
+        storage.append(contentsOf: repeatElement(0, count: chunk))
+        var n = 0
+        while true {
+            n = storage.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress! + old, chunk) }
+            if n < 0 && errno == EINTR { continue }
+            break
+        }
+        storage.removeLast(chunk - max(n, 0))
+        if n <= 0 {
+            if n < 0 { lastErrno = errno }
+            reachedEnd = true
+            return false
+        }
+        return true
+    }
+
+    private func trim() {
+        let behind = position - storageStart
+        if behind > 2 * lookBack {
+            let drop = behind - lookBack
+            storage.removeFirst(drop)
+            storageStart += drop
+        }
+    }
+
+    func read(into dst: UnsafeMutableRawPointer, count: Int) -> Int {
+        var done = 0
+        while done < count {
+            if position >= storageEnd {
+                if !fill() { break }
+                continue
+            }
+            let n = min(count - done, storageEnd - position)
+            storage.withUnsafeBytes { src in
+                (dst + done).copyMemory(from: src.baseAddress! + (position - storageStart), byteCount: n)
+            }
+            done += n
+            position += n
+        }
+        trim()
+        return done
+    }
+
+    func seek(offset: Int, whence: Int32) -> Int {
+        var target: Int
+        switch whence {
+        case SEEK_SET: target = offset
+        case SEEK_CUR: target = position + offset
+        case SEEK_END:
+            guard reachedEnd else { return -1 }
+            target = storageEnd + offset
+        default: return -1
+        }
+        if target < storageStart || target < 0 { return -1 }
+        while target > storageEnd && fill() {}
+        target = min(target, storageEnd)
+        position = target
+        trim()
+        return position
+    }
+
+    var tell: Int { position }
+    var length: Int { reachedEnd ? storageEnd : Int(Int64.max) }
+
+    /// The libsndfile callbacks; `user_data` is an unretained `PipeByteSource`.
+    static var virtualIO: SF_VIRTUAL_IO {
+        SF_VIRTUAL_IO(
+            get_filelen: { user in
+                Int64(Unmanaged<PipeByteSource>.fromOpaque(user!).takeUnretainedValue().length)
+            },
+            seek: { offset, whence, user in
+                Int64(Unmanaged<PipeByteSource>.fromOpaque(user!).takeUnretainedValue()
+                    .seek(offset: Int(offset), whence: whence))
+            },
+            read: { ptr, count, user in
+                Int64(Unmanaged<PipeByteSource>.fromOpaque(user!).takeUnretainedValue()
+                    .read(into: ptr!, count: Int(count)))
+            },
+            write: { _, _, _ in 0 },
+            tell: { user in
+                Int64(Unmanaged<PipeByteSource>.fromOpaque(user!).takeUnretainedValue().tell)
+            }
+        )
+    }
+}
