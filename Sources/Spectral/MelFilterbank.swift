@@ -1,0 +1,122 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A mel filterbank identical to `librosa.filters.mel(sr=, n_fft=, n_mels=, fmin=0, fmax=sr/2,
+/// htk=False, norm='slaney', dtype=float32)`: triangular filters on the Slaney mel scale
+/// (linear below 1 kHz at 200/3 Hz per mel, logarithmic above with step ln(6.4)/27), each scaled
+/// by `2 / (f[m+2] − f[m])` (Slaney "area" normalisation). Computed in `Double` with librosa's
+/// operation order and rounded to `Float` where librosa rounds.
+///
+/// Stored sparsely: filter `m` is nonzero only on bins `start[m] ..< start[m] + count[m]`, and
+/// ``apply(_:to:)`` touches only those bins.
+public struct MelFilterbank: Sendable, Equatable {
+    /// Number of mel bands.
+    public let mels: Int
+    /// Linear-frequency bins per frame (`nFFT / 2 + 1`).
+    public let bins: Int
+    /// First nonzero bin of each filter.
+    public let start: [Int]
+    /// Nonzero bins of each filter (may be 0 for an empty filter).
+    public let count: [Int]
+    /// Offset of each filter's weights in ``weights``.
+    public let offset: [Int]
+    /// The nonzero weights of all filters, concatenated.
+    public let weights: [Float]
+
+    /// - Parameters:
+    ///   - sampleRate: Hz (default 16000).
+    ///   - nFFT: FFT size; the bank has `nFFT / 2 + 1` inputs.
+    ///   - mels: number of bands (default 80).
+    ///   - fmin, fmax: band edges in Hz (defaults 0 and `sampleRate / 2`).
+    /// - Throws: ``SpectralError/invalidConfiguration(_:)`` for nonpositive sizes or a bad range.
+    public init(sampleRate: Double = 16000, nFFT: Int = 512, mels: Int = 80,
+                fmin: Double = 0, fmax: Double? = nil) throws {
+        let fmax = fmax ?? sampleRate / 2
+        guard sampleRate > 0, nFFT >= 2, mels >= 1 else {
+            throw SpectralError.invalidConfiguration("mel filterbank needs sampleRate > 0, nFFT ≥ 2, mels ≥ 1 (got \(sampleRate), \(nFFT), \(mels))")
+        }
+        guard fmin >= 0, fmax > fmin else {
+            throw SpectralError.invalidConfiguration("mel filterbank range fmin = \(fmin) Hz, fmax = \(fmax) Hz must satisfy 0 ≤ fmin < fmax")
+        }
+        let bins = nFFT / 2 + 1
+        let dense = MelFilterbank.denseWeights(sampleRate: sampleRate, nFFT: nFFT, mels: mels, fmin: fmin, fmax: fmax)
+        var start = [Int](), count = [Int](), offset = [Int](), weights = [Float]()
+        for m in 0..<mels {
+            let row = dense[(m * bins)..<((m + 1) * bins)]
+            let first = row.firstIndex(where: { $0 != 0 }).map { $0 - m * bins } ?? 0
+            let last = row.lastIndex(where: { $0 != 0 }).map { $0 - m * bins } ?? -1
+            start.append(first)
+            count.append(max(last - first + 1, 0))
+            offset.append(weights.count)
+            if last >= first { weights.append(contentsOf: dense[(m * bins + first)...(m * bins + last)]) }
+        }
+        self.mels = mels
+        self.bins = bins
+        self.start = start
+        self.count = count
+        self.offset = offset
+        self.weights = weights
+    }
+
+    /// The dense `mels × bins` weight matrix, row-major (as librosa returns it).
+    public func dense() -> [Float] {
+        var out = [Float](repeating: 0, count: mels * bins)
+        for m in 0..<mels {
+            for j in 0..<count[m] { out[m * bins + start[m] + j] = weights[offset[m] + j] }
+        }
+        return out
+    }
+
+    /// `out[m] = Σₖ W[m, k] · spectrum[k]` for one frame.
+    /// - Precondition: `spectrum.count ≥ bins`, `out.count ≥ mels`.
+    @inlinable
+    public func apply(_ spectrum: UnsafeBufferPointer<Float>, to out: UnsafeMutableBufferPointer<Float>) {
+        weights.withUnsafeBufferPointer { w in
+            for m in 0..<mels {
+                let s = start[m], o = offset[m]
+                var acc: Float = 0
+                for j in 0..<count[m] { acc += w[o + j] * spectrum[s + j] }
+                out[m] = acc
+            }
+        }
+    }
+
+    /// Slaney mel of a frequency in Hz (librosa `hz_to_mel(htk=False)`).
+    public static func hzToMel(_ f: Double) -> Double {
+        let fsp = 200.0 / 3, minLogHz = 1000.0, minLogMel = minLogHz / fsp, logstep = log(6.4) / 27.0
+        return f >= minLogHz ? minLogMel + log(f / minLogHz) / logstep : f / fsp
+    }
+
+    /// Frequency in Hz of a Slaney mel (librosa `mel_to_hz(htk=False)`).
+    public static func melToHz(_ m: Double) -> Double {
+        let fsp = 200.0 / 3, minLogHz = 1000.0, minLogMel = minLogHz / fsp, logstep = log(6.4) / 27.0
+        return m >= minLogMel ? minLogHz * exp(logstep * (m - minLogMel)) : fsp * m
+    }
+
+    static func denseWeights(sampleRate: Double, nFFT: Int, mels: Int, fmin: Double, fmax: Double) -> [Float] {
+        let bins = nFFT / 2 + 1
+        let binHz = 1.0 / (Double(nFFT) * (1.0 / sampleRate))          // numpy.fft.rfftfreq
+        let fftFreqs = (0..<bins).map { Double($0) * binHz }
+        // numpy.linspace(min_mel, max_mel, mels + 2): i·step + start, last = stop exactly.
+        let minMel = hzToMel(fmin), maxMel = hzToMel(fmax)
+        let points = mels + 2
+        let step = (maxMel - minMel) / Double(points - 1)
+        var melF = (0..<points).map { melToHz(Double($0) * step + minMel) }
+        melF[points - 1] = melToHz(maxMel)
+        var out = [Float](repeating: 0, count: mels * bins)
+        for m in 0..<mels {
+            let lowDiff = melF[m + 1] - melF[m], highDiff = melF[m + 2] - melF[m + 1]
+            let enorm = 2.0 / (melF[m + 2] - melF[m])
+            for k in 0..<bins {
+                let lower = -(melF[m] - fftFreqs[k]) / lowDiff
+                let upper = (melF[m + 2] - fftFreqs[k]) / highDiff
+                let w = Float(max(0, min(lower, upper)))                  // librosa stores float32 here
+                out[m * bins + k] = Float(Double(w) * enorm)              // then scales in place
+            }
+        }
+        return out
+    }
+}

@@ -1,6 +1,0 @@
-import Testing
-@testable import Spectral
-
-@Test func SpectralModuleLoads() {
-    #expect(Bool(true))
-}
