@@ -1,0 +1,82 @@
+import Foundation
+
+/// Writes a float32 `.npy` matrix `(rows, columns)` row by row, without knowing the row count in
+/// advance: a fixed 128-byte header is written first and rewritten with the final shape by
+/// `finish()`. The file is written under a temporary name in the destination's folder and
+/// renamed on `finish()`; `cancel()` (or deinit without finish) removes it, so an interrupted
+/// writer never leaves a partial `.npy`. Memory stays bounded however many rows are written.
+public final class NPYStreamWriter {
+    public let path: String
+    public let columns: Int
+    public private(set) var rows = 0
+    private let temporaryPath: String
+    private var handle: FileHandle?
+    private static let headerBytes = 128
+
+    public init(path: String, columns: Int) throws {
+        precondition(columns > 0, "NPYStreamWriter: columns must be positive")
+        self.path = path
+        self.columns = columns
+        let url = URL(fileURLWithPath: path)
+        temporaryPath = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).attend-tmp-\(getpid())").path
+        guard FileManager.default.createFile(atPath: temporaryPath, contents: Self.header(rows: 0, columns: columns)),
+              let h = FileHandle(forWritingAtPath: temporaryPath) else {
+            throw NPYError.io(path: path, reason: String(cString: strerror(errno)))
+        }
+        handle = h
+        h.seekToEndOfFile()
+    }
+
+    deinit { cancel() }
+
+    /// Appends rows; `values.count` must be a multiple of `columns`.
+    public func append(_ values: UnsafeBufferPointer<Float>) throws {
+        precondition(values.count % columns == 0, "NPYStreamWriter: \(values.count) values for \(columns) columns")
+        guard let handle else { throw NPYError.io(path: path, reason: "writer already finished") }
+        let data = Data(buffer: values)  // little-endian on every supported platform
+        do { try handle.write(contentsOf: data) } catch {
+            throw NPYError.io(path: path, reason: "write failed: \(error.localizedDescription)")
+        }
+        rows += values.count / columns
+    }
+
+    /// Writes the final header and moves the file into place.
+    public func finish() throws {
+        guard let handle else { throw NPYError.io(path: path, reason: "writer already finished") }
+        do {
+            try handle.seek(toOffset: 0)
+            try handle.write(contentsOf: Self.header(rows: rows, columns: columns))
+            try handle.synchronize()
+            try handle.close()
+        } catch {
+            cancel()
+            throw NPYError.io(path: path, reason: "write failed: \(error.localizedDescription)")
+        }
+        self.handle = nil
+        guard rename(temporaryPath, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporaryPath)
+            throw NPYError.io(path: path, reason: reason)
+        }
+    }
+
+    /// Abandons the file: nothing is left at `path` or the temporary name.
+    public func cancel() {
+        guard let handle else { return }
+        try? handle.close()
+        self.handle = nil
+        unlink(temporaryPath)
+    }
+
+    static func header(rows: Int, columns: Int) -> Data {
+        var dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(rows), \(columns)), }"
+        let prefix = 10
+        dict += String(repeating: " ", count: headerBytes - prefix - dict.utf8.count - 1) + "\n"
+        var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0])
+        let length = UInt16(dict.utf8.count)
+        data.append(contentsOf: [UInt8(length & 0xff), UInt8(length >> 8)])
+        data.append(contentsOf: Array(dict.utf8))
+        return data
+    }
+}
