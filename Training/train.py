@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "Training"))
 from attend.data import HOP, Corpus, PhoneSet  # noqa: E402
 from attend.export import export  # noqa: E402
 from attend.losses import forward_sum_loss, frame_phone_loss, mask_loss, phone_ctc_loss, si_sdr  # noqa: E402
-from attend.model import AttendModel, ModelConfig  # noqa: E402
+from attend.model import AttendModel, ModelConfig, analysis_window, compressed_magnitude, stft  # noqa: E402
 from data_pipeline.augment import MixParams  # noqa: E402
 
 CHUNKS = [1, 2, 4, 8, 16, 32]
@@ -74,20 +74,15 @@ def collate(examples, cfg: ModelConfig):
     return noisy, target, labels, valid, frame_lengths, token_lists
 
 
-def stft(x, cfg):
-    window = torch.hann_window(cfg.n_fft, periodic=True)
-    return torch.stft(x, cfg.n_fft, cfg.hop, window=window, center=True, pad_mode="constant", return_complex=True).transpose(1, 2)
-
-
 def istft(spec, cfg, length):
-    window = torch.hann_window(cfg.n_fft, periodic=True)
-    return torch.istft(spec.transpose(1, 2), cfg.n_fft, cfg.hop, window=window, center=True, length=length)
+    """Inverse with the analysis window (for the SI-SDR loss; inference uses the synthesis window)."""
+    return torch.istft(spec.transpose(1, 2), cfg.n_fft, cfg.hop, window=analysis_window(cfg), center=True, length=length)
 
 
 def step_losses(model, batch, cfg, weights, chunk, left):
     noisy, target, labels, valid, frame_lengths, token_lists = batch
     ns, ts = stft(noisy, cfg), stft(target, cfg)
-    feats = ns.abs().clamp_min(1e-12) ** cfg.compress
+    feats = compressed_magnitude(ns, cfg)
     hidden, _ = model.encode(feats, chunk, left, banded=True)
     mask = model.mask(hidden)
     losses = {"mask": mask_loss(mask, ns, ts, cfg.compress, valid)}
@@ -124,7 +119,7 @@ def validate(model, batches, cfg, weights):
         for batch in batches:
             noisy, target = batch[0], batch[1]
             ns = stft(noisy, cfg)
-            feats = ns.abs().clamp_min(1e-12) ** cfg.compress
+            feats = compressed_magnitude(ns, cfg)
             hidden, _ = model.encode(feats, chunk, left, banded=chunk > 0)
             est = istft(model.mask(hidden) * ns, cfg, noisy.shape[1])
             sdr_gain.append((si_sdr(est, target) - si_sdr(noisy, target)).mean().item())

@@ -10,6 +10,10 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var hop: Int
     /// Exponent c of the compressed magnitude input |X|^c.
     public var compress: Float
+    /// STFT analysis window: `hann` (periodic Hann, synthesis the same) or `lowlatency`
+    /// (the asymmetric pair of `WindowPair.lowLatency`, synthesis window `synthesisLength` long).
+    public var window: String
+    public var synthesisLength: Int
     public var nBins: Int
     public var stemChannels: Int
     public var dModel: Int
@@ -37,7 +41,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var layerNormEps: Float
 
     enum CodingKeys: String, CodingKey {
-        case modelType = "model_type", version, sampleRate = "sample_rate", nFFT = "n_fft", hop, compress
+        case modelType = "model_type", version, sampleRate = "sample_rate", nFFT = "n_fft", hop, compress, window, synthesisLength = "synthesis_length"
         case nBins = "n_bins", stemChannels = "stem_channels", dModel = "d_model", nHeads = "n_heads"
         case nLayers = "n_layers", ffMult = "ff_mult", convKernel = "conv_kernel", ropeBase = "rope_base"
         case normaliser, alphaMin = "alpha_min", alphaMax = "alpha_max", entmaxIters = "entmax_iters"
@@ -66,6 +70,12 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         guard sampleRate == 16000 else { throw bad("sample_rate", "only 16000 is supported, found \(sampleRate)") }
         guard nFFT > 0, nBins == nFFT / 2 + 1 else { throw bad("n_bins", "must be n_fft/2+1 = \(nFFT / 2 + 1), found \(nBins)") }
         guard hop > 0, hop <= nFFT else { throw bad("hop", "must be in 1...\(nFFT), found \(hop)") }
+        guard window == "hann" || window == "lowlatency" else { throw bad("window", "expected \"hann\" or \"lowlatency\", found \"\(window)\"") }
+        if window == "lowlatency" {
+            guard synthesisLength >= 2, synthesisLength <= nFFT, synthesisLength % 2 == 0 else {
+                throw bad("synthesis_length", "must be even, in 2...\(nFFT), found \(synthesisLength)")
+            }
+        }
         for (key, v) in [("d_model", dModel), ("n_heads", nHeads), ("n_layers", nLayers), ("ff_mult", ffMult),
                          ("conv_kernel", convKernel), ("stem_channels", stemChannels), ("n_phones", nPhones),
                          ("d_align", dAlign), ("text_kernel", textKernel), ("entmax_iters", entmaxIters)] where v <= 0 {

@@ -91,3 +91,25 @@ import Testing
         }
     }
 }
+
+@Suite struct FrontEndParityTests {
+    @Test func lowLatencyWindowsMatchTraining() throws {
+        let config = try EncoderParityTests.model().config
+        #expect(config.window == "lowlatency")
+        let stft = try config.stftConfiguration()
+        let analysis = try EncoderParityTests.load("window_analysis"), synthesis = try EncoderParityTests.load("window_synthesis")
+        for i in 0..<512 {
+            #expect(abs(stft.analysisWindow[i] - analysis.data[i]) < 1e-7)
+            #expect(abs(stft.synthesisWindow[i] - synthesis.data[i]) < 1e-7)
+        }
+        #expect(stft.latency == 319)
+    }
+
+    @Test func compressedMagnitudesMatchTorch() throws {
+        let config = try EncoderParityTests.model().config
+        let audio = try EncoderParityTests.load("audio")
+        let expected = try EncoderParityTests.load("audio_features")
+        let ours = try FrontEnd(config: config).features(of: Array(audio.elements))
+        EncoderParityTests.expectClose(Tensor(shape: expected.shape, data: ours), expected, "features", rtol: 1e-4)
+    }
+}

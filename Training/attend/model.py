@@ -34,6 +34,8 @@ class ModelConfig:
     n_fft: int = 512
     hop: int = 160
     compress: float = 0.3
+    window: str = "lowlatency"  # analysis window of the STFT: "hann" (periodic) or "lowlatency" (asymmetric pair)
+    synthesis_length: int = 320  # lowlatency: the synthesis window's length S (latency ≈ S samples)
     n_bins: int = 257
     stem_channels: int = 16
     d_model: int = 144
@@ -325,8 +327,51 @@ class AttendModel(nn.Module):
         return out
 
 
-def compressed_magnitude(audio: torch.Tensor, cfg: ModelConfig) -> torch.Tensor:
-    """(B, S) 16 kHz audio → (B, T, n_bins) |STFT|^compress; center=True, zero padding, periodic Hann."""
-    window = torch.hann_window(cfg.n_fft, periodic=True, dtype=audio.dtype, device=audio.device)
-    spec = torch.stft(audio, cfg.n_fft, cfg.hop, window=window, center=True, pad_mode="constant", return_complex=True)
-    return spec.abs().clamp_min(1e-12).pow(cfg.compress).transpose(1, 2)
+def _hann_value(n, period):
+    return 0.5 - 0.5 * math.cos(2.0 * math.pi * n / period)
+
+
+def low_latency_windows(n_fft: int, s: int):
+    """Asymmetric analysis/synthesis pair (Mauler & Martin 2007), exactly as Swift's
+    `WindowPair.lowLatency(nFFT:synthesisLength:)`: analysis = long √Hann rise of n_fft − s/2
+    samples then the falling half of a √Hann of length s; synthesis nonzero on the last s samples
+    only, so that analysis·synthesis is a periodic Hann of length s at the frame's end."""
+    m = s // 2
+    rise = n_fft - m
+    analysis, synthesis = [0.0] * n_fft, [0.0] * n_fft
+    for n in range(n_fft):
+        long_hann = _hann_value(n, 2 * rise)
+        if n < rise:
+            analysis[n] = math.sqrt(long_hann)
+        else:
+            analysis[n] = math.sqrt(_hann_value(n - (n_fft - s), s))
+        if n < n_fft - s:
+            continue
+        short_hann = _hann_value(n - (n_fft - s), s)
+        if n < rise:
+            synthesis[n] = short_hann / math.sqrt(long_hann) if long_hann > 0 else 0.0
+        else:
+            synthesis[n] = math.sqrt(short_hann)
+    f32 = lambda w: torch.tensor(w, dtype=torch.float64).to(torch.float32)  # noqa: E731
+    return f32(analysis), f32(synthesis)
+
+
+def analysis_window(cfg: "ModelConfig") -> torch.Tensor:
+    if cfg.window == "hann":
+        return torch.hann_window(cfg.n_fft, periodic=True)
+    if cfg.window == "lowlatency":
+        return low_latency_windows(cfg.n_fft, cfg.synthesis_length)[0]
+    raise ValueError(f"unknown window {cfg.window}")
+
+
+def stft(audio: torch.Tensor, cfg: "ModelConfig") -> torch.Tensor:
+    """(B, S) 16 kHz audio → complex (B, T, n_bins); center=True with zero padding, frame t
+    centred on sample t·hop, the config's analysis window."""
+    spec = torch.stft(audio, cfg.n_fft, cfg.hop, window=analysis_window(cfg).to(audio.dtype), center=True,
+                      pad_mode="constant", return_complex=True)
+    return spec.transpose(1, 2)
+
+
+def compressed_magnitude(spec: torch.Tensor, cfg: "ModelConfig") -> torch.Tensor:
+    """The model's input: |X|^compress with |X| clamped to at least 1e-12."""
+    return spec.abs().clamp_min(1e-12).pow(cfg.compress)

@@ -5,6 +5,7 @@ files: feats (T, F) input, for each case (full, chunk4) hidden, mask, phone_logi
 (H, T, T) for every layer, plus alpha_L{l} (H,), phones (N,) and align_scores (N, T).
 Deterministic (seeded). Run: python3 Training/golden/make_model_golden.py
 """
+import math
 import pathlib
 import sys
 
@@ -14,7 +15,7 @@ import torch
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "Training"))
 from attend.export import export  # noqa: E402
-from attend.model import AttendModel, ModelConfig  # noqa: E402
+from attend.model import AttendModel, ModelConfig, compressed_magnitude, low_latency_windows, stft  # noqa: E402
 
 OUT = ROOT / "Tests" / "SpeechModelsTests" / "Fixtures"
 
@@ -49,6 +50,14 @@ def main():
         np.save(OUT / f"{name}_align_scores.npy", out["align_scores"][0].numpy())
         for i, p in enumerate(out["attn"]):
             np.save(OUT / f"{name}_attn_L{i}.npy", p[0].numpy())
+    # Front end: a short noisy chirp → STFT with the low-latency window → compressed magnitude.
+    n = torch.arange(8000, dtype=torch.float64)
+    audio = (0.3 * torch.sin(2 * math.pi * (200 + 0.2 * n) * n / 16000) + 0.05 * torch.randn(8000, dtype=torch.float64)).float()
+    np.save(OUT / "audio.npy", audio.numpy())
+    np.save(OUT / "audio_features.npy", compressed_magnitude(stft(audio[None], cfg), cfg)[0].numpy())
+    ana, syn = low_latency_windows(cfg.n_fft, cfg.synthesis_length)
+    np.save(OUT / "window_analysis.npy", ana.numpy())
+    np.save(OUT / "window_synthesis.npy", syn.numpy())
     print("wrote", OUT)
 
 
