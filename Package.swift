@@ -37,6 +37,6 @@ let package = Package(
         .testTarget(name: "SpeechModelsTests", dependencies: ["SpeechModels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AttendTests", dependencies: ["Attend"]),
-        .testTarget(name: "CLITests", dependencies: ["Attend"]),
+        .testTarget(name: "CLITests", dependencies: ["Attend"], exclude: ["Fixtures"]),
     ]
 )

@@ -1,0 +1,114 @@
+import Foundation
+import NeuralEngine
+import Spectral
+import SpeechModels
+
+/// Denoises one channel of 16 kHz audio as a stream: STFT (the model's window) → encoder →
+/// ratio mask → masked spectrum → streaming inverse STFT.
+///
+/// Push samples in any amounts; denoised samples come out as soon as they are final. Output
+/// sample n leaves after input up to `n + latency` has been pushed (the STFT's synthesis
+/// latency plus the attention chunk's look-ahead). `finish()` returns the rest, so the output
+/// has exactly as many samples as the input, time-aligned with it.
+///
+/// With a finite chunked context memory stays flat for a stream of any length; with full
+/// context (nil) the whole input is held and encoded at `finish()`.
+public final class DenoiseStream {
+    public let model: AttendModel
+    /// Mix of the mask's effect: gain = strength · mask + (1 − strength). 1 = full denoising.
+    public let strength: Float
+    /// Called with each frame's mask (`nBins` values) in frame order, e.g. for `--mask-out`.
+    public var maskHandler: ((UnsafeBufferPointer<Float>) throws -> Void)?
+
+    private let frontEnd: FrontEnd
+    private let istft: StreamingISTFT
+    private let session: EncoderSession
+    private let bins: Int
+    private var spectra: [Float] = []      // queued frames awaiting their mask, 2·bins each
+    private var spectraStart = 0
+    private var features: [Float] = []
+    private var mask = Tensor(zeros: [0])
+    private var samplesIn = 0
+    private var samplesOut = 0
+    private var pendingError: Error?
+
+    public init(model: AttendModel, context: ChunkedContext?, strength: Float = 1) throws {
+        precondition((0...1).contains(strength), "DenoiseStream: strength must be in 0...1")
+        self.model = model
+        self.strength = strength
+        frontEnd = try FrontEnd(config: model.config)
+        istft = try StreamingISTFT(configuration: try model.config.stftConfiguration())
+        session = EncoderSession(model: model, context: context)
+        bins = model.config.nBins
+    }
+
+    /// Algorithmic latency in samples at 16 kHz: output sample n depends on input up to n + latency.
+    public var latency: Int {
+        istft.latency + max(0, (session.context?.chunkSize ?? 0) - 1) * model.config.hop
+    }
+
+    /// Feeds 16 kHz samples; `emit` receives the denoised samples that became final.
+    public func push(_ samples: UnsafeBufferPointer<Float>, emit: (UnsafeBufferPointer<Float>) throws -> Void) throws {
+        samplesIn += samples.count
+        frontEnd.push(samples) { spectrum, f in
+            spectra.append(contentsOf: spectrum)
+            features.append(contentsOf: f)
+        }
+        if session.isStreaming { try encodePending(final: false) { try self.emitCapped($0, emit) } }
+    }
+
+    /// Ends the stream: emits every remaining sample (the total equals the samples pushed).
+    public func finish(emit: (UnsafeBufferPointer<Float>) throws -> Void) throws {
+        frontEnd.finish { spectrum, f in
+            spectra.append(contentsOf: spectrum)
+            features.append(contentsOf: f)
+        }
+        try encodePending(final: true) { try self.emitCapped($0, emit) }
+        try istft.finish(length: samplesIn) { try self.emitCapped($0, emit) }
+    }
+
+    /// Passes on samples up to the input's length: the end padding's frames must not add any.
+    private func emitCapped(_ samples: UnsafeBufferPointer<Float>, _ emit: (UnsafeBufferPointer<Float>) throws -> Void) throws {
+        let n = min(samples.count, samplesIn - samplesOut)
+        guard n > 0 else { return }
+        samplesOut += n
+        try emit(UnsafeBufferPointer(rebasing: samples[0..<n]))
+    }
+
+    private func encodePending(final: Bool, emit: (UnsafeBufferPointer<Float>) throws -> Void) throws {
+        let n = features.count / bins
+        var hidden = n > 0 ? session.encode(Tensor(shape: [n, bins], data: features)) : Tensor(zeros: [0, model.config.dModel])
+        features.removeAll(keepingCapacity: true)
+        if final, session.isStreaming {
+            let tail = session.finish()
+            if tail.shape[0] > 0 {
+                hidden = hidden.shape[0] == 0 ? tail : Tensor(shape: [hidden.shape[0] + tail.shape[0], hidden.shape[1]],
+                                                              data: Array(hidden.elements) + Array(tail.elements))
+            }
+        }
+        let ready = hidden.shape[0]
+        guard ready > 0 else { return }
+        model.mask(hidden, into: &mask)
+        let s = strength
+        try mask.withMutablePointer { mp in
+            for t in 0..<ready {
+                let m = mp + t * bins
+                if let maskHandler { try maskHandler(UnsafeBufferPointer(start: m, count: bins)) }
+                let base = spectraStart + t * 2 * bins
+                try spectra.withUnsafeMutableBufferPointer { sp in
+                    for k in 0..<bins {
+                        let g = s * m[k] + (1 - s)
+                        sp[base + 2 * k] *= g
+                        sp[base + 2 * k + 1] *= g
+                    }
+                    try istft.push(frame: UnsafeBufferPointer(rebasing: sp[base..<(base + 2 * bins)]), emit: emit)
+                }
+            }
+        }
+        spectraStart += ready * 2 * bins
+        if spectraStart > 64 * 2 * bins || spectraStart == spectra.count {
+            spectra.removeFirst(spectraStart)
+            spectraStart = 0
+        }
+    }
+}

@@ -1,6 +1,0 @@
-import Testing
-@testable import Attend
-
-@Test func AttendModuleLoads() {
-    #expect(Bool(true))
-}

@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+@testable import Attend
+
+/// The denoising pipeline with the small random model of the parity tests (its mask is not
+/// meaningful; these tests check plumbing: lengths, alignment, reconstruction, streaming).
+@Suite struct DenoiserTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    static let speech = root.appendingPathComponent("CLITests/Fixtures/features")
+
+    static func tinyModel() throws -> AttendModel {
+        let dir = root.appendingPathComponent("SpeechModelsTests/Fixtures")
+        return try AttendModel(weights: dir.appendingPathComponent("tiny.safetensors"), config: dir.appendingPathComponent("tiny.json"))
+    }
+
+    static func temporary(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("attend-denoise-\(UUID())-\(name)").path
+    }
+
+    static func snr(_ reference: [Float], _ estimate: [Float]) -> Double {
+        var s = 0.0, e = 0.0
+        for (r, x) in zip(reference, estimate) { s += Double(r) * Double(r); e += Double(r - x) * Double(r - x) }
+        return 10 * log10(s / max(e, 1e-30))
+    }
+
+    @Test(arguments: ["speech_8000", "speech_16000", "speech_44100_stereo", "speech_48000"])
+    func outputKeepsRateChannelsAndLength(name: String) throws {
+        let input = Self.speech.appendingPathComponent("\(name).wav").path
+        let output = Self.temporary("\(name).wav")
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let report = try Denoiser(model: try Self.tinyModel()).run(input: input, output: output)
+        let inInfo = try AudioFileReader.probe(path: input), outInfo = try AudioFileReader.probe(path: output)
+        #expect(outInfo.sampleRate == inInfo.sampleRate)
+        #expect(outInfo.channels == inInfo.channels)
+        #expect(outInfo.frames == inInfo.frames)
+        #expect(report.framesWritten == inInfo.frames)
+    }
+
+    /// With strength 0 the mask has no effect: STFT → iSTFT must give the input back, aligned.
+    @Test func strengthZeroReconstructsTheInput() throws {
+        let input = Self.speech.appendingPathComponent("speech_16000.wav").path
+        let output = Self.temporary("s0.wav")
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        var options = DenoiseOptions()
+        options.strength = 0
+        options.format = .wavFloat
+        try Denoiser(model: try Self.tinyModel()).run(input: input, output: output, options: options)
+        let a = try readMono16k(path: input), b = try readMono16k(path: output)
+        #expect(a.count == b.count)
+        #expect(Self.snr(a, b) > 90)
+    }
+
+    @Test func smallReadsGiveTheSameOutputAsLargeOnes() throws {
+        let input = Self.speech.appendingPathComponent("speech_44100.wav").path
+        let model = try Self.tinyModel()
+        var outputs: [[Float]] = []
+        for chunk in [441, 100_000] {
+            let output = Self.temporary("c\(chunk).wav")
+            defer { try? FileManager.default.removeItem(atPath: output) }
+            var options = DenoiseOptions()
+            options.chunkFrames = chunk
+            options.format = .wavFloat
+            try Denoiser(model: model).run(input: input, output: output, options: options)
+            outputs.append(try AudioFileReader(path: output).readAll())
+        }
+        #expect(outputs[0].count == outputs[1].count)
+        #expect(Self.snr(outputs[1], outputs[0]) > 100)
+    }
+
+    @Test func maskIsWrittenFrameByFrame() throws {
+        let input = Self.speech.appendingPathComponent("speech_16000.wav").path
+        let output = Self.temporary("m.wav"), mask = Self.temporary("m.npy")
+        defer { try? FileManager.default.removeItem(atPath: output); try? FileManager.default.removeItem(atPath: mask) }
+        var options = DenoiseOptions()
+        options.maskPath = mask
+        try Denoiser(model: try Self.tinyModel()).run(input: input, output: output, options: options)
+        let m = try NPY.read(mask)
+        #expect(m.shape == [16000 / 160 + 1, 257])
+        #expect(m.elements.allSatisfy { $0 >= 0 && $0 <= 1 })
+    }
+
+    /// Output sample n is out once input up to n + latency is in (20 ms window + chunk look-ahead).
+    @Test func streamEmitsWithinItsLatency() throws {
+        let model = try Self.tinyModel()
+        let stream = try DenoiseStream(model: model, context: model.config.defaultContext ?? ChunkedContext(chunkSize: 2, leftContext: 16))
+        #expect(stream.latency <= 640)  // 40 ms at 16 kHz
+        let input = try readMono16k(path: Self.speech.appendingPathComponent("speech_16000.wav").path)
+        var pushed = 0, emitted = 0
+        var start = 0
+        while start < input.count {
+            let n = min(160, input.count - start)
+            try input[start..<(start + n)].withUnsafeBufferPointer { try stream.push($0) { emitted += $0.count } }
+            pushed += n
+            start += n
+            #expect(emitted >= pushed - stream.latency - 160, "after \(pushed) samples only \(emitted) out")
+        }
+        try stream.finish { emitted += $0.count }
+        #expect(emitted == input.count)
+    }
+
+    @Test func nanSamplesAreRejectedAndNothingIsWritten() throws {
+        let input = Self.temporary("nan.wav"), output = Self.temporary("out.wav")
+        defer { try? FileManager.default.removeItem(atPath: input) }
+        let w = try AudioFileWriter(path: input, sampleRate: 16000, channels: 1, format: .wavFloat)
+        var samples = [Float](repeating: 0.1, count: 4000)
+        samples[2500] = .nan
+        try w.write(samples)
+        try w.finish()
+        #expect(throws: AudioError.self) { try Denoiser(model: try Self.tinyModel()).run(input: input, output: output) }
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+}
