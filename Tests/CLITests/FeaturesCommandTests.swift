@@ -5,22 +5,11 @@ import Testing
 /// `attend features` end to end: the built binary against librosa golden files
 /// (Training/golden/make_features_golden.py) at 8, 16, 44.1 and 48 kHz, mono and stereo.
 @Suite struct FeaturesCommandTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/features")
+    static let fixtures = AttendProcess.fixtures.appendingPathComponent("features")
 
     static func attend(_ args: [String], stdin: URL? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
-        let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/attend")
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        if let stdin { p.standardInput = try FileHandle(forReadingFrom: stdin) }
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        let r = try AttendProcess.run(args, stdin: stdin)
+        return (r.status, r.text, r.stderr)
     }
 
     static func temporary(_ name: String) -> URL {

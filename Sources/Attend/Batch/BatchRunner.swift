@@ -83,7 +83,7 @@ public final class BatchRunner {
             } catch {
                 summary.failed += 1
                 let message = oneLine(error)
-                progress?.message("attend: error: \(item.relativeInput): \(message)")
+                progress?.message("attend: error: \(message)")
                 try manifest.append(ManifestEntry(input: item.relativeInput, output: nil, status: .failed, error: message,
                                                   seconds: Date().timeIntervalSince(t0)))
             }
