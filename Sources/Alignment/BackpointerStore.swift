@@ -15,8 +15,11 @@ struct BackpointerStore {
     /// Largest allocation so far, in bytes.
     private(set) var peakByteCount = 0
 
+    private let zeroRow: [UInt64]
+
     init(tokenCount: Int) {
         wordsPerHalf = (tokenCount + 63) / 64
+        zeroRow = Array(repeating: 0, count: 2 * wordsPerHalf)
     }
 
     var wordsPerRow: Int { 2 * wordsPerHalf }
@@ -31,7 +34,7 @@ struct BackpointerStore {
     /// Appends a zeroed row for the next frame and returns the index of its first word.
     mutating func appendRow() -> Int {
         let base = words.count
-        words.append(contentsOf: repeatElement(0, count: wordsPerRow))
+        words.append(contentsOf: zeroRow)
         rowCount += 1
         peakByteCount = max(peakByteCount, byteCount)
         return base

@@ -81,9 +81,7 @@ public struct IncrementalAligner {
     public mutating func push(_ row: UnsafeBufferPointer<Float>) throws(AlignmentError) -> [AlignedToken] {
         guard !finished else { throw .alreadyFinished }
         guard row.count == constraints.tokenCount else { throw .wrongScoreCount(expected: constraints.tokenCount, found: row.count) }
-        for (k, value) in row.enumerated() where value.isNaN || value == .infinity {
-            throw .invalidScore(frame: decoder.frame, token: k, value: value)
-        }
+        if let k = Self.firstInvalid(row) { throw .invalidScore(frame: decoder.frame, token: k, value: row[k]) }
         decoder.push(row)
         guard streaming else { return [] }
         retained.append(contentsOf: row)
@@ -97,6 +95,21 @@ public struct IncrementalAligner {
         decoder.setAnchor(frame: merge.frame, token: merge.token, start: merge.token >= 0 ? start : 0)
         dropRetained(before: decoder.anchorStart)
         return emitted
+    }
+
+    /// Index of the first NaN or +∞ in `row`. Works on the bit patterns (exponent all ones, not
+    /// −∞), which also keeps debug builds fast.
+    static func firstInvalid(_ row: UnsafeBufferPointer<Float>) -> Int? {
+        guard let base = row.baseAddress else { return nil }
+        return UnsafeRawPointer(base).withMemoryRebound(to: UInt32.self, capacity: row.count) { bits in
+            var k = 0
+            while k < row.count {
+                let pattern = bits[k]
+                if pattern & 0x7F80_0000 == 0x7F80_0000, pattern != 0xFF80_0000 { return k }
+                k &+= 1
+            }
+            return nil
+        }
     }
 
     /// Ends the input and returns every token not yet emitted.

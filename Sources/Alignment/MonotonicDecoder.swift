@@ -29,11 +29,16 @@ struct MonotonicDecoder {
     let maxMin: Int
 
     private(set) var frame = 0
+    /// D(frame, ·); −∞ outside `dRange`.
     private var d: [Double]
+    /// F rows for boundaries frame − maxMin ... frame, slot a % fSlots; −∞ outside `fRanges[slot]`.
     private var fRing: [Double]
+    private var fRanges: [ClosedRange<Int>?]
+    /// Score rows for frames frame − maxMin ..< frame, slot f % maxMin.
     private var scoreRing: [Float]
-    private var windowSum: [Double]
-    private var windowNegInf: [Int32]
+    /// Tokens whose D may be finite (nil: none). With a beam this band is narrow, and each frame
+    /// costs O(band + N/64) instead of O(N).
+    private(set) var dRange: ClosedRange<Int>?
     private(set) var bits: BackpointerStore
 
     /// Every future best path passes through D(anchorFrame, anchorToken) (token −1 is the
@@ -51,9 +56,8 @@ struct MonotonicDecoder {
         fSlots = maxMin + 1
         d = Array(repeating: -.infinity, count: tokenCount)
         fRing = Array(repeating: -.infinity, count: fSlots * tokenCount)
+        fRanges = Array(repeating: nil, count: fSlots)
         scoreRing = Array(repeating: 0, count: maxMin * tokenCount)
-        windowSum = Array(repeating: 0, count: tokenCount)
-        windowNegInf = Array(repeating: 0, count: tokenCount)
         bits = BackpointerStore(tokenCount: tokenCount)
         let base = bits.appendRow()
         writeF(row: 0, bitsBase: base)
@@ -62,87 +66,111 @@ struct MonotonicDecoder {
     mutating func reserve(rows: Int) { bits.reserve(rows: rows) }
 
     /// Bytes of working state besides the backpointers.
-    var stateByteCount: Int {
-        (d.count + fRing.count + windowSum.count) * 8 + (scoreRing.count + windowNegInf.count) * 4
-    }
+    var stateByteCount: Int { (d.count + fRing.count) * 8 + scoreRing.count * 4 }
 
     /// The best complete score so far (F(frame, N − 1)).
     var finalScore: Double { fRing[(frame % fSlots) * tokenCount + tokenCount - 1] }
 
+    /// Tokens j whose F(a, j) may be finite, for a boundary still in the ring.
+    func fRange(at a: Int) -> ClosedRange<Int>? {
+        guard a >= 0, a <= frame, a > frame - fSlots else { return nil }
+        return fRanges[a % fSlots]
+    }
+
     /// Consumes the scores of frame `frame` (N values, finite or −∞).
     mutating func push(_ row: UnsafeBufferPointer<Float>) {
+        let n = tokenCount
         let f = frame
         let t = f + 1
         let base = bits.appendRow()
-        let n = tokenCount
+        scoreRing.withUnsafeMutableBufferPointer { ring in
+            (ring.baseAddress! + (f % maxMin) * n).update(from: row.baseAddress!, count: n)
+        }
+        // Tokens reachable at t: those alive in D, and one past any finite F a jump can read.
+        var lo = dRange?.lowerBound ?? n
+        var hi = dRange?.upperBound ?? -1
+        for a in max(0, t - maxMin) ... f {
+            if let range = fRanges[a % fSlots] {
+                lo = min(lo, range.lowerBound + 1)
+                hi = max(hi, range.upperBound + 1)
+            }
+        }
+        if t <= minFrames[0] { lo = 0; hi = max(hi, 0) }
+        hi = min(hi, n - 1)
+        guard lo <= hi else {
+            dRange = nil
+            frame = t
+            writeF(row: t, bitsBase: base)
+            return
+        }
+        var best = -Double.infinity
         d.withUnsafeMutableBufferPointer { d in
             fRing.withUnsafeBufferPointer { fRing in
                 scoreRing.withUnsafeBufferPointer { ring in
-                    windowSum.withUnsafeMutableBufferPointer { sum in
-                        windowNegInf.withUnsafeMutableBufferPointer { negInf in
-                            var word: UInt64 = 0
-                            for k in 0 ..< n {
-                                let score = row[k]
-                                let m = minFrames[k]
-                                if score == -.infinity { negInf[k] += 1 } else { sum[k] += Double(score) }
-                                if f >= m {
-                                    let old = ring[((f - m) % maxMin) * n + k]
-                                    if old == -.infinity { negInf[k] -= 1 } else { sum[k] -= Double(old) }
-                                }
-                                let stay = d[k] + Double(score)
-                                var advance = -Double.infinity
-                                let a = t - m
-                                if a >= 0 {
-                                    let previous = k == 0 ? (a == 0 ? 0 : -.infinity) : fRing[(a % fSlots) * n + k - 1]
-                                    advance = previous + (negInf[k] > 0 ? -.infinity : sum[k])
-                                }
-                                if advance > stay {
-                                    d[k] = advance
-                                } else {
-                                    d[k] = stay
-                                    word |= 1 << UInt64(k & 63)
-                                }
-                                if k & 63 == 63 || k == n - 1 {
-                                    bits.orWord(base + k >> 6, word)
-                                    word = 0
-                                }
+                    for k in lo ... hi {
+                        let m = minFrames[k]
+                        let stay = d[k] + Double(row[k])
+                        var advance = -Double.infinity
+                        let a = t - m
+                        if a >= 0 {
+                            advance = k == 0 ? (a == 0 ? 0 : -.infinity) : fRing[(a % fSlots) * n + k - 1]
+                            if advance > -.infinity {
+                                for g in a ... f { advance += Double(ring[(g % maxMin) * n + k]) }
                             }
                         }
+                        if advance > stay {
+                            d[k] = advance
+                        } else {
+                            d[k] = stay
+                            if stay > -.infinity { bits.orWord(base + k >> 6, 1 << UInt64(k & 63)) }
+                        }
+                        best = max(best, d[k])
                     }
                 }
             }
         }
-        scoreRing.withUnsafeMutableBufferPointer { ring in
-            let slot = (f % maxMin) * n
-            for k in 0 ..< n { ring[slot + k] = row[k] }
+        let threshold = beam.map { best - $0 } ?? -.infinity
+        var newLo = n
+        var newHi = -1
+        for k in lo ... hi {
+            if d[k] < threshold { d[k] = -.infinity }
+            if d[k] > -.infinity { newLo = min(newLo, k); newHi = k }
         }
-        if let beam, let best = d.max(), best > -.infinity {
-            let threshold = best - beam
-            for k in 0 ..< n where d[k] < threshold { d[k] = -.infinity }
-        }
+        dRange = newLo <= newHi ? newLo ... newHi : nil
         frame = t
         writeF(row: t, bitsBase: base)
     }
 
     private mutating func writeF(row t: Int, bitsBase: Int) {
         let n = tokenCount
-        let slot = (t % fSlots) * n
-        var previous: Double = t == 0 ? 0 : -.infinity
-        var word: UInt64 = 0
+        let slotIndex = t % fSlots
+        let slot = slotIndex * n
+        if let stale = fRanges[slotIndex] {
+            for k in stale { fRing[slot + k] = -.infinity }
+        }
         let skipBase = bitsBase + bits.wordsPerHalf
-        for k in 0 ..< n {
+        guard let first = t == 0 ? 0 : dRange?.lowerBound else {
+            fRanges[slotIndex] = nil
+            return
+        }
+        let dHi = dRange?.upperBound ?? -1
+        var previous: Double = t == 0 ? 0 : -.infinity
+        var anyFinite = false
+        var k = first
+        while true {
             var value = d[k]
             if skippable[k], previous > value {
                 value = previous
-                word |= 1 << UInt64(k & 63)
+                bits.orWord(skipBase + k >> 6, 1 << UInt64(k & 63))
             }
             fRing[slot + k] = value
+            anyFinite = anyFinite || value > -.infinity
             previous = value
-            if k & 63 == 63 || k == n - 1 {
-                bits.orWord(skipBase + k >> 6, word)
-                word = 0
-            }
+            // Past the D band, only a chain of skippable tokens can carry a finite F further.
+            if k >= dHi, !(value > -.infinity && k + 1 < n && skippable[k + 1]) { break }
+            k += 1
         }
+        fRanges[slotIndex] = anyFinite ? first ... k : nil
     }
 
     // MARK: Traceback

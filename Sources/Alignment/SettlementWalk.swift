@@ -30,9 +30,13 @@ struct SettlementWalk {
         let t = decoder.frame
         let anchorFrame = decoder.anchorFrame
         let anchorToken = decoder.anchorToken
-        for k in 0 ..< n where decoder.liveD(token: k) { add(frame: t, code: Int32(k)) }
+        if let band = decoder.dRange {
+            for k in band where decoder.liveD(token: k) { add(frame: t, code: Int32(k)) }
+        }
         for a in max(anchorFrame, t + 1 - decoder.maxMin) ... t {
-            for j in -1 ..< n where decoder.liveF(at: a, token: j) { add(frame: a, code: Int32(-(j + 2))) }
+            if decoder.liveF(at: a, token: -1) { add(frame: a, code: -1) }
+            guard let band = decoder.fRange(at: a) else { continue }
+            for j in band where decoder.liveF(at: a, token: j) { add(frame: a, code: Int32(-(j + 2))) }
         }
         guard pending > 0 else { return nil }
         var seenD = [Int](repeating: -1, count: n + 1)  // index k + 1, so the start (−1) fits

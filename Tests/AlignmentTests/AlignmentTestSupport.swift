@@ -52,10 +52,13 @@ struct BruteForce {
 /// k · framesPerToken; the rest gets a deterministic pseudo-random penalty.
 func diagonalRow(frame f: Int, tokens n: Int, framesPerToken: Int, into row: inout [Float]) {
     let center = f / framesPerToken
-    for k in 0 ..< n {
-        let hash = UInt32(truncatingIfNeeded: (f &* 73_856_093) ^ (k &* 19_349_663))
-        let noise = Float(hash % 1000) / 1000
-        row[k] = k == center ? -0.05 - 0.1 * noise : -3 - Float(min(abs(k - center), 8)) - noise
+    row.withUnsafeMutableBufferPointer { row in
+        row.update(repeating: -12)
+        for k in max(0, center - 8) ... min(n - 1, center + 8) {
+            let hash = UInt32(truncatingIfNeeded: (f &* 73_856_093) ^ (k &* 19_349_663))
+            let noise = Float(hash % 1000) / 1000
+            row[k] = k == center ? -0.05 - 0.1 * noise : -3 - Float(abs(k - center)) - noise
+        }
     }
 }
 

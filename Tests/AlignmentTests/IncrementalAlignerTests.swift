@@ -104,5 +104,23 @@ import Testing
         #expect(memory.peakBackpointerBytes <= bound / 100)
         #expect(memory.stateBytes <= 64 * n)
         #expect(emitted >= n - 10)
+        #expect(aligner.settledFrame >= frames - 10 * perToken)
+    }
+
+    /// Offline decoding keeps every row: 2 bits per cell, rounded up to 64-token words.
+    @Test func offlineMemoryIsTwoBitsPerCell() throws {
+        let n = 1000, frames = 3000, perToken = 3
+        var scores = [Float](repeating: 0, count: frames * n)
+        var row = [Float](repeating: 0, count: n)
+        for f in 0 ..< frames {
+            diagonalRow(frame: f, tokens: n, framesPerToken: perToken, into: &row)
+            scores.replaceSubrange(f * n ..< (f + 1) * n, with: row)
+        }
+        let result = try MonotonicAligner(constraints: TokenConstraints(tokenCount: n), beam: 8).align(scores: scores, frameCount: frames)
+        #expect(result.tokens.map(\.start) == (0 ..< n).map { $0 * perToken })
+        let exact = (frames + 1) * ((n + 63) / 64) * 16
+        #expect(result.memory.peakBackpointerBytes >= exact)
+        #expect(result.memory.peakBackpointerBytes <= exact + 4096)  // allocator rounding only
+        #expect(result.memory.retainedScoreBytes == 0)
     }
 }
