@@ -1,1 +1,0 @@
-// Alignment: see ../shared/DESIGN.md for what this target owns.

@@ -1,6 +1,0 @@
-import Testing
-@testable import Alignment
-
-@Test func AlignmentModuleLoads() {
-    #expect(Bool(true))
-}
