@@ -75,7 +75,7 @@ import Testing
         let dir = TempDir(); defer { dir.cleanup() }
         let path = dir.path("x.raw")
         let values: [Int16] = [0, 16384, -16384, 32767, -32768, 1]
-        _ = FileManager.default.createFile(atPath: path, contents: values.withUnsafeBytes { Data($0) })
+        try put(path, contents: values.withUnsafeBytes { Data($0) })
         let reader = try AudioFileReader(path: path, raw: RawPCMFormat(sample: .s16le, sampleRate: 8000, channels: 2))
         #expect(reader.info == AudioInfo(format: "RAW", subtype: "PCM_16", sampleRate: 8000, channels: 2, frames: 3))
         let back = try reader.readAll()
