@@ -1,6 +1,0 @@
-import Testing
-@testable import Attend
-
-@Test func CLIModuleLoads() {
-    #expect(Bool(true))
-}
