@@ -70,3 +70,32 @@ import Testing
         #expect(back[0] > 0.999 && back[1] < -0.999 && abs(back[2] - 0.5) < 1e-4)
     }
 }
+
+@Suite struct StreamingWriterTests {
+    @Test(arguments: [AudioOutputFormat.wav16, .wav24, .wavFloat])
+    func wavStreamedThroughAPipeIsReadBySox(format: AudioOutputFormat) throws {
+        let dir = TempDir(); defer { dir.cleanup() }
+        let out = dir.path("from-pipe.wav")
+        let sox = Process()
+        sox.executableURL = URL(fileURLWithPath: "/usr/bin/sox")
+        sox.arguments = ["-t", "wav", "-", "-e", "floating-point", "-b", "32", out]
+        let pipe = Pipe()
+        sox.standardInput = pipe
+        sox.standardError = FileHandle.nullDevice
+        try sox.run()
+        let signal = tone(hz: 700, rate: 11025, frames: 11025, channels: 2, amplitude: 0.6)
+        let w = try AudioFileWriter(streamingTo: pipe.fileHandleForWriting.fileDescriptor, name: "pipe",
+                                    sampleRate: 11025, channels: 2, format: format)
+        for start in stride(from: 0, to: signal.count, by: 2 * 1000) {
+            try w.write(Array(signal[start..<min(start + 2000, signal.count)]))
+        }
+        try w.finish()
+        try pipe.fileHandleForWriting.close()
+        sox.waitUntilExit()
+        #expect(sox.terminationStatus == 0)
+        let r = try AudioFileReader(path: out)
+        #expect(r.info.sampleRate == 11025 && r.info.channels == 2 && r.info.frames == 11025)
+        let tolerance: Float = format == .wav16 ? 1.0 / 32768 + 1e-6 : 1e-6
+        #expect(maxAbsDiff(try r.readAll(), signal) <= tolerance)
+    }
+}
