@@ -29,12 +29,31 @@ public final class AudioFileWriter {
     private var done = false
 
     /// - Parameters:
-    ///   - path: destination file, or `"-"` for stdout.
+    ///   - path: destination file, or `"-"` for stdout (WAV only).
     ///   - sampleRate: Hz, within `AudioInfo.sampleRateRange`.
     ///   - channels: within `AudioInfo.channelRange`.
-    public init(path: String, sampleRate: Int, channels: Int, format: AudioOutputFormat) throws(AudioError) {
-        let toStdout = path == "-"
-        name = toStdout ? "stdout" : path
+    public convenience init(path: String, sampleRate: Int, channels: Int, format: AudioOutputFormat) throws(AudioError) {
+        if path == "-" {
+            try self.init(target: .stream(fd: 1, name: "stdout"), sampleRate: sampleRate, channels: channels, format: format)
+        } else {
+            try self.init(target: .file(path), sampleRate: sampleRate, channels: channels, format: format)
+        }
+    }
+
+    /// Streams WAV (header of unknown length, then samples) to an open descriptor: a pipe,
+    /// a socket or a file. The descriptor stays open and owned by the caller.
+    public convenience init(streamingTo fileDescriptor: Int32, name: String, sampleRate: Int, channels: Int,
+                            format: AudioOutputFormat) throws(AudioError) {
+        try self.init(target: .stream(fd: fileDescriptor, name: name), sampleRate: sampleRate, channels: channels, format: format)
+    }
+
+    private enum Target { case file(String), stream(fd: Int32, name: String) }
+
+    private init(target: Target, sampleRate: Int, channels: Int, format: AudioOutputFormat) throws(AudioError) {
+        switch target {
+        case .file(let path): name = path
+        case .stream(_, let n): name = n
+        }
         self.sampleRate = sampleRate
         self.channels = channels
         self.format = format
@@ -44,17 +63,18 @@ public final class AudioFileWriter {
         var info = SF_INFO()
         info.samplerate = Int32(sampleRate)
         info.channels = Int32(channels)
-        if toStdout {
+        switch target {
+        case .stream(let fd, _):
             guard let raw = format.rawBodyFormat else {
-                throw .writeFailed(name, message: "FLAC cannot be streamed to stdout; write WAV or give a file")
+                throw .writeFailed(name, message: "FLAC cannot be streamed; write WAV or give a file")
             }
             finalPath = nil
             tempPath = nil
             try Self.writeAll(Self.streamingWAVHeader(sampleRate: sampleRate, channels: channels, format: format),
-                              fd: 1, name: name)
+                              fd: fd, name: name)
             info.format = raw
-            handle = sf_open_fd(1, Int32(SFM_WRITE), &info, 0)
-        } else {
+            handle = sf_open_fd(fd, Int32(SFM_WRITE), &info, 0)
+        case .file(let path):
             let url = URL(fileURLWithPath: path)
             let temp = url.deletingLastPathComponent()
                 .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).partial").path

@@ -8,7 +8,8 @@ import Foundation
 /// the bytes the format sniffer consumed. Here every byte read stays available for backward
 /// seeks until it falls more than `lookBack` bytes behind the read position, so header parsing
 /// can seek freely while memory stays bounded (about `2 × lookBack` bytes) however long the
-/// stream is. Forward seeks read and discard. Seeking relative to the end is only possible once
+/// stream is. Forward seeks up to `lookBack` bytes past the data buffered so far read ahead;
+/// farther ones fail, as on any unseekable file. Seeking relative to the end is only possible once
 /// the stream has ended; until then the length is reported as unknown (`Int64.max`).
 final class PipeByteSource {
     let fd: Int32
@@ -18,7 +19,7 @@ final class PipeByteSource {
     private var position = 0
     private(set) var reachedEnd = false
     private(set) var lastErrno: Int32 = 0
-    private let chunk = 65_536
+    private var scratch = [UInt8](repeating: 0, count: 65_536)
 
     init(fd: Int32, lookBack: Int = 1 << 20) {
         self.fd = fd
@@ -31,16 +32,13 @@ final class PipeByteSource {
     @discardableResult
     func fill() -> Bool {
         if reachedEnd { return false }
-        let old = storage.count
-        storage.reserveCapacity(old + chunk)
-        storage.append(contentsOf: repeatElement(0, count: chunk))
         var n = 0
         while true {
-            n = storage.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress! + old, chunk) }
+            n = scratch.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress!, $0.count) }
             if n < 0 && errno == EINTR { continue }
             break
         }
-        storage.removeLast(chunk - max(n, 0))
+        if n > 0 { storage.append(contentsOf: scratch[0..<n]) }
         if n <= 0 {
             if n < 0 { lastErrno = errno }
             reachedEnd = true
@@ -87,6 +85,9 @@ final class PipeByteSource {
         default: return -1
         }
         if target < storageStart || target < 0 { return -1 }
+        // A far jump ahead (libsndfile looking for chunks after a `data` chunk of "unknown"
+        // length) would swallow the stream; refuse it like an unseekable file would.
+        if target > storageEnd + lookBack { return -1 }
         while target > storageEnd && fill() {}
         target = min(target, storageEnd)
         position = target
@@ -95,6 +96,8 @@ final class PipeByteSource {
     }
 
     var tell: Int { position }
+    /// Bytes currently held for look-back and read-ahead.
+    var bufferedBytes: Int { storage.count }
     var length: Int { reachedEnd ? storageEnd : Int(Int64.max) }
 
     /// The libsndfile callbacks; `user_data` is an unretained `PipeByteSource`.

@@ -71,11 +71,25 @@ import Testing
         }
     }
 
+    @Test func readsMP3AndOpusMadeByFfmpeg() throws {
+        let dir = TempDir(); defer { dir.cleanup() }
+        let src = try writeFile(tone(hz: 440, rate: 16000, frames: 32000), rate: 16000, channels: 1, format: .wav16,
+                                to: dir.path("src.wav"))
+        for (name, codec, major, sub) in [("x.mp3", "libmp3lame", "MP3", "MPEG_LAYER_III"), ("x.opus", "libopus", "OGG", "OPUS")] {
+            #expect(try shell("ffmpeg -loglevel error -y -i '\(src)' -c:a \(codec) '\(dir.path(name))'").status == 0)
+            let r = try AudioFileReader(path: dir.path(name))
+            #expect(r.info.format == major && r.info.subtype == sub && r.info.sampleRate == 16000)
+            let back = try r.readAll()
+            #expect(abs(back.count - 32000) <= 32000 / 100, "\(name): \(back.count) frames")
+            #expect(abs(rms(back[4000..<28000]) - 0.5 / 2.0.squareRoot()) < 0.05, "\(name)")
+        }
+    }
+
     @Test func readsRawPCMFromAFile() throws {
         let dir = TempDir(); defer { dir.cleanup() }
         let path = dir.path("x.raw")
         let values: [Int16] = [0, 16384, -16384, 32767, -32768, 1]
-        _ = FileManager.default.createFile(atPath: path, contents: values.withUnsafeBytes { Data($0) })
+        try put(path, contents: values.withUnsafeBytes { Data($0) })
         let reader = try AudioFileReader(path: path, raw: RawPCMFormat(sample: .s16le, sampleRate: 8000, channels: 2))
         #expect(reader.info == AudioInfo(format: "RAW", subtype: "PCM_16", sampleRate: 8000, channels: 2, frames: 3))
         let back = try reader.readAll()

@@ -87,3 +87,8 @@ func zeroCrossingFrequency(_ x: ArraySlice<Float>, rate: Int) -> Double {
     guard crossings.count > 1 else { return 0 }
     return Double(crossings.count - 1) / ((crossings.last! - crossings.first!) / Double(rate))
 }
+
+/// Writes bytes to a path (replacing it).
+func put(_ path: String, contents: Data) throws {
+    try contents.write(to: URL(fileURLWithPath: path))
+}
