@@ -6,7 +6,7 @@ packages=(
   pkg-config
   libsndfile1-dev libfftw3-dev libopenblas-dev libsoxr-dev   # audio, FFT, BLAS, resampling
   libespeak-ng-dev                                           # text → phonemes (G2P)
-  sox libsox-fmt-all flac vorbis-tools                       # reference tools used by tests
+  sox libsox-fmt-all flac vorbis-tools ffmpeg                # reference tools used by tests
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -90,7 +90,7 @@ extension AlignmentResult {
     private static func rounded(_ t: Double) -> Double { (t * 1000).rounded() / 1000 }
 
     /// Seconds with millisecond resolution, no trailing zeros beyond what is needed ("1.25", "0").
-    static func seconds(_ t: Double) -> String {
+    public static func seconds(_ t: Double) -> String {
         let ms = Int((t * 1000).rounded())
         let whole = ms / 1000, frac = abs(ms % 1000)
         if frac == 0 { return "\(whole)" }

@@ -22,8 +22,11 @@ OUT = ROOT / "Tests" / "SpeechModelsTests" / "Fixtures"
 
 def main():
     torch.manual_seed(1234)
+    phones = ["<blank>", "SIL", "AH", "T", "EH", "N", "D", "S", "IH", "K", "OW", "L"]
+    espeak = {"@": "AH", "V": "AH", "a#": "AH", "t": "T", "E": "EH", "n": "N", "d": "D", "s": "S", "z": "S",
+              "I": "IH", "i:": "IH", "k": "K", "oU": "OW", "l": "L", "@L": "L", "'": "", ",": ""}
     cfg = ModelConfig(stem_channels=4, d_model=32, n_heads=4, n_layers=2, ff_mult=2, conv_kernel=5,
-                      n_phones=12, d_align=16, entmax_iters=50)
+                      n_phones=len(phones), phones=phones, espeak_map=espeak, d_align=16, entmax_iters=50)
     model = AttendModel(cfg).eval()
     with torch.no_grad():
         for p in model.parameters():  # larger than default init so every path matters numerically

@@ -1,0 +1,196 @@
+import Alignment
+import AudioIO
+import Foundation
+import NeuralEngine
+import SpeechModels
+
+/// Whether `attend align` denoises the audio before aligning it.
+public enum DenoiseMode: String, Sendable, CaseIterable {
+    /// Denoise when the model's mask says the audio is noisy (mean mask on speech frames < 0.6).
+    case auto
+    case on
+    case off
+}
+
+/// Options of an alignment.
+public struct AlignOptions: Sendable {
+    /// Attention context; nil = 32-frame chunks with 128 frames of left context (or the model's
+    /// own full context when it has one).
+    public var context: ChunkedContext?
+    public var denoise: DenoiseMode = .auto
+    /// Weight of the phone head's log posterior added to the aligner's scores.
+    public var priorWeight: Float = 1
+    /// Beam of the monotonic search in log-score units; nil = exact.
+    public var beam: Float? = 200
+
+    public init() {}
+}
+
+/// Aligns a transcript to speech: word and phone start/end times with a confidence per word.
+///
+/// Scores per frame t and token n: `log_softmax_n(aligner scores)[t, n] + priorWeight ·
+/// log P_phone(t, phone(n))` (the model's aligner head and phone head, as in
+/// Training/attend/losses.py `token_scores`), decoded by the monotonic DP row by row (the
+/// (frames × tokens) matrix is never held). Confidence of a word: the phone head's mean
+/// posterior of its phones over the frames the path gives them.
+public struct Aligner: Sendable {
+    public let model: AttendModel
+    public let phonemizer: Phonemizer
+
+    public init(model: AttendModel, phonemizer: Phonemizer) {
+        self.model = model
+        self.phonemizer = phonemizer
+    }
+
+    /// The context used by default for alignment.
+    public var defaultContext: ChunkedContext? {
+        let c = model.config
+        if c.chunkSize == 0 { return nil }
+        return ChunkedContext(chunkSize: max(c.chunkSize, 32), leftContext: c.leftContext > 0 ? max(c.leftContext, 128) : nil)
+    }
+
+    /// Aligns the audio file (or "-") with `transcript`.
+    public func align(file: String, raw: RawPCMFormat? = nil, transcript: Transcript, options: AlignOptions = AlignOptions()) throws -> AlignmentResult {
+        let reader = try AudioFileReader(path: file, raw: raw, rejectNonFinite: true)
+        let stream = try MonoStream(reader: reader, sampleRate: model.config.sampleRate)
+        var samples: [Float] = []
+        while let chunk = try stream.next() { samples += chunk }
+        return try align(samples: samples, audioName: file, transcript: transcript, options: options)
+    }
+
+    /// Aligns 16 kHz mono `samples`.
+    public func align(samples: [Float], audioName: String, transcript: Transcript, options: AlignOptions = AlignOptions()) throws -> AlignmentResult {
+        let duration = Double(samples.count) / Double(model.config.sampleRate)
+        let context = options.context ?? defaultContext
+        var hidden = encode(samples, context: context)
+        if options.denoise != .off {
+            let noisy = options.denoise == .on || meanSpeechMask(hidden: hidden, samples: samples) < 0.6
+            if noisy {
+                let clean = try denoised(samples)
+                hidden = encode(clean, context: context)
+            }
+        }
+        let frames = hidden.shape[0]
+        var tokens = AlignmentTokens(transcript: transcript, config: model.config)
+        let required = tokens.skippable.filter { !$0 }.count
+        if required > frames { tokens = AlignmentTokens(transcript: transcript, config: model.config, wordLevel: true) }
+        let aligned = try decode(hidden: hidden, tokens: tokens, options: options)
+        return result(aligned: aligned.tokens, posteriors: aligned.posteriors, tokens: tokens, transcript: transcript,
+                      audioName: audioName, duration: duration)
+    }
+
+    func encode(_ samples: [Float], context: ChunkedContext?) -> Tensor {
+        let frontEnd = try! FrontEnd(config: model.config)  // the config was validated on load
+        let features = frontEnd.features(of: samples)
+        let bins = model.config.nBins
+        let session = EncoderSession(model: model, context: context)
+        let n = features.count / bins
+        var hidden = session.encode(Tensor(shape: [n, bins], data: features))
+        let tail = session.finish()
+        if tail.shape[0] > 0 {
+            hidden = Tensor(shape: [hidden.shape[0] + tail.shape[0], hidden.shape[1]], data: Array(hidden.elements) + Array(tail.elements))
+        }
+        return hidden
+    }
+
+    /// Mean mask over frames, weighted by each frame's energy: near 1 for clean speech, low when
+    /// the model would remove much of what is loud.
+    func meanSpeechMask(hidden: Tensor, samples: [Float]) -> Float {
+        let mask = model.mask(hidden)
+        let bins = model.config.nBins, frames = hidden.shape[0], hop = model.config.hop
+        var total = 0.0, weight = 0.0
+        for t in 0..<frames {
+            var energy = 0.0
+            let lo = max(0, t * hop - hop), hi = min(samples.count, t * hop + hop)
+            if lo < hi { for i in lo..<hi { energy += Double(samples[i]) * Double(samples[i]) } }
+            var s: Float = 0
+            for k in 0..<bins { s += mask.data[t * bins + k] }
+            total += energy * Double(s / Float(bins))
+            weight += energy
+        }
+        return weight > 0 ? Float(total / weight) : 1
+    }
+
+    func denoised(_ samples: [Float]) throws -> [Float] {
+        let stream = try DenoiseStream(model: model, context: model.config.defaultContext)
+        var out: [Float] = []
+        out.reserveCapacity(samples.count)
+        try samples.withUnsafeBufferPointer { try stream.push($0) { out += $0 } }
+        try stream.finish { out += $0 }
+        return out
+    }
+
+    struct Decoded {
+        var tokens: [AlignedToken]
+        /// Phone-head posterior of each token's phone at each frame it covers, summed per token.
+        var posteriors: [Double]
+    }
+
+    func decode(hidden: Tensor, tokens: AlignmentTokens, options: AlignOptions) throws -> Decoded {
+        do {
+            return try decode(hidden: hidden, tokens: tokens, options: options, beam: options.beam)
+        } catch AlignmentError.noPathWithinBeam {
+            return try decode(hidden: hidden, tokens: tokens, options: options, beam: nil)  // exact search
+        }
+    }
+
+    private func decode(hidden: Tensor, tokens: AlignmentTokens, options: AlignOptions, beam: Float?) throws -> Decoded {
+        let frames = hidden.shape[0], n = tokens.count
+        let scores = model.alignScores(hidden: hidden, phones: tokens.phones)  // (N, T)
+        var logPost = model.phoneLogits(hidden)  // (T, P) → log posteriors, in place
+        let p = model.config.nPhones
+        logPost.withMutablePointer { lp in
+            for t in 0..<frames {
+                let r = lp + t * p
+                var m = -Float.infinity
+                for j in 0..<p { m = max(m, r[j]) }
+                var z: Float = 0
+                for j in 0..<p { z += expf(r[j] - m) }
+                let lz = m + logf(z)
+                for j in 0..<p { r[j] -= lz }
+            }
+        }
+        var aligner = try IncrementalAligner(constraints: TokenConstraints(tokenCount: n, skippable: tokens.skippable), beam: beam)
+        var row = [Float](repeating: 0, count: n)
+        var settled: [AlignedToken] = []
+        for t in 0..<frames {
+            var m = -Float.infinity
+            for k in 0..<n { row[k] = scores.data[k * frames + t]; m = max(m, row[k]) }
+            var z: Float = 0
+            for k in 0..<n { z += expf(row[k] - m) }
+            let lz = m + logf(z)
+            for k in 0..<n { row[k] = (row[k] - lz) + options.priorWeight * logPost.data[t * p + tokens.phones[k]] }
+            settled += try aligner.push(row)
+        }
+        settled += try aligner.finish()
+        var sums = [Double](repeating: 0, count: n)
+        for token in settled {
+            for f in token.start..<token.end { sums[token.token] += Double(expf(logPost.data[f * p + tokens.phones[token.token]])) }
+        }
+        return Decoded(tokens: settled, posteriors: sums)
+    }
+
+    func result(aligned: [AlignedToken], posteriors: [Double], tokens: AlignmentTokens, transcript: Transcript,
+                audioName: String, duration: Double) -> AlignmentResult {
+        let frameSeconds = Double(model.config.hop) / Double(model.config.sampleRate)
+        func time(_ frame: Int) -> Double { min(max((Double(frame) - 0.5) * frameSeconds, 0), duration) }
+        var words: [WordTiming] = transcript.words.map { WordTiming(word: $0.text, start: 0, end: 0, confidence: 0) }
+        var frameCount = [Int](repeating: 0, count: words.count)
+        var posterior = [Double](repeating: 0, count: words.count)
+        var seen = [Bool](repeating: false, count: words.count)
+        for token in aligned.sorted(by: { $0.token < $1.token }) where !token.isSkipped {
+            guard let w = tokens.word[token.token] else { continue }
+            let start = time(token.start), end = time(token.end)
+            if !seen[w] { words[w].start = start; seen[w] = true }
+            words[w].end = end
+            words[w].phones.append(PhoneTiming(phone: tokens.names[token.token], start: start, end: end))
+            frameCount[w] += token.frameCount
+            posterior[w] += posteriors[token.token]
+        }
+        for w in words.indices {
+            words[w].confidence = frameCount[w] > 0 ? min(1, max(0, posterior[w] / Double(frameCount[w]))) : 0
+            if transcript.words[w].phones.isEmpty { words[w].phones = [] }
+        }
+        return AlignmentResult(audio: audioName, duration: duration, words: words)
+    }
+}

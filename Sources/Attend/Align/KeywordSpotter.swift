@@ -1,0 +1,66 @@
+import Alignment
+import AudioIO
+import Foundation
+import NeuralEngine
+import SpeechModels
+
+/// A keyword found in audio, in seconds.
+public struct KeywordDetection: Sendable, Equatable {
+    public var keyword: String
+    public var start: Double
+    public var end: Double
+    /// Mean phone posterior along the best path, in [0, 1].
+    public var score: Double
+}
+
+/// Finds keywords in untranscribed speech with the phone head's posteriorgram and `KeywordSearch`.
+public struct KeywordSpotter: Sendable {
+    public let aligner: Aligner
+
+    public init(model: AttendModel, phonemizer: Phonemizer) {
+        aligner = Aligner(model: model, phonemizer: phonemizer)
+    }
+
+    /// Keywords are phrases ("word one"); their phones are the concatenated phones of their words.
+    public func spot(samples: [Float], keywords: [String], threshold: Float, denoise: DenoiseMode = .auto) throws -> [KeywordDetection] {
+        let model = aligner.model
+        let transcripts = try keywords.map { try Transcript($0, phonemizer: aligner.phonemizer) }
+        let names = model.config.phones.isEmpty ? (0..<model.config.nPhones).map { "p\($0)" } : model.config.phones
+        let phoneIDs = transcripts.map { t in t.words.flatMap { AlignmentTokens.phoneIDs($0.phones, config: model.config, names: names) } }
+        if let empty = phoneIDs.firstIndex(where: \.isEmpty) {
+            throw KeywordError.unpronounceable(keywords[empty])
+        }
+        var hidden = aligner.encode(samples, context: aligner.defaultContext)
+        if denoise == .on || (denoise == .auto && aligner.meanSpeechMask(hidden: hidden, samples: samples) < 0.6) {
+            hidden = aligner.encode(try aligner.denoised(samples), context: aligner.defaultContext)
+        }
+        let logits = model.phoneLogits(hidden)
+        let frames = hidden.shape[0], classes = model.config.nPhones
+        var lp = logits.data
+        for t in 0..<frames {
+            var m = -Float.infinity
+            for j in 0..<classes { m = max(m, lp[t * classes + j]) }
+            var z: Float = 0
+            for j in 0..<classes { z += expf(lp[t * classes + j] - m) }
+            let lz = m + logf(z)
+            for j in 0..<classes { lp[t * classes + j] -= lz }
+        }
+        let hits = KeywordSearch(keywords: phoneIDs, threshold: threshold).search(logPosteriors: Array(lp[0..<(frames * classes)]), frames: frames, classes: classes)
+        let frameSeconds = Double(model.config.hop) / Double(model.config.sampleRate)
+        let duration = Double(samples.count) / Double(model.config.sampleRate)
+        func time(_ f: Int) -> Double { min(max((Double(f) - 0.5) * frameSeconds, 0), duration) }
+        return hits.map { KeywordDetection(keyword: keywords[$0.keyword], start: time($0.start), end: time($0.end), score: Double($0.score)) }
+    }
+}
+
+public enum KeywordError: Error, CustomStringConvertible, Equatable {
+    case unpronounceable(String)
+    case noKeywords
+
+    public var description: String {
+        switch self {
+        case .unpronounceable(let k): return "keyword '\(k)' has no phones the model knows"
+        case .noKeywords: return "no keywords given"
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import Attend
+import Foundation
+
+extension AlignmentFormat: ExpressibleByArgument {}
+extension DenoiseMode: ExpressibleByArgument {}
+
+struct Align: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Align a transcript to speech: word and phone start/end times with a confidence per word.",
+        discussion: """
+        Every word of the transcript appears in the output once, in order, as written without its \
+        surrounding punctuation. Numbers and abbreviations are expanded by espeak-ng; a word the \
+        audio does not contain gets a low confidence rather than an error.
+        JSON: {"audio", "duration", "words": [{"word", "start", "end", "confidence", "phones": [{"phone", "start", "end"}]}]}
+        Directories: `attend align DIR -o OUTDIR` takes each audio file's transcript from NAME.txt \
+        (or NAME.lab) beside it, mirrors the tree, skips done files and writes OUTDIR/manifest.jsonl.
+        """
+    )
+
+    @Argument(help: "Audio file, - for stdin, or a directory.") var input: String
+    @Option(help: "The transcript text.") var transcript: String?
+    @Option(name: .customLong("transcript-file"), help: "A UTF-8 file holding the transcript.") var transcriptFile: String?
+    @Option(name: .shortAndLong, help: "Output file or directory (default: stdout).") var output: String?
+    @Option(help: "Output format (default: from the output's extension, else json).") var format: AlignmentFormat?
+    @Option(help: "Denoise before aligning: auto (when the audio is noisy), on, off.") var denoise: DenoiseMode = .auto
+    @Option(help: "espeak-ng voice (language) for the transcript's phonemes.") var voice = "en-us"
+    @OptionGroup var inputOptions: InputOptions
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var batchOptions: BatchOptions
+
+    func validate() throws {
+        if isDirectory(input) {
+            guard let output, output != "-" else { throw ValidationError("a directory input needs -o OUTDIR") }
+            guard transcript == nil, transcriptFile == nil else {
+                throw ValidationError("a directory input takes each transcript from NAME.txt beside the audio")
+            }
+        } else {
+            guard (transcript == nil) != (transcriptFile == nil) else {
+                throw ValidationError("give exactly one of --transcript and --transcript-file")
+            }
+        }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let model = try modelOptions.load()
+            let aligner = Aligner(model: model, phonemizer: try Phonemizer(voice: voice))
+            var options = AlignOptions()
+            options.denoise = denoise
+            options.context = modelOptions.context(for: model)
+            if isDirectory(input) {
+                try runBatch(aligner: aligner, options: options)
+                return
+            }
+            let text: Transcript
+            if let transcript {
+                text = try Transcript(transcript, phonemizer: aligner.phonemizer)
+            } else {
+                text = try Transcript(contentsOf: URL(fileURLWithPath: transcriptFile!), phonemizer: aligner.phonemizer)
+            }
+            let result = try aligner.align(file: input, raw: inputOptions.rawFormat, transcript: text, options: options)
+            let chosen = format ?? output.flatMap { AlignmentFormat(pathExtension: URL(fileURLWithPath: $0).pathExtension) } ?? .json
+            try write(result.rendered(as: chosen), to: output)
+        }
+    }
+
+    private func runBatch(aligner: Aligner, options: AlignOptions) throws {
+        let chosen = format ?? .json
+        let runner = try BatchRunner(inputRoot: URL(fileURLWithPath: input), outputRoot: URL(fileURLWithPath: output!),
+                                     shard: try batchOptions.resolvedShard()) { rel in
+            (rel as NSString).deletingPathExtension + "." + chosen.fileExtension
+        }
+        runner.overwrite = batchOptions.overwrite
+        let summary = try runner.run(progress: Progress()) { item in
+            guard let transcriptURL = FileDiscovery.transcript(for: item.input) else {
+                throw TranscriptMissing(audio: item.input.path)
+            }
+            let text = try Transcript(contentsOf: transcriptURL, phonemizer: aligner.phonemizer)
+            let result = try aligner.align(file: item.input.path, transcript: text, options: options)
+            try write(result.rendered(as: chosen), to: item.output.path)
+            return result.duration
+        }
+        try finishBatch(summary)
+    }
+}
+
+struct TranscriptMissing: Error, CustomStringConvertible {
+    var audio: String
+    var description: String { "\(audio): no transcript (expected NAME.txt or NAME.lab beside it)" }
+}
+
+/// Writes text to stdout (nil or "-") or atomically to a file (temporary name, then rename).
+func write(_ text: String, to path: String?) throws {
+    guard let path, path != "-" else {
+        FileHandle.standardOutput.write(Data(text.utf8))
+        return
+    }
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+}

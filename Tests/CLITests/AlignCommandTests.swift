@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+@testable import Attend
+
+/// `attend align` and `attend spot` end to end with the small random model: schemas, formats,
+/// every word once and in order, batch, errors. (Timing accuracy needs a trained model and is
+/// measured by Benchmarks/.)
+@Suite struct AlignCommandTests {
+    let model = ["--model", AttendProcess.tinyModel]
+    static let audio = AttendProcess.packageRoot.appendingPathComponent("Audio/espeak_en_16k.wav")
+    static let text = "The quick brown fox jumps over the lazy dog. Attend finds every word in time."
+
+    @Test func jsonHasEveryWordOnceInOrderWithTimesAndConfidence() throws {
+        let r = try AttendProcess.run(["align", Self.audio.path, "--transcript", Self.text] + model)
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any])
+        let words = try #require(object["words"] as? [[String: Any]])
+        #expect(words.map { $0["word"] as? String } == ["The", "quick", "brown", "fox", "jumps", "over", "the", "lazy", "dog", "Attend", "finds", "every", "word", "in", "time"])
+        let duration = try #require(object["duration"] as? Double)
+        #expect(abs(duration - 6.128) < 0.01)
+        var previousEnd = 0.0
+        for w in words {
+            let start = try #require(w["start"] as? Double), end = try #require(w["end"] as? Double)
+            let confidence = try #require(w["confidence"] as? Double)
+            #expect(start >= previousEnd - 1e-9 && end > start && end <= duration)
+            #expect((0...1).contains(confidence))
+            let phones = try #require(w["phones"] as? [[String: Any]])
+            #expect(!phones.isEmpty)
+            previousEnd = end
+        }
+    }
+
+    @Test(arguments: AlignmentFormat.allCases)
+    func everyFormatIsWritten(format: AlignmentFormat) throws {
+        let dir = try AttendProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out.\(format.fileExtension)")
+        let r = try AttendProcess.run(["align", Self.audio.path, "--transcript", "hello world, again", "-o", out.path] + model)
+        #expect(r.status == 0, "\(r.stderr)")
+        let text = try String(contentsOf: out, encoding: .utf8)
+        switch format {
+        case .json: #expect(text.hasPrefix("{\"audio\":"))
+        case .textgrid: #expect(text.hasPrefix("File type = \"ooTextFile\""))
+        case .srt: #expect(text.hasPrefix("1\n00:00:"))
+        case .vtt: #expect(text.hasPrefix("WEBVTT"))
+        case .ctm: #expect(text.split(separator: "\n").count == 3 && text.hasPrefix("espeak_en_16k 1 "))
+        case .audacity: #expect(text.split(separator: "\n").count == 3)
+        case .tsv: #expect(text.hasPrefix("word\tstart\tend\tconfidence\n"))
+        }
+    }
+
+    @Test func transcriptFileStdinAndDirectories() throws {
+        let dir = try AttendProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("in/sub")
+        try FileManager.default.createDirectory(at: input, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Self.audio, to: input.appendingPathComponent("a.wav"))
+        try Data(Self.text.utf8).write(to: input.appendingPathComponent("a.txt"))
+        try FileManager.default.copyItem(at: Self.audio, to: input.appendingPathComponent("b.wav"))
+        try Data("nineteen 84 words".utf8).write(to: input.appendingPathComponent("b.lab"))
+        try FileManager.default.copyItem(at: Self.audio, to: input.appendingPathComponent("orphan.wav"))
+
+        let fromStdin = try AttendProcess.run(["align", "-", "--transcript-file", input.appendingPathComponent("a.txt").path] + model, stdin: Self.audio)
+        #expect(fromStdin.status == 0, "\(fromStdin.stderr)")
+
+        let out = dir.appendingPathComponent("out")
+        let batch = try AttendProcess.run(["align", dir.appendingPathComponent("in").path, "-o", out.path, "--format", "textgrid"] + model)
+        #expect(batch.status == 1)  // orphan.wav has no transcript
+        #expect(batch.stderr.contains("orphan.wav: no transcript"))
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("sub/a.TextGrid").path))
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("sub/b.TextGrid").path))
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("sub/orphan.TextGrid").path))
+    }
+
+    @Test func badTranscriptsAndAudio() throws {
+        let dir = try AttendProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("x.json")
+        let empty = try AttendProcess.run(["align", Self.audio.path, "--transcript", " ... ", "-o", out.path] + model)
+        #expect(empty.status == 1 && empty.stderr.contains("no words"))
+        let both = try AttendProcess.run(["align", Self.audio.path] + model)
+        #expect(both.status != 0)
+        // a transcript far longer than 0.05 s of audio: an error, not a crash, and no output
+        let short = dir.appendingPathComponent("short.wav")
+        let w = try AudioFileWriter(path: short.path, sampleRate: 16000, channels: 1, format: .wav16)
+        try w.write([Float](repeating: 0, count: 800))
+        try w.finish()
+        let long = String(repeating: "word ", count: 200)
+        let tooLong = try AttendProcess.run(["align", short.path, "--transcript", long, "-o", out.path] + model)
+        #expect(tooLong.status == 1 && tooLong.stderr.split(separator: "\n").count == 1)
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        // another script still yields every word
+        let other = try AttendProcess.run(["align", Self.audio.path, "--transcript", "東京 Привет"] + model)
+        #expect(other.status == 0)
+        let words = (try JSONSerialization.jsonObject(with: other.stdout) as? [String: Any])?["words"] as? [[String: Any]]
+        #expect(words?.map { $0["word"] as? String } == ["東京", "Привет"])
+    }
+
+    @Test func spotPrintsTheDocumentedSchema() throws {
+        let r = try AttendProcess.run(["spot", Self.audio.path, "--keywords", "attend, lost dog", "--threshold", "0"] + model)
+        #expect(r.status == 0, "\(r.stderr)")
+        let hits = try #require(try JSONSerialization.jsonObject(with: r.stdout) as? [[String: Any]])
+        #expect(!hits.isEmpty)
+        for h in hits {
+            #expect(Set(h.keys) == ["keyword", "start", "end", "score"])
+            #expect(["attend", "lost dog"].contains(h["keyword"] as? String))
+        }
+        let none = try AttendProcess.run(["spot", Self.audio.path, "--keywords", "attend", "--threshold", "1"] + model)
+        #expect(none.text == "[]\n")
+    }
+}
