@@ -51,7 +51,7 @@ public struct FeatureConfiguration: Sendable, Equatable {
 
     public init(kind: FeatureKind = .logmel, mels: Int? = nil, nFFT: Int = 512, hop: Int = 160,
                 sampleRate: Double = 16000, exponent: Float = 0.3, logFloor: Float = 1e-6,
-                center: Bool = true, planning: FFTPlanning = .estimate) {
+                center: Bool = true, planning: FFTPlanning = .automatic) {
         self.kind = kind
         self.mels = mels
         self.nFFT = nFFT
