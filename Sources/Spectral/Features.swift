@@ -51,7 +51,7 @@ public struct FeatureConfiguration: Sendable, Equatable {
 
     public init(kind: FeatureKind = .logmel, mels: Int? = nil, nFFT: Int = 512, hop: Int = 160,
                 sampleRate: Double = 16000, exponent: Float = 0.3, logFloor: Float = 1e-6,
-                center: Bool = true, planning: FFTPlanning = .estimate) {
+                center: Bool = true, planning: FFTPlanning = .automatic) {
         self.kind = kind
         self.mels = mels
         self.nFFT = nFFT
@@ -107,7 +107,10 @@ public final class FeatureExtractor {
     /// The mel filterbank, when features are mel bands.
     public let filterbank: MelFilterbank?
     private let stft: StreamingSTFT
+    // Work buffers, allocated once. Kernels never run in place: LLVM's runtime alias check
+    // would send an in-place call down the scalar path.
     private let spectrum: UnsafeMutableBufferPointer<Float>
+    private let scratch: UnsafeMutableBufferPointer<Float>
     private let row: UnsafeMutableBufferPointer<Float>
 
     /// - Throws: ``SpectralError/invalidConfiguration(_:)`` for bad sizes, ``SpectralError/planFailed(_:)``.
@@ -126,12 +129,15 @@ public final class FeatureExtractor {
         stft = try StreamingSTFT(configuration: stftConfiguration)
         spectrum = .allocate(capacity: stftConfiguration.bins)
         spectrum.initialize(repeating: 0)
+        scratch = .allocate(capacity: stftConfiguration.bins)
+        scratch.initialize(repeating: 0)
         row = .allocate(capacity: configuration.bins)
         row.initialize(repeating: 0)
     }
 
     deinit {
         spectrum.deallocate()
+        scratch.deallocate()
         row.deallocate()
     }
 
@@ -191,31 +197,24 @@ public final class FeatureExtractor {
 
     private func features(of frame: UnsafeBufferPointer<Float>) -> UnsafeBufferPointer<Float> {
         let linearBins = stftConfiguration.bins
+        let complex = frame.baseAddress!
         // Linear spectrum into `spectrum`, or straight into `row` when no mel stage follows.
-        let dst = filterbank == nil ? row : spectrum
+        let linear = filterbank == nil ? row.baseAddress! : spectrum.baseAddress!
         switch configuration.kind {
         case .power, .logmel:
-            for k in 0..<linearBins {
-                let re = frame[2 * k], im = frame[2 * k + 1]
-                dst[k] = re * re + im * im
-            }
+            Kernels.power(complex, into: linear, bins: linearBins)
         case .magnitude:
-            for k in 0..<linearBins {
-                let re = frame[2 * k], im = frame[2 * k + 1]
-                dst[k] = (re * re + im * im).squareRoot()
-            }
+            Kernels.magnitude(complex, into: linear, bins: linearBins)
         case .compressed:
-            let exponentHalf = configuration.exponent / 2
-            for k in 0..<linearBins {
-                let re = frame[2 * k], im = frame[2 * k + 1]
-                dst[k] = powf(re * re + im * im, exponentHalf)
-            }
+            Kernels.power(complex, into: scratch.baseAddress!, bins: linearBins)
+            FastMath.pow(scratch.baseAddress!, configuration.exponent / 2, into: linear, count: linearBins)
         }
         if let filterbank {
-            filterbank.apply(UnsafeBufferPointer(spectrum), to: row)
             if configuration.kind == .logmel {
-                let floor = configuration.logFloor
-                for m in 0..<row.count { row[m] = logf(row[m] + floor) }
+                filterbank.apply(UnsafeBufferPointer(spectrum), to: scratch)
+                FastMath.logPlus(scratch.baseAddress!, configuration.logFloor, into: row.baseAddress!, count: row.count)
+            } else {
+                filterbank.apply(UnsafeBufferPointer(spectrum), to: row)
             }
         }
         return UnsafeBufferPointer(row)

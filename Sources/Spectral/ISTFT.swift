@@ -68,17 +68,15 @@ public final class StreamingISTFT {
         let n = configuration.nFFT, hop = configuration.hop
         precondition(frame.count == 2 * configuration.bins, "frame must hold 2·bins floats")
         let spectrum = fft.spectrum
-        for i in 0..<frame.count { spectrum[i] = frame[i] }
+        spectrum.update(from: frame.baseAddress!, count: frame.count)
         fft.inverse()
         let time = fft.real
         scaledSynthesis.withUnsafeBufferPointer { ws in
             windowProduct.withUnsafeBufferPointer { wp in
                 signal.withUnsafeMutableBufferPointer { acc in
                     norm.withUnsafeMutableBufferPointer { nrm in
-                        for i in 0..<n {
-                            acc[i] += ws[i] * time[i]
-                            nrm[i] += wp[i]
-                        }
+                        Kernels.overlapAdd(ws.baseAddress!, time, wp.baseAddress!,
+                                           acc: acc.baseAddress!, norm: nrm.baseAddress!, count: n)
                     }
                 }
             }
@@ -137,9 +135,15 @@ public final class StreamingISTFT {
         guard limit > emitted else { return }
         let from = emitted - frameStart, count = limit - emitted
         let tiny = Float.leastNormalMagnitude
-        for i in 0..<count {
-            let w = norm[from + i]
-            output[i] = w > tiny ? signal[from + i] / w : 0
+        signal.withUnsafeBufferPointer { acc in
+            norm.withUnsafeBufferPointer { nrm in
+                output.withUnsafeMutableBufferPointer { out in
+                    for i in 0..<count {
+                        let w = nrm[from + i]
+                        out[i] = w > tiny ? acc[from + i] / w : 0
+                    }
+                }
+            }
         }
         try output.withUnsafeBufferPointer { try emit(UnsafeBufferPointer(rebasing: $0[0..<count])) }
         emitted = limit
@@ -151,8 +155,11 @@ public final class StreamingISTFT {
         let n = configuration.nFFT
         signal.withUnsafeMutableBufferPointer { acc in
             norm.withUnsafeMutableBufferPointer { nrm in
-                for i in 0..<(n - step) { acc[i] = acc[i + step]; nrm[i] = nrm[i + step] }
-                for i in (n - step)..<n { acc[i] = 0; nrm[i] = 0 }
+                let a = acc.baseAddress!, w = nrm.baseAddress!
+                a.update(from: a + step, count: n - step)          // memmove
+                w.update(from: w + step, count: n - step)
+                (a + n - step).update(repeating: 0, count: step)
+                (w + n - step).update(repeating: 0, count: step)
             }
         }
         frameStart += step

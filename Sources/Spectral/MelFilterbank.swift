@@ -70,16 +70,36 @@ public struct MelFilterbank: Sendable, Equatable {
         return out
     }
 
-    /// `out[m] = Σₖ W[m, k] · spectrum[k]` for one frame.
+    /// `out[m] = Σₖ W[m, k] · spectrum[k]` for one frame (only each filter's nonzero band).
     /// - Precondition: `spectrum.count ≥ bins`, `out.count ≥ mels`.
-    @inlinable
     public func apply(_ spectrum: UnsafeBufferPointer<Float>, to out: UnsafeMutableBufferPointer<Float>) {
-        weights.withUnsafeBufferPointer { w in
-            for m in 0..<mels {
-                let s = start[m], o = offset[m]
-                var acc: Float = 0
-                for j in 0..<count[m] { acc += w[o + j] * spectrum[s + j] }
-                out[m] = acc
+        precondition(spectrum.count >= bins && out.count >= mels, "mel filterbank: buffers too small")
+        weights.withUnsafeBufferPointer { wb in
+            start.withUnsafeBufferPointer { sb in
+                count.withUnsafeBufferPointer { cb in
+                    offset.withUnsafeBufferPointer { ob in
+                        let w = UnsafeRawPointer(wb.baseAddress!), x = UnsafeRawPointer(spectrum.baseAddress!)
+                        for m in 0..<mels {
+                            let n = cb[m], wo = ob[m], xo = sb[m]
+                            var j = 0
+                            var acc: Float = 0
+                            if n >= 8 {
+                                var v = SIMD8<Float>()
+                                while j + 8 <= n {
+                                    v += w.loadUnaligned(fromByteOffset: 4 * (wo + j), as: SIMD8<Float>.self)
+                                        * x.loadUnaligned(fromByteOffset: 4 * (xo + j), as: SIMD8<Float>.self)
+                                    j += 8
+                                }
+                                acc = v.sum()
+                            }
+                            while j < n {
+                                acc += wb[wo + j] * spectrum[xo + j]
+                                j += 1
+                            }
+                            out[m] = acc
+                        }
+                    }
+                }
             }
         }
     }

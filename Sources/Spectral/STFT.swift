@@ -132,14 +132,12 @@ public final class StreamingSTFT {
                 let out = fft.real
                 while offset + n <= available {
                     if offset >= held {
-                        let src = chunk.baseAddress! + (offset - held)
-                        for i in 0..<n { out[i] = win[i] * src[i] }
+                        Kernels.multiply(win.baseAddress!, chunk.baseAddress! + (offset - held), into: out, count: n)
                     } else {
                         let first = held - offset
-                        for i in 0..<first { out[i] = win[i] * pend[offset + i] }
+                        Kernels.multiply(win.baseAddress!, pend.baseAddress! + offset, into: out, count: first)
                         if first < n {
-                            let src = chunk.baseAddress!
-                            for i in first..<n { out[i] = win[i] * src[i - first] }
+                            Kernels.multiply(win.baseAddress! + first, chunk.baseAddress!, into: out + first, count: n - first)
                         }
                     }
                     fft.forward()

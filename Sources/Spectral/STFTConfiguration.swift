@@ -27,7 +27,7 @@ public struct STFTConfiguration: Sendable, Equatable {
     ///   - planning: FFTW planning strategy.
     /// - Throws: ``SpectralError/invalidConfiguration(_:)`` naming the offending parameter.
     public init(nFFT: Int = 512, hop: Int = 160, windows: WindowPair? = nil, center: Bool = true,
-                planning: FFTPlanning = .estimate) throws {
+                planning: FFTPlanning = .automatic) throws {
         guard nFFT >= 2 else { throw SpectralError.invalidConfiguration("nFFT = \(nFFT), must be at least 2") }
         guard hop >= 1 && hop <= nFFT else {
             throw SpectralError.invalidConfiguration("hop = \(hop), must be in 1...nFFT (\(nFFT))")
