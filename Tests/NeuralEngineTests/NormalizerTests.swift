@@ -95,3 +95,34 @@ import Testing
         #expect(sparse.maxAbsDifference(near2) < 1e-3)
     }
 }
+
+/// Rows of 150 scores, from flat to peaked: many support candidates (the stdlib-sort path).
+@Suite struct LongRowNormalizerTests {
+    @Test func longRowsMatchEntmaxPackage() throws {
+        let x = try fixture("norm_long_logits")
+        var y = Tensor(zeros: [])
+        AttentionNormalizer.sparsemax.apply(x, into: &y)
+        expectClose(y, try fixture("norm_long_sparsemax"), atol: 1e-5, "sparsemax, long rows")
+        AttentionNormalizer.entmax15.apply(x, into: &y)
+        expectClose(y, try fixture("norm_long_entmax15"), atol: 1e-5, "entmax15, long rows")
+        AttentionNormalizer.entmax(alpha: [1.33]).apply(x, into: &y)
+        expectClose(y, try fixture("norm_long_bisect_1.33"), atol: 1e-5, "entmax α=1.33, long rows")
+    }
+
+    @Test func exactAndBisectionPathsAgree() {
+        var rng = SeededRandom(seed: 17)
+        for scale: Float in [0.05, 0.5, 2, 20] {
+            let x = rng.tensor([8, 200], scale: scale)
+            var exact = Tensor(zeros: []), bisect = Tensor(zeros: [])
+            for (alpha, normalizer) in [(Float(1.5), AttentionNormalizer.entmax15), (2, .sparsemax)] {
+                normalizer.apply(x, into: &exact)
+                var scratch = [Float](repeating: 0, count: 400)
+                bisect = x
+                bisect.withMutablePointer { p in scratch.withUnsafeMutableBufferPointer { s in
+                    for r in 0..<8 { Normalize.entmaxBisect(p + r * 200, count: 200, alpha: alpha, scratch: s.baseAddress!) }
+                } }
+                expectClose(exact, bisect, atol: 2e-6, "α=\(alpha) scale \(scale)")
+            }
+        }
+    }
+}

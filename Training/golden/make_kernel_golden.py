@@ -106,6 +106,14 @@ def make_normalisers(out, g):
     save(out, "norm_alpha_rows", alpha)
     save(out, "norm_bisect_rows", entmax_bisect(x, alpha=alpha.view(rows, 1), dim=-1, n_iter=50))
 
+    # Long rows (many support candidates): flat, moderate and peaked scales.
+    xl = torch.randn(6, 150, generator=g) * torch.tensor([0.1, 0.3, 1.0, 3.0, 10.0, 0.5]).view(6, 1)
+    xl[5, 40:] = float("-inf")
+    save(out, "norm_long_logits", xl)
+    save(out, "norm_long_sparsemax", sparsemax(xl, -1))
+    save(out, "norm_long_entmax15", entmax15(xl, -1))
+    save(out, "norm_long_bisect_1.33", entmax_bisect(xl, alpha=1.33, dim=-1, n_iter=50))
+
 
 def make_layers(out, g):
     x = torch.randn(5, 12, generator=g)
