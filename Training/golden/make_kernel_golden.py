@@ -161,6 +161,15 @@ def make_layers(out, g):
         save(out, f"conv2d_{name}_x", x2); save(out, f"conv2d_{name}_w", w2)
         save(out, f"conv2d_{name}_b", b2); save(out, f"conv2d_{name}_y", y2)
 
+    xg = torch.randn(5, 12, generator=g)
+    save(out, "glu_x", xg); save(out, "glu_y", F.glu(xg, dim=-1))
+    xb = torch.randn(20, 6, generator=g)
+    bn = [torch.randn(6, generator=g), torch.randn(6, generator=g), torch.randn(6, generator=g), torch.rand(6, generator=g) + 0.5]
+    for n, t in zip(("w", "b", "mean", "var"), bn):
+        save(out, f"bn_{n}", t)
+    save(out, "bn_x", xb)
+    save(out, "bn_y", F.batch_norm(xb, bn[2], bn[3], bn[0], bn[1], training=False, eps=1e-5))
+
     xr = torch.randn(7, 2, 8, generator=g)
     save(out, "rope_x", xr.reshape(7, 16))
     save(out, "rope_y", rope(xr, torch.arange(5, 12)).reshape(7, 16))  # positions 5..11
