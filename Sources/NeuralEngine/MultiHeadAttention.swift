@@ -103,8 +103,12 @@ public struct MultiHeadAttention: Sendable {
         src.withPointer { key.apply($0, rows: tk, ldx: d, into: k, ldy: w) }
         src.withPointer { value.apply($0, rows: tk, ldx: d, into: v, ldy: w) }
         if let rotary {
-            rotary.apply(q, rows: tq, stride: w, heads: heads, firstPosition: firstPosition)
-            rotary.apply(k, rows: tk, stride: w, heads: heads, firstPosition: c == nil ? firstPosition : 0)
+            if c == nil {
+                rotary.apply(q, k, rows: tq, stride: w, heads: heads, firstPosition: firstPosition)
+            } else {
+                rotary.apply(q, rows: tq, stride: w, heads: heads, firstPosition: 0)
+                rotary.apply(k, rows: tk, stride: w, heads: heads, firstPosition: 0)
+            }
         }
         switch mask {
         case .full:
@@ -161,10 +165,7 @@ public struct MultiHeadAttention: Sendable {
             key.apply(xp, rows: n, ldx: d, into: k, ldy: w)
             value.apply(xp, rows: n, ldx: d, into: v, ldy: w)
         }
-        if let rotary {
-            rotary.apply(q, rows: n, stride: w, heads: heads, firstPosition: start)
-            rotary.apply(k, rows: n, stride: w, heads: heads, firstPosition: start)
-        }
+        rotary?.apply(q, k, rows: n, stride: w, heads: heads, firstPosition: start)
         var r = 0
         while r < n {
             let len = min(context.chunkSize, n - r)
@@ -213,18 +214,35 @@ public struct MultiHeadAttention: Sendable {
             let out = ctx + h * dh
             if sparseCapable && Float(zeros) >= sparseThreshold * Float(nq * nk) {
                 ws.stats.skippedValueRows += zeros
-                for i in 0..<nq {
-                    let o = out + i * w, row = s + i * nk
-                    o.update(repeating: 0, count: dh)
-                    for j in 0..<nk {
-                        let p = row[j]
-                        if p == 0 { continue }
-                        let vr = v + j * w + h * dh
-                        for e in 0..<dh { o[e] += p * vr[e] }
-                    }
-                }
+                sparseValueProduct(s, nq: nq, nk: nk, v: v + h * dh, ldv: w, out: out, ldo: w)
             } else {
                 BLAS.gemm(m: nq, n: dh, k: nk, a: s, lda: nk, b: v + h * dh, ldb: w, c: out, ldc: w)
+            }
+        }
+    }
+
+    /// out[i] = Σ_j p[i, j] · v[j] over the non-zero p only; rows of `headDim` floats.
+    private func sparseValueProduct(_ p: UnsafePointer<Float>, nq: Int, nk: Int, v: UnsafePointer<Float>, ldv: Int,
+                                    out: UnsafeMutablePointer<Float>, ldo: Int) {
+        let dh = headDim
+        let vectors = dh / 4, tail = vectors * 4
+        for i in 0..<nq {
+            let o = out + i * ldo, row = p + i * nk
+            o.update(repeating: 0, count: dh)
+            let o4 = UnsafeMutableRawPointer(o)
+            for j in 0..<nk {
+                let pj = row[j]
+                if pj == 0 { continue }
+                let vr = v + j * ldv
+                let v4 = UnsafeRawPointer(vr)
+                let pv = SIMD4<Float>(repeating: pj)
+                for c in 0..<vectors {
+                    let off = c * 16
+                    let acc = o4.loadUnaligned(fromByteOffset: off, as: SIMD4<Float>.self)
+                    o4.storeBytes(of: acc + pv * v4.loadUnaligned(fromByteOffset: off, as: SIMD4<Float>.self),
+                                  toByteOffset: off, as: SIMD4<Float>.self)
+                }
+                for e in tail..<dh { o[e] += pj * vr[e] }
             }
         }
     }

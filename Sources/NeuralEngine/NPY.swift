@@ -111,7 +111,11 @@ public enum NPY {
             throw NPYError.unsupported(path: name, reason: "Fortran order")
         }
         let shape = try parseShape(shapeText, name: name)
-        let dtype = descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\" "))
+        guard let quote = descr.first, quote == "'" || quote == "\"",
+              let close = descr.dropFirst().firstIndex(of: quote) else {
+            throw NPYError.malformed(path: name, reason: "descr is not a quoted string")
+        }
+        let dtype = String(descr[descr.index(after: descr.startIndex)..<close])
         let itemSize: Int
         switch dtype {
         case "<f4", "<i4": itemSize = 4

@@ -1,4 +1,5 @@
 import CBLAS
+import Foundation
 
 /// NeuralEngine: float32 tensors and inference kernels on OpenBLAS for attend's models.
 ///
@@ -9,11 +10,21 @@ import CBLAS
 ///   `Conv2d` `(out, in/groups, kh, kw)`.
 /// - Kernels write into caller-owned, preallocated outputs (`inout Tensor`) so hot paths allocate
 ///   nothing per frame; a layer that needs scratch memory owns it and reuses it between calls.
-/// - All BLAS calls go through this module; call `Engine.setThreads(_:)` once at start-up
-///   (the default used by attend is one thread).
+/// - All BLAS calls go through this module. OpenBLAS runs on ONE thread unless
+///   `Engine.setThreads(_:)` says otherwise (or `OPENBLAS_NUM_THREADS` is set in the environment):
+///   the first kernel call applies that default.
 public enum Engine {
-    /// Number of threads OpenBLAS may use. Small matrices (a streaming chunk) run fastest on one.
+    /// Applied once, before the first BLAS call or `setThreads`.
+    @usableFromInline static let defaultThreads: Void = {
+        if ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil {
+            openblas_set_num_threads(1)
+        }
+    }()
+
+    /// Number of threads OpenBLAS may use (default 1). Small matrices (a streaming chunk) run
+    /// fastest on one; call before starting work, not while other threads run kernels.
     public static func setThreads(_ n: Int) {
+        _ = defaultThreads
         openblas_set_num_threads(Int32(max(1, n)))
     }
 

@@ -68,26 +68,42 @@ public enum Normalize {
         for i in 0..<n { x[i] *= inv }
     }
 
-    /// Copies the finite entries of x (shifted by −m, scaled by `scale`) into `buf`, sorted descending.
+    /// Copies the entries of x with (x − m)·scale > `floor` into `buf` as (x − m)·scale, sorted
+    /// descending. Entries at or below the floor cannot enter the support (τ ≥ −1 after the
+    /// shift), so sorting only the rest gives the same threshold as sorting the whole row.
     @inline(__always)
-    static func sortedFinite(_ x: UnsafeMutablePointer<Float>, _ n: Int, minus m: Float, scale: Float,
-                             into buf: UnsafeMutablePointer<Float>) -> Int {
+    static func sortedCandidates(_ x: UnsafeMutablePointer<Float>, _ n: Int, minus m: Float, scale: Float,
+                                 floor: Float, into buf: UnsafeMutablePointer<Float>) -> Int {
         var k = 0
-        for i in 0..<n where x[i] > -Float.infinity {
-            buf[k] = (x[i] - m) * scale
-            k += 1
+        for i in 0..<n {
+            let z = (x[i] - m) * scale
+            if z > floor { buf[k] = z; k += 1 }
         }
-        var b = UnsafeMutableBufferPointer(start: buf, count: k)
-        b.sort(by: >)
+        if k > 48 {
+            var b = UnsafeMutableBufferPointer(start: buf, count: k)
+            b.sort(by: >)
+            return k
+        }
+        // Insertion sort: candidate lists are usually short.
+        for i in 1..<max(k, 1) {
+            let v = buf[i]
+            var j = i - 1
+            while j >= 0 && buf[j] < v { buf[j + 1] = buf[j]; j -= 1 }
+            buf[j + 1] = v
+        }
         return k
     }
+
+    /// Candidates lie above −1 in the shifted scale; the margin keeps borderline entries, which
+    /// the support test then evaluates exactly as the reference does.
+    @usableFromInline static let candidateFloor: Float = -1.001
 
     /// Sparsemax (Martins & Astudillo 2016), exact: sort, threshold τ from the support, [x − τ]₊.
     /// Follows `entmax.sparsemax` step by step (shift by the max, float32 cumulative sums).
     public static func sparsemax(_ x: UnsafeMutablePointer<Float>, count n: Int, scratch: UnsafeMutablePointer<Float>) {
         let m = rowMax(x, n)
         guard m > -Float.infinity else { zero(x, n); return }
-        let k = sortedFinite(x, n, minus: m, scale: 1, into: scratch)
+        let k = sortedCandidates(x, n, minus: m, scale: 1, floor: candidateFloor, into: scratch)
         var cum: Float = 0
         var support = 0
         var tauNumerator: Float = 0
@@ -107,8 +123,7 @@ public enum Normalize {
     public static func entmax15(_ x: UnsafeMutablePointer<Float>, count n: Int, scratch: UnsafeMutablePointer<Float>) {
         let m = rowMax(x, n)
         guard m > -Float.infinity else { zero(x, n); return }
-        let k = sortedFinite(x, n, minus: m, scale: 1, into: scratch)
-        for j in 0..<k { scratch[j] = scratch[j] / 2 }
+        let k = sortedCandidates(x, n, minus: m, scale: 0.5, floor: candidateFloor, into: scratch)
         var cum: Float = 0, cumSq: Float = 0
         var support = 0
         for j in 0..<k {

@@ -29,6 +29,12 @@ public struct RotaryEmbedding: Sendable {
     /// Rotates `rows` frames at `x` in place. Each frame holds `heads` heads of `headDim` elements
     /// starting at `x + r · stride`; frame r has absolute position `firstPosition + r`.
     public func apply(_ x: UnsafeMutablePointer<Float>, rows: Int, stride: Int, heads: Int, firstPosition: Int) {
+        apply(x, nil, rows: rows, stride: stride, heads: heads, firstPosition: firstPosition)
+    }
+
+    /// Rotates two buffers of the same frames (queries and keys) with one evaluation of cos/sin.
+    public func apply(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>?, rows: Int, stride: Int,
+                      heads: Int, firstPosition: Int) {
         let half = headDim / 2
         inverseFrequencies.withUnsafeBufferPointer { inv in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * half) { cs in
@@ -40,15 +46,22 @@ public struct RotaryEmbedding: Sendable {
                         c[i] = cos(theta)
                         s[i] = sin(theta)
                     }
-                    for h in 0..<heads {
-                        let v = x + r * stride + h * headDim
-                        for i in 0..<half {
-                            let a = v[i], b = v[i + half]
-                            v[i] = a * c[i] - b * s[i]
-                            v[i + half] = b * c[i] + a * s[i]
-                        }
-                    }
+                    rotate(x + r * stride, heads: heads, c, s)
+                    if let y { rotate(y + r * stride, heads: heads, c, s) }
                 }
+            }
+        }
+    }
+
+    @inline(__always)
+    private func rotate(_ frame: UnsafeMutablePointer<Float>, heads: Int, _ c: UnsafePointer<Float>, _ s: UnsafePointer<Float>) {
+        let half = headDim / 2
+        for h in 0..<heads {
+            let v = frame + h * headDim
+            for i in 0..<half {
+                let a = v[i], b = v[i + half]
+                v[i] = a * c[i] - b * s[i]
+                v[i + half] = b * c[i] + a * s[i]
             }
         }
     }

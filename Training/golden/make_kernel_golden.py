@@ -106,6 +106,14 @@ def make_normalisers(out, g):
     save(out, "norm_alpha_rows", alpha)
     save(out, "norm_bisect_rows", entmax_bisect(x, alpha=alpha.view(rows, 1), dim=-1, n_iter=50))
 
+    # Long rows (many support candidates): flat, moderate and peaked scales.
+    xl = torch.randn(6, 150, generator=g) * torch.tensor([0.1, 0.3, 1.0, 3.0, 10.0, 0.5]).view(6, 1)
+    xl[5, 40:] = float("-inf")
+    save(out, "norm_long_logits", xl)
+    save(out, "norm_long_sparsemax", sparsemax(xl, -1))
+    save(out, "norm_long_entmax15", entmax15(xl, -1))
+    save(out, "norm_long_bisect_1.33", entmax_bisect(xl, alpha=1.33, dim=-1, n_iter=50))
+
 
 def make_layers(out, g):
     x = torch.randn(5, 12, generator=g)
@@ -152,6 +160,15 @@ def make_layers(out, g):
         y2 = F.conv2d(xin, w2, b2, stride=(c["sh"], c["sw"]))[0].permute(1, 0, 2)
         save(out, f"conv2d_{name}_x", x2); save(out, f"conv2d_{name}_w", w2)
         save(out, f"conv2d_{name}_b", b2); save(out, f"conv2d_{name}_y", y2)
+
+    xg = torch.randn(5, 12, generator=g)
+    save(out, "glu_x", xg); save(out, "glu_y", F.glu(xg, dim=-1))
+    xb = torch.randn(20, 6, generator=g)
+    bn = [torch.randn(6, generator=g), torch.randn(6, generator=g), torch.randn(6, generator=g), torch.rand(6, generator=g) + 0.5]
+    for n, t in zip(("w", "b", "mean", "var"), bn):
+        save(out, f"bn_{n}", t)
+    save(out, "bn_x", xb)
+    save(out, "bn_y", F.batch_norm(xb, bn[2], bn[3], bn[0], bn[1], training=False, eps=1e-5))
 
     xr = torch.randn(7, 2, 8, generator=g)
     save(out, "rope_x", xr.reshape(7, 16))

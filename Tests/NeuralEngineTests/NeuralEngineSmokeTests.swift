@@ -1,6 +1,0 @@
-import Testing
-@testable import NeuralEngine
-
-@Test func NeuralEngineModuleLoads() {
-    #expect(Bool(true))
-}
