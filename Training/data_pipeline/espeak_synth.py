@@ -67,6 +67,9 @@ class Espeak:
         self._cb = _CALLBACK(self._callback)
         self.lib.espeak_SetSynthCallback(self._cb)
         self.lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+        self.lib.espeak_TextToPhonemes.argtypes = [ctypes.POINTER(ctypes.c_char_p), ctypes.c_int, ctypes.c_int]
+        self.lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
+        self._lex: dict = {}
         self.lib.espeak_Synth.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
                                           ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p]
 
@@ -99,10 +102,29 @@ class Espeak:
         self.lib.espeak_Synchronize()
         pcm = np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.int16)
         audio = pcm.astype(np.float32) / 32768.0
-        return _timings(text, raw, self._events, audio, self.rate)
+        lang = voice.split("+")[0]
+        return _timings(text, raw, self._events, audio, self.rate, lambda w: self.word_phonemes(lang, w))
+
+    def word_phonemes(self, lang: str, word: str) -> list[str]:
+        """eSpeak phoneme names of `word` said alone (current voice's language), stress marks removed."""
+        key = (lang, word.lower())
+        if key not in self._lex:
+            self.lib.espeak_SetVoiceByName(lang.encode())
+            buf = ctypes.create_string_buffer(word.encode("utf-8"))
+            ptr = ctypes.cast(buf, ctypes.c_char_p)
+            names = []
+            while ptr.value:
+                out = self.lib.espeak_TextToPhonemes(ctypes.byref(ptr), CHARS_UTF8, ord("|") << 8)
+                if out:
+                    for tok in out.decode("utf-8", "replace").replace(" ", "|").split("|"):
+                        tok = tok.strip("'`,%=")
+                        if tok and not tok.startswith("_"):
+                            names.append(tok)
+            self._lex[key] = names
+        return self._lex[key]
 
 
-def _timings(text: str, raw: bytes, events: list, audio: np.ndarray, rate: int) -> EspeakResult:
+def _timings(text: str, raw: bytes, events: list, audio: np.ndarray, rate: int, lexicon=None) -> EspeakResult:
     n = len(audio)
     # text_position counts characters from 1 in the UTF-8 input
     spans = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\S+", text)]
@@ -140,6 +162,8 @@ def _timings(text: str, raw: bytes, events: list, audio: np.ndarray, rate: int) 
         ph = {"phone": name, "start": s / rate, "end": e / rate}
         phones.append(ph)
         words[wi]["phones"].append(ph)
+    if lexicon is not None:
+        _split_joined_words(words, lexicon)
     out_words = []
     for w in words:
         if not w["phones"] or not w["word"].strip():
@@ -147,6 +171,41 @@ def _timings(text: str, raw: bytes, events: list, audio: np.ndarray, rate: int) 
         out_words.append({"word": w["word"], "start": w["phones"][0]["start"], "end": w["phones"][-1]["end"],
                           "phones": [p["phone"] for p in w["phones"]]})
     return EspeakResult(audio=audio, rate=rate, words=out_words, phones=phones)
+
+
+def _split_joined_words(words: list, lexicon) -> None:
+    """eSpeak sometimes sends one WORD event for two words ("that the"): the following words get
+    no phonemes.  Share the run among them by aligning it with each word's own phonemes."""
+    from difflib import SequenceMatcher
+    i = 0
+    while i < len(words):
+        j = i + 1
+        while j < len(words) and not words[j]["phones"]:
+            j += 1
+        group = words[i:j]
+        if len(group) > 1 and words[i]["phones"]:
+            run = words[i]["phones"]
+            ref, owner = [], []
+            for k, w in enumerate(group):
+                ps = lexicon(w["word"]) if w["word"] else []
+                ref += ps
+                owner += [k] * len(ps)
+            hyp = [p["phone"] for p in run]
+            own = [None] * len(run)
+            for tag, i1, i2, j1, j2 in SequenceMatcher(a=ref, b=hyp, autojunk=False).get_opcodes():
+                if tag == "equal":
+                    for jj in range(j1, j2):
+                        own[jj] = owner[i1 + jj - j1]
+                elif tag == "replace":
+                    for jj in range(j1, j2):
+                        own[jj] = owner[i1 + (jj - j1) * (i2 - i1) // (j2 - j1)]
+            last = 0
+            for jj in range(len(own)):
+                own[jj] = last if own[jj] is None else max(own[jj], last)
+                last = own[jj]
+            for k, w in enumerate(group):
+                w["phones"] = [p for p, o in zip(run, own) if o == k]
+        i = j
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ RESERVED_PATH_PATTERNS = (
     r"/lmms/samples/misc/applause",           # lmms-common applause
     r"(^|[/_.-])slt([/_.-]|$)", r"cmu_us_slt",  # any CMU ARCTIC slt voice (festival, flite, hts)
     r"/pocketsphinx", r"/sphinxtrain", r"/linphone", r"/codec2", r"/supercollider", r"/speech-dispatcher",
-    r"/gentle/", r"/etw/", r"moh-opsound", r"/sounds/moh/",
+    r"/gentle/", r"/etw/", r"moh-opsound", r"/asterisk/(sounds/)?moh/",
 ) + tuple("/" + p for p in RESERVED_PYPI)
 RESERVED_VOICES = ("slt", "cmu_us_slt_arctic_hts", "cmu_us_slt", "voice_cmu_us_slt_arctic_hts")
 
@@ -44,6 +44,19 @@ def owning_package(path: str) -> str | None:
     return out.stdout.split(":", 1)[0].split(",")[0].strip()
 
 
+@functools.lru_cache(maxsize=1)
+def reserved_files() -> frozenset:
+    """Every file installed by an installed reserved package (from dpkg's own file lists)."""
+    import glob
+    files = set()
+    for lst in glob.glob("/var/lib/dpkg/info/*.list"):
+        pkg = os.path.basename(lst)[:-5].split(":")[0]
+        if is_reserved_package(pkg):
+            with open(lst, encoding="utf-8", errors="replace") as f:
+                files.update(l.rstrip("\n") for l in f)
+    return frozenset(files)
+
+
 def is_reserved_package(pkg: str | None) -> bool:
     return bool(pkg) and any(fnmatch.fnmatch(pkg, p) for p in RESERVED_PACKAGES)
 
@@ -52,7 +65,10 @@ def is_reserved_path(path: str, use_dpkg: bool = False) -> bool:
     for p in (path, os.path.realpath(path)):
         if _PATTERN.search(p):
             return True
-    return use_dpkg and is_reserved_package(owning_package(path))
+    if not use_dpkg:
+        return False
+    rf = reserved_files()
+    return path in rf or os.path.realpath(path) in rf
 
 
 def is_reserved_voice(voice: str) -> bool:

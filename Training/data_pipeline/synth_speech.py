@@ -224,10 +224,14 @@ def _group_flite(words: list[str], segs: list[dict]) -> list[dict] | None:
     if sm.ratio() < 0.9:
         return None
     seg_word = {}
-    for a, b, size in sm.get_matching_blocks():
-        for j in range(size):
-            seg_word[hyp_idx[b + j]] = owner[a + j]
-    # unmatched phones take the word of their nearest matched neighbour on the left
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "equal":
+            for j in range(j1, j2):
+                seg_word[hyp_idx[j]] = owner[i1 + j - j1]
+        elif tag == "replace":  # e.g. post-lexical reduction: "a" ey -> ax
+            for j in range(j1, j2):
+                seg_word[hyp_idx[j]] = owner[i1 + (j - j1) * (i2 - i1) // (j2 - j1)]
+    # inserted phones take the word of their nearest assigned neighbour on the left
     last = None
     for k in hyp_idx:
         if k in seg_word:

@@ -211,6 +211,9 @@ class SentenceGenerator:
             spoken += list(sp)
             if t.endswith(",") and spoken:
                 spoken[-1] += ","
+        for q in ("?,", "?;", "?."):
+            text = text.replace(q, "?")
+        spoken = [t.replace("?,", "?").replace("?;", "?").replace("?.", "?") for t in spoken]
         text = text[0].upper() + text[1:]
         if text[-1] not in ".?":
             text += r.choice(".....!?")
