@@ -130,7 +130,7 @@ def step_noise(out: str, scale: str, cfg: dict) -> None:
     if not done(out, "noise-real", scale):
         log("noise: packaged recordings")
         w = Writer(out, "noise-real")
-        for k, rec in enumerate(N.real_noise(cfg["noise_per_source"])):
+        for k, rec in enumerate(N.real_noise(cfg["noise_per_source"], N.SMALL_PACKAGES if scale == "small" else None)):
             w.add(f"noise/{rec['source']}/{k:05d}.wav", rec["audio"], {
                 "split": rec["split"], "source": rec["source"], "src_path": rec["src_path"], "piece": rec["piece"],
                 "group": rec["src_path"]})

@@ -28,7 +28,22 @@ NOISE_PACKAGES = {
     "boswars-data": r"/units/",          # unit acknowledgements are voices: not noise
     "megaglest-data": r"/(voice|speech)", # game ambiences, effects and music
     "tuxpaint-stamps-default": r"_desc",  # the stamp sound effects, not the spoken descriptions
+    "lincity-ng-data": None,              # city ambiences
+    "widelands-data": None,               # nature and workshop ambiences, music
+    "0ad-data": None,                     # ambiences (birds, water, wind, crowds), effects, music
+    "redeclipse-data": None,              # ambient loops, machines, effects
+    "supertuxkart-data": None,            # engines, effects, music
+    "wesnoth-1.16-music": None,           # orchestral music
+    "warzone2100-music": None,            # music
 }
+# Noise must hold no intelligible speech (it would teach the model to remove speech): voice lines,
+# announcers and radio callouts are left out of every package.
+SPEECH_LIKE = (r"/(mk-viii|tcas|voices?|speech|vox|taunts?|announcer|dialog(ue)?s?|narrat\w*|atc)/|"
+               r"_(ack|select|voice|speech|taunt)\d*\.|announc|/voice_")
+MAX_MINUTES_PER_SOURCE = 90.0
+# the packages `--scale small` uses (make_data.sh installs only these for small builds)
+SMALL_PACKAGES = ("lmms-common", "sonic-pi-samples", "bucklespring-data", "colobot-common-sounds", "oxygen-sounds",
+                  "freeciv-data", "boswars-data", "tuxpaint-stamps-default")
 MAX_SECONDS = 60.0      # longer files are cut into pieces of this length (same split as their file)
 MIN_SECONDS = 0.3
 
@@ -41,6 +56,7 @@ def package_files(pkg: str, exclude: str | None) -> list[str]:
     files = [l for l in out.splitlines() if AUDIO_EXT.search(l) and os.path.isfile(l)]
     if exclude:
         files = [f for f in files if not re.search(exclude, f)]
+    files = [f for f in files if not re.search(SPEECH_LIKE, f, re.IGNORECASE)]
     return sorted(f for f in files if not is_reserved_path(f))
 
 
@@ -56,11 +72,17 @@ def _subset(items: list, limit: int | None) -> list:
     return [items[int(k * step)] for k in range(limit)]
 
 
-def real_noise(limit_per_source: int | None = None):
+def real_noise(limit_per_source: int | None = None, packages=None):
     """Yield {"audio", "source", "src_path", "split", "piece"} for each piece of each packaged noise file."""
     seen: set[str] = set()
     for pkg, exclude in NOISE_PACKAGES.items():
-        for path in _subset(package_files(pkg, exclude), limit_per_source):
+        if packages is not None and pkg not in packages:
+            continue
+        total = 0.0
+        files = sorted(package_files(pkg, exclude), key=lambda f: hashlib.sha1(f.encode()).hexdigest())
+        for path in _subset(files, limit_per_source):
+            if total > MAX_MINUTES_PER_SOURCE * 60 * A.SR:
+                break
             check_path(path)
             try:
                 x = A.load(path)
@@ -73,6 +95,7 @@ def real_noise(limit_per_source: int | None = None):
             if digest in seen:  # the same sound shipped twice
                 continue
             seen.add(digest)
+            total += len(x)
             split = "val" if is_val(path) else "train"
             step = int(MAX_SECONDS * A.SR)
             for k, a in enumerate(range(0, len(x), step)):
