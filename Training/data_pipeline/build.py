@@ -67,20 +67,39 @@ def mark(out: str, step: str, scale: str) -> None:
         f.write(scale + "\n")
 
 
+def silver_align(x, text):
+    try:
+        from .silver import align
+    except ImportError:  # pocketsphinx missing: real English keeps its transcript only
+        return None
+    return align(x, text)
+
+
 def step_real(out: str, scale: str, cfg: dict) -> None:
     for name, fn in R.SOURCES.items():
         if done(out, f"real-{name}", scale):
             continue
         log(f"real speech: {name}")
         w = Writer(out, f"real-{name}")
+        silver_ok = silver_n = 0
         for k, rec in enumerate(fn(cfg[name])):
             x = A.normalise(rec["audio"])
             split = "val" if rec["speaker"] in R.VAL_SPEAKERS else "train"
+            timing = "exact-labels" if rec["phones"] else None
+            if rec["language"] == "en" and rec["words"] is None:
+                silver_n += 1
+                got = silver_align(x, rec["text"])
+                if got:
+                    rec["words"], rec["phones"] = got
+                    timing = "silver-pocketsphinx"
+                    silver_ok += 1
             w.add(f"speech/real/{name}/{k:05d}.wav", x, {
                 "split": split, "kind": "real", "source": rec["source"], "speaker": rec["speaker"],
                 "language": rec["language"], "text": rec["text"], "words": rec["words"], "phones": rec["phones"],
-                "src_path": rec["src_path"]})
+                "timing": timing, "src_path": rec["src_path"]})
         w.close()
+        if silver_n:
+            log(f"  {name}: silver-aligned {silver_ok} of {silver_n} English utterances")
         mark(out, f"real-{name}", scale)
 
 
@@ -108,6 +127,7 @@ def step_synth(out: str, scale: str, cfg: dict) -> None:
                 w.add(f"speech/synth/{engine}/{split}_{k:05d}.wav", x, {
                     "split": split, "kind": "synthetic", "source": rec["engine"], "speaker": rec["voice"],
                     "language": "en", "text": rec["text"], "spoken": rec["spoken"], "words": words, "phones": phones,
+                    "timing": "exact-synthesis",
                     "params": rec.get("params")})
                 k += 1
         w.close()
