@@ -23,10 +23,10 @@ from . import synth_speech as S
 from .textgen import spoken_words
 
 SCALES = {
-    "small": {"festvox-ru": 8, "tuxpaint": 30, "asterisk": 25,
+    "small": {"festvox-ru": 8, "tuxpaint": 30, "asterisk": 25, "kde-words": 20,
               "espeak": (60, 15), "festival": (20, 0), "flite": (20, 6),
               "noise_per_source": 6, "coloured": 12, "babble": (8, 3), "rirs": (20, 5)},
-    "full": {"festvox-ru": None, "tuxpaint": None, "asterisk": None,
+    "full": {"festvox-ru": None, "tuxpaint": None, "asterisk": None, "kde-words": None,
              "espeak": (3400, 300), "festival": (900, 0), "flite": (900, 120),
              "noise_per_source": None, "coloured": 60, "babble": (200, 30), "rirs": (400, 60)},
 }
@@ -86,7 +86,7 @@ def step_real(out: str, scale: str, cfg: dict) -> None:
             x = A.normalise(rec["audio"])
             split = "val" if rec["speaker"] in R.VAL_SPEAKERS else "train"
             timing = "exact-labels" if rec["phones"] else None
-            if rec["language"] == "en" and rec["words"] is None:
+            if rec["language"] == "en" and rec["words"] is None and rec["text"]:
                 silver_n += 1
                 got = silver_align(x, rec["text"])
                 if got:
@@ -149,9 +149,10 @@ def _speech_records(out: str, split: str) -> list[dict]:
 def step_noise(out: str, scale: str, cfg: dict) -> None:
     if not done(out, "noise-real", scale):
         log("noise: packaged recordings")
+        shutil.rmtree(os.path.join(out, "noise", "real"), ignore_errors=True)
         w = Writer(out, "noise-real")
         for k, rec in enumerate(N.real_noise(cfg["noise_per_source"], N.SMALL_PACKAGES if scale == "small" else None)):
-            w.add(f"noise/{rec['source']}/{k:05d}.wav", rec["audio"], {
+            w.add(f"noise/real/{rec['source']}/{k:05d}.wav", rec["audio"], {
                 "split": rec["split"], "source": rec["source"], "src_path": rec["src_path"], "piece": rec["piece"],
                 "group": rec["src_path"]})
         w.close()

@@ -14,7 +14,7 @@ import numpy as np
 from . import audio as A
 from .reserved import check_path, is_reserved_path
 
-AUDIO_EXT = re.compile(r"\.(wav|ogg|flac|mp3|au|aiff?|oga)$", re.IGNORECASE)
+AUDIO_EXT = re.compile(r"\.(wav|ogg|flac|mp3|au|aiff?|oga|opus)$", re.IGNORECASE)
 
 # package -> path filter (regex that a file must NOT match); all listed files are otherwise used
 NOISE_PACKAGES = {
@@ -30,7 +30,7 @@ NOISE_PACKAGES = {
     "tuxpaint-stamps-default": r"_desc",  # the stamp sound effects, not the spoken descriptions
     "lincity-ng-data": None,              # city ambiences
     "widelands-data": None,               # nature and workshop ambiences, music
-    "0ad-data": None,                     # ambiences (birds, water, wind, crowds), effects, music
+    "0ad-data": r"/audio/(voice|actor/human)/",  # inside public.zip: ambiences, fauna, gathering, weapons
     "redeclipse-data": None,              # ambient loops, machines, effects
     "supertuxkart-data": None,            # engines, effects, music
     "wesnoth-1.16-music": None,           # orchestral music
@@ -49,15 +49,32 @@ MIN_SECONDS = 0.3
 
 
 def package_files(pkg: str, exclude: str | None) -> list[str]:
+    """Audio files a package installs; members of its .zip archives appear as `archive.zip!member`."""
+    import zipfile
     try:
         out = subprocess.run(["dpkg", "-L", pkg], capture_output=True, text=True, timeout=60).stdout
     except (OSError, subprocess.TimeoutExpired):
         return []
     files = [l for l in out.splitlines() if AUDIO_EXT.search(l) and os.path.isfile(l)]
+    for z in (l for l in out.splitlines() if l.endswith(".zip") and os.path.isfile(l)):
+        try:
+            with zipfile.ZipFile(z) as zf:
+                files += [f"{z}!{m}" for m in zf.namelist() if AUDIO_EXT.search(m)]
+        except zipfile.BadZipFile:
+            continue
     if exclude:
         files = [f for f in files if not re.search(exclude, f)]
     files = [f for f in files if not re.search(SPEECH_LIKE, f, re.IGNORECASE)]
     return sorted(f for f in files if not is_reserved_path(f))
+
+
+def _load_member(path: str) -> np.ndarray:
+    import zipfile
+    archive, member = path.split("!", 1)
+    with zipfile.ZipFile(archive) as zf, tempfile.NamedTemporaryFile(suffix=os.path.splitext(member)[1]) as tmp:
+        tmp.write(zf.read(member))
+        tmp.flush()
+        return A.load(tmp.name)
 
 
 def is_val(key: str, fraction: float = 0.1) -> bool:
@@ -83,9 +100,9 @@ def real_noise(limit_per_source: int | None = None, packages=None):
         for path in _subset(files, limit_per_source):
             if total > MAX_MINUTES_PER_SOURCE * 60 * A.SR:
                 break
-            check_path(path)
+            check_path(path.split("!")[0])
             try:
-                x = A.load(path)
+                x = _load_member(path) if "!" in path else A.load(path)
             except Exception:
                 continue
             x, _ = A.trim_silence(x, thresh_db=-60, pad=160)

@@ -21,7 +21,10 @@ ASTERISK = "/usr/share/asterisk/sounds"
 ASTERISK_LANGS = {"en": "en_US_f_Allison", "es": "es_MX_f_Allison", "fr": "fr_CA_f_June", "it": "it_IT_m_Carlo",
                   "ru": "ru_RU_f_IvrvoiceRU"}
 # speakers held out for validation (whole speakers)
-VAL_SPEAKERS = {"asterisk:Carlo", "tuxpaint:nl", "tuxpaint:lt", "tuxpaint:el"}
+VAL_SPEAKERS = {"asterisk:Carlo", "tuxpaint:nl", "tuxpaint:lt", "tuxpaint:el", "ktuberling:nl", "klettres:nl",
+                "ktuberling:sv", "klettres:sv"}
+KTUBERLING = "/usr/share/ktuberling/sounds"
+KLETTRES = "/usr/share/klettres"
 
 
 def _subset(items: list, limit: int | None) -> list:
@@ -119,4 +122,29 @@ def asterisk(limit: int | None = None):
                    "phones": None, "src_path": p, "source": f"asterisk-core-sounds-{lang}-g722"}
 
 
-SOURCES = {"festvox-ru": festvox_ru, "tuxpaint": tuxpaint, "asterisk": asterisk}
+def kde_words(limit: int | None = None):
+    """Single spoken words (ktuberling-data: 27 languages; transcripts only for English, where the
+    sound's name is the word) and letters/syllables (klettres-data: the file name is the text).
+    Many speakers, one per language and package at least."""
+    items = []
+    for p in sorted(glob.glob(os.path.join(KTUBERLING, "*", "*.*"))):
+        lang = os.path.basename(os.path.dirname(p))
+        stem = os.path.splitext(os.path.basename(p))[0]
+        text = stem.split("_")[-1] if lang == "en" else None
+        items.append((p, "ktuberling", lang, text, "ktuberling-data"))
+    for p in sorted(glob.glob(os.path.join(KLETTRES, "*", "*", "*.ogg"))):
+        lang = os.path.relpath(p, KLETTRES).split("/")[0]
+        items.append((p, "klettres", lang, os.path.splitext(os.path.basename(p))[0], "klettres-data"))
+    for p, pkg, lang, text, source in _subset(items, limit):
+        check_path(p)
+        try:
+            x, _ = A.trim_silence(A.load(p))
+        except Exception:
+            continue
+        if len(x) < 1600:
+            continue
+        yield {"audio": x, "speaker": f"{pkg}:{lang}", "language": lang.split("_")[0].split("@")[0], "text": text,
+               "words": None, "phones": None, "src_path": p, "source": source}
+
+
+SOURCES = {"festvox-ru": festvox_ru, "tuxpaint": tuxpaint, "asterisk": asterisk, "kde-words": kde_words}
