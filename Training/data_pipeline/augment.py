@@ -28,7 +28,7 @@ class MixParams:
     p_reverb: float = 0.3
     rirs: list | None = None            # bank of RIRs (float32 arrays at 16 kHz); None = simulate on demand
     early_ms: float = 50.0              # the part of the RIR kept in the target
-    p_telephone: float = 0.1            # 300-3400 Hz band-limit (and 8 kHz resampling) on mix and target
+    p_telephone: float = 0.1            # 300-3400 Hz telephone band-limit on mix and target
     p_clip: float = 0.05
     clip_level: tuple[float, float] = (0.1, 0.5)   # clip at this fraction of the peak
     p_bitdepth: float = 0.05
