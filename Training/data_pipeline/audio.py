@@ -32,6 +32,30 @@ def load(path: str, fmt: str | None = None) -> np.ndarray:
     return np.frombuffer(out, dtype=np.float32).copy()
 
 
+def load_many(paths: list[str], fmt: str | None = None, batch: int = 48) -> list[np.ndarray]:
+    """Decode many files with one ffmpeg process per `batch` files (ffmpeg's start-up dominates
+    for short prompts).  Returns 16 kHz mono float32 arrays in the order of `paths`."""
+    import os
+    import tempfile
+    out: list[np.ndarray] = []
+    for b0 in range(0, len(paths), batch):
+        chunk = paths[b0:b0 + batch]
+        with tempfile.TemporaryDirectory() as tmp:
+            cmd = ["ffmpeg", "-nostdin", "-v", "error"]
+            for p in chunk:
+                cmd += (["-f", fmt] if fmt else []) + ["-i", p]
+            outs = [os.path.join(tmp, f"{k}.wav") for k in range(len(chunk))]
+            for k, o in enumerate(outs):
+                cmd += ["-map", f"{k}:a", "-ac", "1", "-ar", str(SR), "-c:a", "pcm_f32le", o]
+            if subprocess.run(cmd, capture_output=True).returncode != 0:
+                out += [load(p, fmt) for p in chunk]  # fall back to one at a time
+                continue
+            for o in outs:
+                x, _ = sf.read(o, dtype="float32")
+                out.append(x)
+    return out
+
+
 def active_rms(x: np.ndarray, frame: int = 320) -> float:
     """RMS over the frames within 40 dB of the loudest frame (a simple active-level estimate)."""
     n = len(x) // frame
