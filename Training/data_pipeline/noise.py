@@ -45,6 +45,7 @@ MAX_MINUTES_PER_SOURCE = 90.0
 SMALL_PACKAGES = ("lmms-common", "sonic-pi-samples", "bucklespring-data", "colobot-common-sounds", "oxygen-sounds",
                   "freeciv-data", "boswars-data", "tuxpaint-stamps-default")
 MAX_SECONDS = 60.0      # longer files are cut into pieces of this length (same split as their file)
+MAX_SECONDS_PER_FILE = 180.0  # long music tracks contribute their first 3 minutes: more files fit the cap
 MIN_SECONDS = 0.3
 
 
@@ -106,6 +107,7 @@ def real_noise(limit_per_source: int | None = None, packages=None):
             except Exception:
                 continue
             x, _ = A.trim_silence(x, thresh_db=-60, pad=160)
+            x = x[: int(MAX_SECONDS_PER_FILE * A.SR)]
             if len(x) < MIN_SECONDS * A.SR or A.active_rms(x) < 1e-4:
                 continue
             digest = hashlib.sha1(np.round(x[: A.SR * 5] * 1000).astype(np.int16).tobytes()).hexdigest()
