@@ -69,9 +69,11 @@ def write_json(path: str) -> None:
                        "names onto the inventory; '' = merge into the previous phone.",
         "maps": MAPS,
         "notes": {
-            "espeak": "espeak-ng phoneme mnemonics from PHONEME events (English voices); flaps and glottal stops -> T.",
+            "espeak": "espeak-ng phoneme mnemonics from PHONEME events (English voices); flaps and glottal stops -> T. "
+                      "A name missing from the table is looked up again with trailing '#', '[', '/', '-', '2' stripped.",
             "festival": "radio phone set of festvox kal/ked diphone voices; ax->AH, axr->ER, dx->T, syllabic el/em/en -> L/M/N.",
             "flite": "cmu_us_* lexicon phones (kal, kal16, awb, rms), same names as festival; stress digits stripped.",
+            "pocketsphinx": "silver alignments of real English speech use CMUdict ARPAbet directly (no map).",
             "festvox-ru": "Russian msu_ru_nsh labels, approximate (palatalisation and stress dropped).",
         },
     }
