@@ -1,0 +1,263 @@
+"""Build the training data: `python3 -m data_pipeline.build --scale small|full --out Training/data`.
+
+Steps (each skipped when its `.done` marker for the same scale exists, so re-running is cheap):
+real speech, synthetic speech, noise (packages, coloured, babble), RIR bank, manifests + stats.
+Everything is deterministic: sorted file lists, seeded generators.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import time
+
+import numpy as np
+
+from . import audio as A
+from . import noise as N
+from . import phones as P
+from . import real_speech as R
+from . import synth_speech as S
+from .textgen import spoken_words
+
+SCALES = {
+    "small": {"festvox-ru": 8, "tuxpaint": 30, "asterisk": 25, "kde-words": 20,
+              "espeak": (60, 15), "festival": (20, 0), "flite": (20, 6),
+              "noise_per_source": 6, "coloured": 12, "babble": (8, 3), "rirs": (20, 5)},
+    "full": {"festvox-ru": None, "tuxpaint": None, "asterisk": None, "kde-words": None,
+             "espeak": (3400, 300), "festival": (900, 0), "flite": (900, 120),
+             "noise_per_source": None, "coloured": 60, "babble": (200, 30), "rirs": (400, 60)},
+}
+SEEDS = {"espeak": 11, "festival": 22, "flite": 33}
+
+
+def log(msg: str) -> None:
+    print(time.strftime("%H:%M:%S"), msg, flush=True)
+
+
+class Writer:
+    def __init__(self, out: str, name: str):
+        self.out = out
+        self.path = os.path.join(out, "parts", name + ".jsonl")
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        self.f = open(self.path + ".tmp", "w", encoding="utf-8")
+
+    def add(self, rel: str, audio: np.ndarray, meta: dict) -> dict:
+        full = os.path.join(self.out, rel)
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        A.write(full, audio)
+        rec = {"path": rel, "duration": round(len(audio) / A.SR, 4), **meta}
+        self.f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        return rec
+
+    def close(self) -> None:
+        self.f.close()
+        os.replace(self.path + ".tmp", self.path)
+
+
+def done(out: str, step: str, scale: str) -> bool:
+    return os.path.exists(os.path.join(out, "parts", f"{step}.done")) and \
+        open(os.path.join(out, "parts", f"{step}.done")).read().strip() == scale
+
+
+def mark(out: str, step: str, scale: str) -> None:
+    with open(os.path.join(out, "parts", f"{step}.done"), "w") as f:
+        f.write(scale + "\n")
+
+
+def silver_align(x, text):
+    try:
+        from .silver import align
+    except ImportError:  # pocketsphinx missing: real English keeps its transcript only
+        return None
+    return align(x, text)
+
+
+def step_real(out: str, scale: str, cfg: dict) -> None:
+    for name, fn in R.SOURCES.items():
+        if done(out, f"real-{name}", scale):
+            continue
+        log(f"real speech: {name}")
+        w = Writer(out, f"real-{name}")
+        silver_ok = silver_n = 0
+        for k, rec in enumerate(fn(cfg[name])):
+            x = A.normalise(rec["audio"])
+            split = "val" if rec["speaker"] in R.VAL_SPEAKERS else "train"
+            timing = "exact-labels" if rec["phones"] else None
+            if rec["language"] == "en" and rec["words"] is None and rec["text"]:
+                silver_n += 1
+                got = silver_align(x, rec["text"])
+                if got:
+                    rec["words"], rec["phones"] = got
+                    timing = "silver-pocketsphinx"
+                    silver_ok += 1
+            w.add(f"speech/real/{name}/{k:05d}.wav", x, {
+                "split": split, "kind": "real", "source": rec["source"], "speaker": rec["speaker"],
+                "language": rec["language"], "text": rec["text"], "words": rec["words"], "phones": rec["phones"],
+                "timing": timing, "src_path": rec["src_path"]})
+        w.close()
+        if silver_n:
+            log(f"  {name}: silver-aligned {silver_ok} of {silver_n} English utterances")
+        mark(out, f"real-{name}", scale)
+
+
+def step_synth(out: str, scale: str, cfg: dict) -> None:
+    for engine, fn in S.ENGINES.items():
+        if done(out, f"synth-{engine}", scale):
+            continue
+        log(f"synthetic speech: {engine}")
+        unknown: dict = {}
+        skipped = 0
+        w = Writer(out, f"synth-{engine}")
+        for split, n in zip(("train", "val"), cfg[engine]):
+            seed = SEEDS[engine] + (1000 if split == "val" else 0)
+            rng = np.random.default_rng(seed)
+            k = 0
+            for rec in fn(n, seed, unknown, split):
+                if [x["word"].lower() for x in rec["words"]] != [x.lower() for x in spoken_words(rec["spoken"])]:
+                    skipped += 1  # a word without phones or an engine-specific split: drop the utterance
+                    continue
+                lead, trail = int(rng.uniform(0.1, 0.6) * A.SR), int(rng.uniform(0.1, 0.6) * A.SR)
+                x = A.normalise(np.concatenate([np.zeros(lead, np.float32), rec["audio"], np.zeros(trail, np.float32)]))
+                dt = lead / A.SR
+                words = [{**wd, "start": round(wd["start"] + dt, 5), "end": round(wd["end"] + dt, 5)} for wd in rec["words"]]
+                phones = [{**p, "start": round(p["start"] + dt, 5), "end": round(p["end"] + dt, 5)} for p in rec["phones"]]
+                w.add(f"speech/synth/{engine}/{split}_{k:05d}.wav", x, {
+                    "split": split, "kind": "synthetic", "source": rec["engine"], "speaker": rec["voice"],
+                    "language": "en", "text": rec["text"], "spoken": rec["spoken"], "words": words, "phones": phones,
+                    "timing": "exact-synthesis",
+                    "params": rec.get("params")})
+                k += 1
+        w.close()
+        log(f"  {engine}: dropped {skipped} utterances whose words did not match the text")
+        if unknown:
+            log(f"  unmapped phones ({engine}): {unknown}")
+        mark(out, f"synth-{engine}", scale)
+
+
+def _speech_records(out: str, split: str) -> list[dict]:
+    recs = []
+    for f in sorted(os.listdir(os.path.join(out, "parts"))):
+        if f.startswith(("real-", "synth-")) and f.endswith(".jsonl"):
+            with open(os.path.join(out, "parts", f), encoding="utf-8") as fh:
+                recs += [r for r in map(json.loads, fh) if r["split"] == split]
+    return recs
+
+
+def step_noise(out: str, scale: str, cfg: dict) -> None:
+    if not done(out, "noise-real", scale):
+        log("noise: packaged recordings")
+        shutil.rmtree(os.path.join(out, "noise", "real"), ignore_errors=True)
+        w = Writer(out, "noise-real")
+        for k, rec in enumerate(N.real_noise(cfg["noise_per_source"], N.SMALL_PACKAGES if scale == "small" else None)):
+            w.add(f"noise/real/{rec['source']}/{k:05d}.wav", rec["audio"], {
+                "split": rec["split"], "source": rec["source"], "src_path": rec["src_path"], "piece": rec["piece"],
+                "group": rec["src_path"]})
+        w.close()
+        mark(out, "noise-real", scale)
+    if not done(out, "noise-coloured", scale):
+        log("noise: coloured")
+        w = Writer(out, "noise-coloured")
+        for k, rec in enumerate(N.coloured_noise(cfg["coloured"])):
+            w.add(f"noise/coloured/{k:04d}.wav", rec["audio"], {
+                "split": rec["split"], "source": rec["source"], "src_path": rec["src_path"], "piece": 0,
+                "group": rec["src_path"]})
+        w.close()
+        mark(out, "noise-coloured", scale)
+    if not done(out, "noise-babble", scale):
+        log("noise: babble")
+        w = Writer(out, "noise-babble")
+        for split, n in zip(("train", "val"), cfg["babble"]):
+            recs = _speech_records(out, split)
+            rng = np.random.default_rng(77 if split == "train" else 78)
+            pick = [recs[int(i)] for i in rng.choice(len(recs), size=min(len(recs), 400), replace=False)]
+            utts = [A.load(os.path.join(out, r["path"])) for r in pick]
+            for k, rec in enumerate(N.babble(utts, n, seed=79 if split == "train" else 80)):
+                w.add(f"noise/babble/{split}_{k:04d}.wav", rec["audio"], {
+                    "split": split, "source": "babble", "src_path": f"babble:{split}:{k}", "piece": 0,
+                    "group": f"babble:{split}:{k}", "n_talkers": rec["n_talkers"]})
+        w.close()
+        mark(out, "noise-babble", scale)
+
+
+def step_rirs(out: str, scale: str, cfg: dict) -> None:
+    if done(out, "rirs", scale):
+        return
+    from .augment import simulate_rir
+    log("room impulse responses")
+    for split, n in zip(("train", "val"), cfg["rirs"]):
+        d = os.path.join(out, "rirs", split)
+        shutil.rmtree(d, ignore_errors=True)
+        os.makedirs(d)
+        rng = np.random.default_rng(5 if split == "train" else 6)
+        for k in range(n):
+            np.save(os.path.join(d, f"{k:04d}.npy"), simulate_rir(rng))
+    mark(out, "rirs", scale)
+
+
+def step_manifests(out: str) -> dict:
+    log("manifests")
+    speech = {"train": [], "val": []}
+    noise = {"train": [], "val": []}
+    for f in sorted(os.listdir(os.path.join(out, "parts"))):
+        if not f.endswith(".jsonl"):
+            continue
+        with open(os.path.join(out, "parts", f), encoding="utf-8") as fh:
+            for r in map(json.loads, fh):
+                (noise if f.startswith("noise-") else speech)[r["split"]].append(r)
+    for name, group in (("speech", speech), ("noise", noise)):
+        for split, recs in group.items():
+            with open(os.path.join(out, f"{name}_{split}.jsonl"), "w", encoding="utf-8") as fh:
+                for r in recs:
+                    fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    stats: dict = {"speech": {}, "noise": {}}
+    for name, group in (("speech", speech), ("noise", noise)):
+        for split, recs in group.items():
+            for r in recs:
+                key = r["source"]
+                s = stats[name].setdefault(key, {"train_min": 0.0, "val_min": 0.0, "files": 0, "speakers": set()})
+                s[f"{split}_min"] += r["duration"] / 60
+                s["files"] += 1
+                if "speaker" in r:
+                    s["speakers"].add(r["speaker"])
+    for group in stats.values():
+        for s in group.values():
+            s["train_min"], s["val_min"] = round(s["train_min"], 2), round(s["val_min"], 2)
+            s["speakers"] = len(s["speakers"])
+    stats["totals_min"] = {f"{name}_{split}": round(sum(r["duration"] for r in group[split]) / 60, 2)
+                           for name, group in (("speech", speech), ("noise", noise)) for split in ("train", "val")}
+    with open(os.path.join(out, "stats.json"), "w") as fh:
+        json.dump(stats, fh, indent=1)
+    return stats
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--scale", choices=sorted(SCALES), default="small")
+    ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data"))
+    a = ap.parse_args(argv)
+    cfg = SCALES[a.scale]
+    os.makedirs(os.path.join(a.out, "parts"), exist_ok=True)
+    scale_file = os.path.join(a.out, "SCALE")
+    if os.path.exists(scale_file) and open(scale_file).read().strip() != a.scale:
+        log(f"{a.out} holds another scale: rebuilding")
+        for d in ("speech", "noise", "rirs", "parts"):
+            shutil.rmtree(os.path.join(a.out, d), ignore_errors=True)
+        os.makedirs(os.path.join(a.out, "parts"))
+    with open(scale_file, "w") as f:
+        f.write(a.scale + "\n")
+    P.write_json(os.path.join(a.out, "phones.json"))
+    t0 = time.time()
+    step_real(a.out, a.scale, cfg)
+    step_synth(a.out, a.scale, cfg)
+    step_noise(a.out, a.scale, cfg)
+    step_rirs(a.out, a.scale, cfg)
+    stats = step_manifests(a.out)
+    log(f"done in {time.time() - t0:.0f} s: {json.dumps(stats['totals_min'])}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

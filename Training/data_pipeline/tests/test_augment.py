@@ -1,0 +1,87 @@
+import numpy as np
+import pytest
+
+from data_pipeline.augment import MixParams, mix, simulate_rir, snr_db
+
+SR = 16000
+
+
+def _speech_like(rng, n=SR * 2):
+    t = np.arange(n) / SR
+    env = (np.sin(2 * np.pi * 3 * t) > 0).astype(np.float32)
+    return (0.1 * env * np.sin(2 * np.pi * 220 * t) + 0.02 * rng.standard_normal(n) * env).astype(np.float32)
+
+
+PLAIN = dict(p_reverb=0, p_telephone=0, p_clip=0, p_bitdepth=0)
+
+
+def test_snr_is_achieved_within_0_1_db():
+    rng = np.random.default_rng(0)
+    clean = _speech_like(rng)
+    noises = [rng.standard_normal(SR // 3).astype(np.float32), rng.standard_normal(SR * 5).astype(np.float32) * 3]
+    for k in range(50):
+        noisy, target, info = mix(clean, noises, rng, MixParams(**PLAIN))
+        got = snr_db(target, noisy - target)
+        assert abs(got - info["snr_db"]) < 0.1, (got, info)
+        assert -5 <= info["snr_db"] <= 20
+
+
+def test_same_seed_same_mix_and_lengths():
+    clean = _speech_like(np.random.default_rng(1))
+    noise = np.random.default_rng(2).standard_normal(SR).astype(np.float32)
+    a = mix(clean, noise, np.random.default_rng(7), MixParams(p_reverb=0.5))
+    b = mix(clean, noise, np.random.default_rng(7), MixParams(p_reverb=0.5))
+    assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+    assert len(a[0]) == len(a[1]) == len(clean)
+    assert a[0].dtype == np.float32
+
+
+def test_level_range_and_peak():
+    rng = np.random.default_rng(3)
+    clean = _speech_like(rng)
+    noise = rng.standard_normal(SR).astype(np.float32)
+    for _ in range(30):
+        noisy, target, info = mix(clean, noise, rng, MixParams(**PLAIN))
+        assert np.abs(noisy).max() <= 0.999 + 1e-6 and np.abs(target).max() <= 0.999 + 1e-6
+        level = 20 * np.log10(np.sqrt(np.mean(noisy.astype(np.float64) ** 2)))
+        assert level <= -10 + 0.01
+        assert level >= -40 - 0.01 or np.abs(noisy).max() > 0.99
+
+
+def test_reverb_keeps_timing_and_target_is_early_part():
+    rng = np.random.default_rng(4)
+    h = simulate_rir(rng)
+    assert abs(h[0]) == pytest.approx(1.0) and np.argmax(np.abs(h)) == 0
+    clean = _speech_like(rng)
+    noisy, target, info = mix(clean, np.zeros(100, np.float32) + 1e-6, rng,
+                              MixParams(p_reverb=1.0, rirs=[h], snr_db=(60, 60), p_telephone=0, p_clip=0, p_bitdepth=0))
+    xc = np.correlate(target[:8000], clean[:8000], mode="full")
+    assert abs(np.argmax(xc) - (8000 - 1)) <= 1  # no delay introduced
+    assert info["rir"] == 0
+    # the mix holds the late tail; the target does not
+    assert np.sum((noisy - target) ** 2) > 1e-3 * np.sum(target ** 2)
+
+
+def test_telephone_band_limit_removes_low_and_high_bands():
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal(SR * 2).astype(np.float32) * 0.1
+    noisy, target, info = mix(x, np.zeros(10, np.float32) + 1e-9, rng,
+                              MixParams(p_reverb=0, p_telephone=1.0, p_clip=0, p_bitdepth=0, snr_db=(60, 60)))
+    assert info.get("telephone")
+    spec = np.abs(np.fft.rfft(target)) ** 2
+    f = np.fft.rfftfreq(len(target), 1 / SR)
+    inband = spec[(f > 800) & (f < 3000)].mean()
+    assert spec[f < 100].mean() < inband * 1e-3
+    assert spec[f > 6000].mean() < inband * 1e-3
+
+
+def test_clipping_and_bit_depth_only_touch_the_mix():
+    rng = np.random.default_rng(6)
+    clean = _speech_like(rng)
+    noise = rng.standard_normal(SR).astype(np.float32)
+    noisy, target, info = mix(clean, noise, rng, MixParams(p_reverb=0, p_telephone=0, p_clip=1.0, p_bitdepth=1.0))
+    assert np.abs(noisy).max() <= info["clip"] + 2.0 ** -(info["bits"] - 1)
+    q = 2.0 ** (info["bits"] - 1)
+    assert np.allclose(noisy * q, np.round(noisy * q), atol=1e-3)
+    assert len(np.unique(noisy)) <= 2 ** info["bits"] + 1
+    assert len(np.unique(target)) > 2 ** 11

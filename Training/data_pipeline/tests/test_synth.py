@@ -1,0 +1,39 @@
+import shutil
+
+import pytest
+
+from data_pipeline.phones import INVENTORY, map_phone
+
+
+def test_espeak_events_give_ordered_word_and_phone_times():
+    pytest.importorskip("ctypes")
+    from data_pipeline.espeak_synth import Espeak
+    r = Espeak().synth("Hello world, this is a test.", "gmw/en-US+f3")
+    assert [w["word"] for w in r.words] == ["Hello", "world", "this", "is", "a", "test"]
+    dur = len(r.audio) / r.rate
+    for a, b in zip(r.words, r.words[1:]):
+        assert a["start"] < a["end"] <= b["start"] + 1e-9
+    assert r.words[-1]["end"] <= dur
+    # a comma pause lies between "world" and "this"
+    assert r.words[2]["start"] - r.words[1]["end"] > 0.05
+    assert all(map_phone("espeak", p["phone"]) is not None for p in r.phones)
+
+
+def test_phone_maps_land_in_inventory():
+    from data_pipeline.phones import MAPS
+    inv = set(INVENTORY) | {""}
+    for src, table in MAPS.items():
+        for k, v in table.items():
+            assert v in inv, (src, k, v)
+    assert map_phone("flite", "ow1") == "OW"
+    assert map_phone("festival", "ax") == "AH"
+
+
+@pytest.mark.skipif(shutil.which("flite") is None, reason="flite not installed")
+def test_flite_records_have_word_times():
+    from data_pipeline.synth_speech import flite_records
+    recs = list(flite_records(3, 1, {}, "train"))
+    assert recs
+    for r in recs:
+        assert r["voice"].split(":")[1] in ("kal", "kal16", "awb")
+        assert len(r["words"]) >= 1 and r["phones"]
