@@ -123,7 +123,7 @@ def render_align(a: dict) -> list[str]:
                 parts = []
                 for g in a["groups"]:
                     diff = (a["table"]["attend"][g].get("within_50") or 0) - (a["table"][an][g].get("within_50") or 0)
-                    parts.append(f"{g} {'AHEAD' if diff > 0 else 'BEHIND' if diff < 0 else 'EVEN'} {diff:+.1f}")
+                    parts.append(f"{g} {'AHEAD by' if diff > 0 else 'BEHIND by' if diff < 0 else 'EVEN'} {abs(diff):.1f}")
                 L.append(f"- vs {an}: " + "; ".join(parts))
         L.append("")
     else:

@@ -34,6 +34,7 @@ def denoise(system: str, manifest: str, outdir: str, result: str) -> None:
     items = {}
     for it in load_json(manifest)["items"]:
         x = read_mono16k(base / it["noisy"])
+        d.reset()
         t0 = time.perf_counter()
         try:
             y = d.process(x)
@@ -86,6 +87,7 @@ def speed(system: str, wav: str, repeats: str, result: str) -> None:
     x = read_mono16k(wav)
     runs = []
     for _ in range(int(repeats)):
+        d.reset()
         t0 = time.perf_counter(); d.process(x); runs.append(time.perf_counter() - t0)
     save_json(result, {"system": system, "load_s": load_s, "audio_s": len(x) / SR, "runs_s": runs,
                        "peak_rss_mb": _rss_mb()})
