@@ -41,10 +41,10 @@ def render_denoise(d: dict) -> list[str]:
     L = ["## Denoising", "",
          f"{d['files']} mixtures ({d['minutes']:.1f} min) of {len(d['utterances'])} real reserved recordings "
          f"× noise {{crowd, music, applause}} × SNR {{0, 5, 10}} dB. Scores are means over files; output is "
-         f"delay-compensated (cross-correlation) before scoring. RTF = processing time / audio time on one pinned "
+         f"delay-compensated (cross-correlation) before scoring. RTF = CPU time / audio time on one pinned "
          f"core, over the whole set; ×{d['anchor']} = RTF divided by {d['anchor']}'s RTF in the same run.", ""]
-    L += ["| system | PESQ-WB | STOI | SI-SDR (dB) | SI-SDRi (dB) | measured lag (ms) | stated latency | RTF | ×" +
-          d["anchor"] + " | status |", "|---|---:|---:|---:|---:|---:|---|---:|---:|---|"]
+    L += ["| system | PESQ-WB | STOI | SI-SDR (dB) | SI-SDRi (dB) | measured lag (ms) | stated latency | RTF | wall RTF | ×" +
+          d["anchor"] + " | status |", "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---|"]
     s = d["summary"]
     order = sorted([n for n in s if n != "noisy"], key=lambda n: -(s[n]["pesq"] or 0))
     sy = d["systems"]
@@ -52,13 +52,13 @@ def render_denoise(d: dict) -> list[str]:
         if n == "noisy":
             r = s[n]
             L.append(f"| noisy input (unprocessed) | {f(r['pesq'])} | {f(r['stoi'], '{:.3f}')} | {f(r['sisdr'], '{:.1f}')} "
-                     f"| 0.0 | – | – | – | – | |")
+                     f"| 0.0 | – | – | – | – | – | |")
             continue
         lab = sy[n]["label"]
         if n == "attend":
             lab = "**attend**"
         if n not in s:
-            L.append(f"| {lab} | – | – | – | – | – | {sy[n]['latency']} | – | – | {sy[n]['status']} |")
+            L.append(f"| {lab} | – | – | – | – | – | {sy[n]['latency']} | – | – | – | {sy[n]['status']} |")
             continue
         r = s[n]
         note = sy[n]["status"]
@@ -68,7 +68,8 @@ def render_denoise(d: dict) -> list[str]:
             note += f", PESQ undefined on {r['pesq_nan']}"
         L.append(f"| {lab} | {f(r['pesq'])} | {f(r['stoi'], '{:.3f}')} | {f(r['sisdr'], '{:.1f}')} | "
                  f"{f(r['sisdri'], '{:+.1f}')} | {f(r['lag_ms_median'], '{:.0f}')} | {sy[n]['latency']} | "
-                 f"{f(r.get('rtf'), '{:.3f}')} | {f(r.get('rtf_vs_anchor'), '{:.2f}')} | {note} |")
+                 f"{f(r.get('rtf'), '{:.3f}')} | {f(r.get('rtf_wall'), '{:.3f}')} | "
+                 f"{f(r.get('rtf_vs_anchor'), '{:.2f}')} | {note} |")
     L.append("")
     if "attend" in s:
         L += ["Where attend stands (means over all files):", ""]
@@ -101,7 +102,7 @@ def render_align(a: dict) -> list[str]:
          f"boundaries that got a time; '% ≤ X ms' counts every boundary of a failed utterance as a miss.", ""]
     if a.get("dropped"):
         L += [f"Dropped from the silver set: {a['dropped']}", ""]
-    L += ["| system | set/condition | median ms | mean ms | % ≤ 20 ms | % ≤ 50 ms | % ≤ 100 ms | failed utt. | RTF |",
+    L += ["| system | set/condition | median ms | mean ms | % ≤ 20 ms | % ≤ 50 ms | % ≤ 100 ms | failed utt. | RTF (CPU) |",
           "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for n in ["attend", "ps", "ps-retry", "vad"]:
         lab = "**attend**" if n == "attend" else a["labels"][n]
@@ -133,31 +134,34 @@ def render_align(a: dict) -> list[str]:
 
 def render_speed(sp: dict) -> list[str]:
     L = ["## Speed", "",
-         "Real-time factor (processing time / audio time; lower is faster) on core 0 (`taskset -c 0`), one "
-         "thread, median of the runs with min–max; ×anchor = median RTF / the anchor's median RTF in this run. "
+         "Real-time factor (CPU time / audio time; lower is faster; CPU time does not grow when other jobs share "
+         "the core, wall time does) on core 0 (`taskset -c 0`), one thread, median of the runs with min–max, and "
+         "the median wall-clock RTF beside it; ×anchor = median RTF / the anchor's median RTF in this run. "
          "Load = model load time. Peak RSS of the worker process (for subprocess systems: the largest child).", ""]
     for key, rows in sp["denoise"].items():
         L += [f"### Denoisers, {key} of noisy speech", "",
-              f"| system | RTF median | min–max | runs | ×{sp['anchor']} | load (s) | peak RSS (MB) | status |",
-              "|---|---:|---|---:|---:|---:|---:|---|"]
+              f"| system | RTF median | min–max | wall RTF | runs | ×{sp['anchor']} | load (s) | peak RSS (MB) | status |",
+              "|---|---:|---|---:|---:|---:|---:|---:|---|"]
         for n, r in rows.items():
             name = "**attend**" if n == "attend" else DEN[n].label
             if r.get("status") != "ok":
-                L.append(f"| {name} | – | – | – | – | – | – | {r['status']} |")
+                L.append(f"| {name} | – | – | – | – | – | – | – | {r['status']} |")
                 continue
-            L.append(f"| {name} | {r['rtf_median']:.4f} | {r['rtf_min']:.4f}–{r['rtf_max']:.4f} | {r['runs']} | "
+            L.append(f"| {name} | {r['rtf_median']:.4f} | {r['rtf_min']:.4f}–{r['rtf_max']:.4f} | "
+                     f"{f(r.get('wall_rtf_median'), '{:.4f}')} | {r['runs']} | "
                      f"{r.get('vs_anchor', 0):.2f} | {r['load_s']:.2f} | {r['peak_rss_mb']:.0f} | ok |")
         L.append("")
     af = sp.get("align_file", {})
     L += [f"### Aligners, {af.get('id')} ({af.get('seconds', 0):.1f} s)", "",
-          f"| system | RTF median | min–max | runs | ×{sp['align_anchor']} | load (s) | peak RSS (MB) | status |",
-          "|---|---:|---|---:|---:|---:|---:|---|"]
+          f"| system | RTF median | min–max | wall RTF | runs | ×{sp['align_anchor']} | load (s) | peak RSS (MB) | status |",
+          "|---|---:|---|---:|---:|---:|---:|---:|---|"]
     for n, r in sp["align"].items():
         name = {"attend": "**attend**", "ps": "pocketsphinx 5.1.1", "vad": "energy-VAD floor"}[n]
         if r.get("status") != "ok":
-            L.append(f"| {name} | – | – | – | – | – | – | {r['status']} |")
+            L.append(f"| {name} | – | – | – | – | – | – | – | {r['status']} |")
             continue
-        L.append(f"| {name} | {r['rtf_median']:.4f} | {r['rtf_min']:.4f}–{r['rtf_max']:.4f} | {r['runs']} | "
+        L.append(f"| {name} | {r['rtf_median']:.4f} | {r['rtf_min']:.4f}–{r['rtf_max']:.4f} | "
+                 f"{f(r.get('wall_rtf_median'), '{:.4f}')} | {r['runs']} | "
                  f"{r.get('vs_anchor', 0):.2f} | {r['load_s']:.2f} | {r['peak_rss_mb']:.0f} | "
                  f"{'ok' if r['succeeded'] else 'ran, alignment failed'} |")
     L.append("")
