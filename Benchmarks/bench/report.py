@@ -1,0 +1,190 @@
+"""Render results/latest.json as Markdown (results/latest.md)."""
+from __future__ import annotations
+
+from .denoisers import SYSTEMS as DEN
+
+LOWER_IS_BETTER = {"median_ms", "mean_ms", "rtf", "failed_utterances"}
+
+
+def f(v, fmt="{:.2f}", none="–"):
+    if v is None:
+        return none
+    try:
+        if v != v:
+            return "nan"
+    except TypeError:
+        pass
+    return fmt.format(v)
+
+
+def _attend_vs(summary: dict, metrics: list[tuple[str, str, bool]], anchors: list[str]) -> list[str]:
+    """Lines saying, per anchor and metric, whether attend is ahead or behind (and by how much)."""
+    out = []
+    if "attend" not in summary:
+        return out
+    for an in anchors:
+        if an not in summary:
+            continue
+        parts = []
+        for key, label, higher_better in metrics:
+            a, b = summary["attend"].get(key), summary[an].get(key)
+            if a is None or b is None:
+                continue
+            diff = a - b
+            ahead = diff > 0 if higher_better else diff < 0
+            parts.append(f"{label} {'AHEAD' if ahead else 'BEHIND'} by {abs(diff):.2f}")
+        out.append(f"- attend vs {an}: " + "; ".join(parts))
+    return out
+
+
+def render_denoise(d: dict) -> list[str]:
+    L = ["## Denoising", "",
+         f"{d['files']} mixtures ({d['minutes']:.1f} min) of {len(d['utterances'])} real reserved recordings "
+         f"× noise {{crowd, music, applause}} × SNR {{0, 5, 10}} dB. Scores are means over files; output is "
+         f"delay-compensated (cross-correlation) before scoring. RTF = CPU time / audio time on one pinned "
+         f"core, over the whole set; ×{d['anchor']} = RTF divided by {d['anchor']}'s RTF in the same run.", ""]
+    L += ["| system | PESQ-WB | STOI | SI-SDR (dB) | SI-SDRi (dB) | measured lag (ms) | stated latency | RTF | wall RTF | ×" +
+          d["anchor"] + " | status |", "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---|"]
+    s = d["summary"]
+    order = sorted([n for n in s if n != "noisy"], key=lambda n: -(s[n]["pesq"] or 0))
+    sy = d["systems"]
+    for n in ["noisy"] + order + [n for n in sy if n not in s]:
+        if n == "noisy":
+            r = s[n]
+            L.append(f"| noisy input (unprocessed) | {f(r['pesq'])} | {f(r['stoi'], '{:.3f}')} | {f(r['sisdr'], '{:.1f}')} "
+                     f"| 0.0 | – | – | – | – | – | |")
+            continue
+        lab = sy[n]["label"]
+        if n == "attend":
+            lab = "**attend**"
+        if n not in s:
+            L.append(f"| {lab} | – | – | – | – | – | {sy[n]['latency']} | – | – | – | {sy[n]['status']} |")
+            continue
+        r = s[n]
+        note = sy[n]["status"]
+        if r["files_failed"]:
+            note += f", {r['files_failed']} files failed"
+        if r["pesq_nan"]:
+            note += f", PESQ undefined on {r['pesq_nan']}"
+        L.append(f"| {lab} | {f(r['pesq'])} | {f(r['stoi'], '{:.3f}')} | {f(r['sisdr'], '{:.1f}')} | "
+                 f"{f(r['sisdri'], '{:+.1f}')} | {f(r['lag_ms_median'], '{:.0f}')} | {sy[n]['latency']} | "
+                 f"{f(r.get('rtf'), '{:.3f}')} | {f(r.get('rtf_wall'), '{:.3f}')} | "
+                 f"{f(r.get('rtf_vs_anchor'), '{:.2f}')} | {note} |")
+    L.append("")
+    if "attend" in s:
+        L += ["Where attend stands (means over all files):", ""]
+        L += _attend_vs(s, [("pesq", "PESQ", True), ("stoi", "STOI", True), ("sisdri", "SI-SDRi", True),
+                            ("rtf", "RTF", False)], [n for n in ("dfn3", "nsnet2", "gtcrn", "rnnoise") if n in s])
+        L.append("")
+    else:
+        L += [f"**attend: {sy['attend']['status']}.** It has no row in the tables below until the binary has a "
+              "`denoise` subcommand; every anchor is ahead of it by default.", ""]
+    for metric, label, fmt in (("pesq", "PESQ-WB", "{:.2f}"), ("sisdri", "SI-SDR improvement (dB)", "{:+.1f}"),
+                               ("stoi", "STOI", "{:.3f}")):
+        L += [f"### {label} by noise and SNR", "",
+              "| system | " + " | ".join(d["conditions"]) + " |",
+              "|---|" + "---:|" * len(d["conditions"])]
+        for n in ["noisy"] + order:
+            name = "noisy input" if n == "noisy" else ("**attend**" if n == "attend" else n)
+            L.append(f"| {name} | " + " | ".join(f(s[n]["by_condition"][c][metric], fmt) for c in d["conditions"]) + " |")
+        L.append("")
+    return L
+
+
+def render_align(a: dict) -> list[str]:
+    L = ["## Alignment", "",
+         f"Word-boundary error: every word's start and end against the reference, in ms. `exact` = "
+         f"{a['utterances']['exact']} festival slt (cmu_us_slt_arctic_hts) sentences, {a['words']['exact']} words, "
+         f"reference times from the synthesiser itself. `silver` = {a['utterances']['silver']} real reserved "
+         f"recordings with transcripts, {a['words']['silver']} words, reference = pocketsphinx (wide beams) on the "
+         f"clean recording, so pocketsphinx's own row on silver/clean is circular (≈0 by construction) and its "
+         f"silver rows favour it. Conditions: clean, crowd noise (etw-data) at 5 and 0 dB. Median/mean over "
+         f"boundaries that got a time; '% ≤ X ms' counts every boundary of a failed utterance as a miss.", ""]
+    if a.get("dropped"):
+        L += [f"Dropped from the silver set: {a['dropped']}", ""]
+    L += ["| system | set/condition | median ms | mean ms | % ≤ 20 ms | % ≤ 50 ms | % ≤ 100 ms | failed utt. | RTF (CPU) |",
+          "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for n in ["attend", "ps", "ps-retry", "vad"]:
+        lab = "**attend**" if n == "attend" else a["labels"][n]
+        if n not in a["table"]:
+            L.append(f"| {lab} | all | – | – | – | – | – | – | – |")
+            continue
+        for g in a["groups"]:
+            r = a["table"][n][g]
+            L.append(f"| {lab} | {g} | {f(r.get('median_ms'), '{:.0f}')} | {f(r.get('mean_ms'), '{:.0f}')} | "
+                     f"{f(r.get('within_20'), '{:.1f}')} | {f(r.get('within_50'), '{:.1f}')} | "
+                     f"{f(r.get('within_100'), '{:.1f}')} | {r['failed_utterances']}/{r['utterances']} | "
+                     f"{f(r.get('rtf'), '{:.3f}')} |")
+    L.append("")
+    st = a["status"].get("attend", "")
+    if "attend" in a["table"]:
+        L += ["Where attend stands (% of boundaries within 50 ms, attend minus anchor, percentage points):", ""]
+        for an in ("ps-retry", "ps", "vad"):
+            if an in a["table"]:
+                parts = []
+                for g in a["groups"]:
+                    diff = (a["table"]["attend"][g].get("within_50") or 0) - (a["table"][an][g].get("within_50") or 0)
+                    parts.append(f"{g} {'AHEAD by' if diff > 0 else 'BEHIND by' if diff < 0 else 'EVEN'} {abs(diff):.1f}")
+                L.append(f"- vs {an}: " + "; ".join(parts))
+        L.append("")
+    else:
+        L += [f"**attend: {st}.**", ""]
+    return L
+
+
+def render_speed(sp: dict) -> list[str]:
+    L = ["## Speed", "",
+         "Real-time factor (CPU time / audio time; lower is faster; CPU time does not grow when other jobs share "
+         "the core, wall time does) on core 0 (`taskset -c 0`), one thread, median of the runs with min–max, and "
+         "the median wall-clock RTF beside it; ×anchor = median RTF / the anchor's median RTF in this run. "
+         "Load = model load time. Peak RSS of the worker process (for subprocess systems: the largest child).", ""]
+    for key, rows in sp["denoise"].items():
+        L += [f"### Denoisers, {key} of noisy speech", "",
+              f"| system | RTF median | min–max | wall RTF | runs | ×{sp['anchor']} | load (s) | peak RSS (MB) | status |",
+              "|---|---:|---|---:|---:|---:|---:|---:|---|"]
+        for n, r in rows.items():
+            name = "**attend**" if n == "attend" else DEN[n].label
+            if r.get("status") != "ok":
+                L.append(f"| {name} | – | – | – | – | – | – | – | {r['status']} |")
+                continue
+            L.append(f"| {name} | {r['rtf_median']:.4f} | {r['rtf_min']:.4f}–{r['rtf_max']:.4f} | "
+                     f"{f(r.get('wall_rtf_median'), '{:.4f}')} | {r['runs']} | "
+                     f"{r.get('vs_anchor', 0):.2f} | {r['load_s']:.2f} | {r['peak_rss_mb']:.0f} | ok |")
+        L.append("")
+    af = sp.get("align_file", {})
+    L += [f"### Aligners, {af.get('id')} ({af.get('seconds', 0):.1f} s)", "",
+          f"| system | RTF median | min–max | wall RTF | runs | ×{sp['align_anchor']} | load (s) | peak RSS (MB) | status |",
+          "|---|---:|---|---:|---:|---:|---:|---:|---|"]
+    for n, r in sp["align"].items():
+        name = {"attend": "**attend**", "ps": "pocketsphinx 5.1.1", "vad": "energy-VAD floor"}[n]
+        if r.get("status") != "ok":
+            L.append(f"| {name} | – | – | – | – | – | – | – | {r['status']} |")
+            continue
+        L.append(f"| {name} | {r['rtf_median']:.4f} | {r['rtf_min']:.4f}–{r['rtf_max']:.4f} | "
+                 f"{f(r.get('wall_rtf_median'), '{:.4f}')} | {r['runs']} | "
+                 f"{r.get('vs_anchor', 0):.2f} | {r['load_s']:.2f} | {r['peak_rss_mb']:.0f} | "
+                 f"{'ok' if r['succeeded'] else 'ran, alignment failed'} |")
+    L.append("")
+    return L
+
+
+def render(res: dict) -> str:
+    m = res["meta"]
+    L = ["# attend benchmarks: latest results", "",
+         f"- Date: {m['date']}" + (" (quick mode: subsets, fewer timing runs)" if m.get("quick") else ""),
+         f"- Machine: {m['cpu']}, {m['cores']} cores; load average at start {', '.join(f'{x:.1f}' for x in m['loadavg_at_start'])}"
+         " (timings are from a shared machine: compare ratios, not absolute RTFs)",
+         f"- Command: `{m['command']}`",
+         f"- Commit: {m['commit']}; this run took {m.get('wall_minutes', 0):.0f} min", ""]
+    parts = res.get("meta_by_part", {})
+    if len({p['date'] for p in parts.values()}) > 1:
+        L += ["Sections were measured at different times: " +
+              "; ".join(f"{k} {v['date']}{' (quick)' if v.get('quick') else ''}" for k, v in parts.items()), ""]
+    if "denoise" in res:
+        L += render_denoise(res["denoise"])
+    if "align" in res:
+        L += render_align(res["align"])
+    if "speed" in res:
+        L += render_speed(res["speed"])
+    L += ["See Benchmarks/README.md for what every number means and how the sets are built.", ""]
+    return "\n".join(L)

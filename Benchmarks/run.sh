@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# attend benchmarks: one command from a fresh machine to results/latest.md and latest.json.
+#   Benchmarks/run.sh [--quick] [--only denoise|align|speed] [--reuse-sets] [--no-setup]
+# Environment: ATTEND_BIN (default .build/release/attend, relative to the repository root).
+# Run it niced on a shared machine: nice -n 19 Benchmarks/run.sh --quick
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$HERE"
+
+QUICK=""; ONLY=""; REUSE=0; SETUP=1
+ORIG_ARGS="$*"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) QUICK="--quick" ;;
+    --only) ONLY="$2"; shift ;;
+    --only=*) ONLY="${1#--only=}" ;;
+    --reuse-sets) REUSE=1 ;;
+    --no-setup) SETUP=0 ;;
+    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+case "$ONLY" in ""|denoise|align|speed) ;; *) echo "run.sh: --only takes denoise, align or speed" >&2; exit 2 ;; esac
+
+log() { echo "[$(date -u +%H:%M:%S)] $*"; }
+
+# Debian: tools, speexdsp, and the packages that carry the reserved evaluation audio (shared/DATA.md).
+DEBS=(sox ffmpeg build-essential libspeexdsp-dev festival festvox-us-slt-hts
+      pocketsphinx-testdata sphinxtrain linphone-common codec2-examples supercollider-common
+      speech-dispatcher gentle etw-data asterisk-moh-opsound-g722 lmms-common python3-venv)
+if [ "$SETUP" = 1 ]; then
+  missing=()
+  for p in "${DEBS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    log "apt: installing ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+      -o DPkg::Lock::Timeout=900 "${missing[@]}" >/dev/null
+  fi
+
+  # The venv, from PyPI.
+  PY="${PYTHON:-python3}"
+  if [ ! -x .venv/bin/python ]; then
+    log "venv: creating Benchmarks/.venv"
+    "$PY" -m venv .venv
+    .venv/bin/pip install -q --upgrade pip
+  fi
+  stamp=".venv/.bench-reqs"
+  want="$(cat requirements.txt requirements-nodeps.txt | sha256sum | cut -c1-16)"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    log "venv: installing requirements"
+    .venv/bin/pip install -q -r requirements.txt
+    .venv/bin/pip install -q --no-deps -r requirements-nodeps.txt
+    echo "$want" > "$stamp"
+  fi
+fi
+
+export PYTHONPATH="$HERE"
+PYBIN="$HERE/.venv/bin/python"
+mkdir -p work results
+
+if [ "$REUSE" = 0 ] || [ ! -f work/sets/denoise/manifest.json ] || [ ! -f work/sets/align/manifest.json ]; then
+  log "sets: building from the reserved sources ${QUICK:+(quick)}"
+  case "$ONLY" in
+    denoise) "$PYBIN" -m bench.build_sets $QUICK --only denoise ;;
+    align) "$PYBIN" -m bench.build_sets $QUICK --only align ;;
+    *) "$PYBIN" -m bench.build_sets $QUICK ;;
+  esac
+fi
+
+log "evaluating"
+"$PYBIN" -m bench.evaluate $QUICK ${ONLY:+--only "$ONLY"} --command "Benchmarks/run.sh${ORIG_ARGS:+ $ORIG_ARGS}"
+log "done: $HERE/results/latest.md"
