@@ -152,14 +152,7 @@ public enum NPY {
                 var rest = header[r.upperBound...].drop { $0 == " " }
                 guard rest.first == ":" else { break }
                 rest = rest.dropFirst().drop { $0 == " " }
-                // The value alone: a quoted string, a tuple, or a bare word up to ',' or '}'.
-                if let q = rest.first, q == "'" || q == "\"" {
-                    let body = rest.dropFirst()
-                    guard let end = body.firstIndex(of: q) else { break }
-                    return String(body[..<end])
-                }
-                if rest.first == "(", let end = rest.firstIndex(of: ")") { return String(rest[...end]) }
-                return String(rest.prefix { $0 != "," && $0 != "}" }).trimmingCharacters(in: .whitespaces)
+                return String(rest)
             }
         }
         throw NPYError.malformed(path: name, reason: "header lacks '\(key)'")

@@ -79,10 +79,16 @@ public struct AttendModel: Sendable {
     /// Aligner scores `(tokens, frames)`: scaled dot products of the phone-sequence queries
     /// (`phones`: class indices) with the frame keys.
     public func alignScores(hidden: Tensor, phones: [Int]) -> Tensor {
-        let da = config.dAlign, n = phones.count, t = hidden.shape[0]
+        alignScores(queries: textQueries(phones), hidden: hidden)
+    }
+
+    /// The aligner's queries `(tokens, dAlign)` for a phone sequence (the text encoder sees the
+    /// whole sequence). Compute once per transcript, then score frames as they come.
+    public func textQueries(_ phones: [Int]) -> Tensor {
+        let da = config.dAlign, n = phones.count
         var x = Tensor(zeros: [n, da])
         for (i, p) in phones.enumerated() {
-            precondition((0..<config.nPhones).contains(p), "alignScores: phone index \(p) out of range")
+            precondition((0..<config.nPhones).contains(p), "textQueries: phone index \(p) out of range")
             for j in 0..<da { x.data[i * da + j] = textEmbedding.data[p * da + j] }
         }
         var y = Tensor(zeros: [0]), scratch: [Float] = []
@@ -91,11 +97,17 @@ public struct AttendModel: Sendable {
             Activation.gelu.apply(&y)
             for i in 0..<x.count { x.data[i] += y.data[i] }
         }
+        return x
+    }
+
+    /// Aligner scores `(tokens, frames)` of `queries` (from `textQueries`) against `hidden` frames.
+    public func alignScores(queries: Tensor, hidden: Tensor) -> Tensor {
+        let da = config.dAlign, n = queries.shape[0], t = hidden.shape[0]
         var keys = Tensor(zeros: [0])
         frameKey(hidden, into: &keys)
         var scores = Tensor(zeros: [n, t])
         guard n > 0, t > 0 else { return scores }
-        x.withPointer { q in keys.withPointer { k in scores.withMutablePointer { s in
+        queries.withPointer { q in keys.withPointer { k in scores.withMutablePointer { s in
             BLAS.gemm(transB: true, m: n, n: t, k: da, alpha: 1 / Float(da).squareRoot(), a: q, lda: da, b: k, ldb: da, c: s, ldc: t)
         } } }
         return scores
