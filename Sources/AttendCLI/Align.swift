@@ -25,6 +25,8 @@ struct Align: ParsableCommand {
     @Option(help: "Output format (default: from the output's extension, else json).") var format: AlignmentFormat?
     @Option(help: "Denoise before aligning: auto (when the audio is noisy), on, off.") var denoise: DenoiseMode = .auto
     @Option(help: "espeak-ng voice (language) for the transcript's phonemes.") var voice = "en-us"
+    @Flag(help: "Follow the input as a live stream: print each word as a JSON line as soon as its timing is settled.")
+    var jsonl = false
     @OptionGroup var inputOptions: InputOptions
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var batchOptions: BatchOptions
@@ -35,6 +37,7 @@ struct Align: ParsableCommand {
             guard transcript == nil, transcriptFile == nil else {
                 throw ValidationError("a directory input takes each transcript from NAME.txt beside the audio")
             }
+            guard !jsonl else { throw ValidationError("--jsonl takes a file or - (a stream), not a directory") }
         } else {
             guard (transcript == nil) != (transcriptFile == nil) else {
                 throw ValidationError("give exactly one of --transcript and --transcript-file")
@@ -59,10 +62,31 @@ struct Align: ParsableCommand {
             } else {
                 text = try Transcript(contentsOf: URL(fileURLWithPath: transcriptFile!), phonemizer: aligner.phonemizer)
             }
+            if jsonl {
+                try follow(aligner: aligner, transcript: text, context: options.context)
+                return
+            }
             let result = try aligner.align(file: input, raw: inputOptions.rawFormat, transcript: text, options: options)
             let chosen = format ?? output.flatMap { AlignmentFormat(pathExtension: URL(fileURLWithPath: $0).pathExtension) } ?? .json
             try write(result.rendered(as: chosen), to: output)
         }
+    }
+
+    /// Streams the input through a `StreamingAligner`, one JSON line per settled word.
+    private func follow(aligner: Aligner, transcript: Transcript, context: ChunkedContext?) throws {
+        let reader = try AudioFileReader(path: input, raw: inputOptions.rawFormat, rejectNonFinite: true)
+        let stream = try MonoStream(reader: reader, sampleRate: aligner.model.config.sampleRate,
+                                    chunkFrames: max(1, reader.info.sampleRate / 20))  // 50 ms reads
+        let follower = try StreamingAligner(aligner: aligner, transcript: transcript, context: context)
+        func emit(_ words: [WordTiming]) {
+            for w in words {
+                let line = "{\"word\":\(JSONText.string(w.word)),\"start\":\(AlignmentResult.seconds(w.start)),"
+                    + "\"end\":\(AlignmentResult.seconds(w.end)),\"confidence\":\(String(format: "%.3f", w.confidence))}\n"
+                FileHandle.standardOutput.write(Data(line.utf8))
+            }
+        }
+        while let chunk = try stream.next() { emit(try follower.push(chunk)) }
+        emit(try follower.finish())
     }
 
     private func runBatch(aligner: Aligner, options: AlignOptions) throws {

@@ -1,0 +1,154 @@
+import Alignment
+import Foundation
+import NeuralEngine
+import SpeechModels
+
+/// Follows a live stream against a known transcript (teleprompter, live captions): push 16 kHz
+/// samples as they arrive; each word comes back as soon as its timing is settled, that is, once
+/// every surviving path of the beam-pruned monotonic search agrees on it.
+///
+/// Memory is bounded by the unsettled span (plus the transcript), not the stream's length.
+public final class StreamingAligner {
+    public let aligner: Aligner
+    public let transcript: Transcript
+    private let model: AttendModel
+    private let tokens: AlignmentTokens
+    private let queries: Tensor
+    private let frontEnd: FrontEnd
+    private let session: EncoderSession
+    private var search: IncrementalAligner
+    private let priorWeight: Float
+    private var features: [Float] = []
+    private var frames = 0
+    /// Phone-head log posteriors of frames from `firstKeptFrame` on (for confidences).
+    private var logPost: [Float] = []
+    private var firstKeptFrame = 0
+    private var samplesIn = 0
+    // per word: phone tokens left to settle, frames, posterior sum, timings
+    private var remaining: [Int]
+    private var words: [WordTiming]
+    private var frameCounts: [Int]
+    private var posteriorSums: [Double]
+    private var nextWord = 0
+    private var settledUpTo = 0
+
+    /// - Parameters:
+    ///   - context: attention context (finite left context); default 32-frame chunks, 128 frames left.
+    ///   - beam: pruning beam of the search in log-score units: smaller settles words sooner.
+    public init(aligner: Aligner, transcript: Transcript, context: ChunkedContext? = nil, beam: Float = 100, priorWeight: Float = 1) throws {
+        self.aligner = aligner
+        self.transcript = transcript
+        model = aligner.model
+        tokens = AlignmentTokens(transcript: transcript, config: model.config)
+        queries = model.textQueries(tokens.phones)
+        frontEnd = try FrontEnd(config: model.config)
+        let ctx = context ?? aligner.defaultContext ?? ChunkedContext(chunkSize: 32, leftContext: 128)
+        precondition(ctx.leftContext != nil, "StreamingAligner: the context needs a finite left context")
+        session = EncoderSession(model: model, context: ctx)
+        search = try IncrementalAligner(constraints: TokenConstraints(tokenCount: tokens.count, skippable: tokens.skippable), beam: beam)
+        self.priorWeight = priorWeight
+        remaining = [Int](repeating: 0, count: transcript.words.count)
+        for w in tokens.word { if let w { remaining[w] += 1 } }
+        words = transcript.words.map { WordTiming(word: $0.text, start: 0, end: 0, confidence: 0) }
+        frameCounts = [Int](repeating: 0, count: words.count)
+        posteriorSums = [Double](repeating: 0, count: words.count)
+    }
+
+    /// Samples pushed so far, at 16 kHz.
+    public var samplesPushed: Int { samplesIn }
+
+    /// Feeds 16 kHz samples; returns the words settled by them, in transcript order.
+    public func push(_ samples: [Float]) throws -> [WordTiming] {
+        samplesIn += samples.count
+        samples.withUnsafeBufferPointer { frontEnd.push($0) { _, f in features += f } }
+        return try consume(session.encode(takeFeatures()))
+    }
+
+    /// Ends the stream; returns every word not yet returned.
+    public func finish() throws -> [WordTiming] {
+        frontEnd.finish { _, f in features += f }
+        var settled = try consumeTokens(of: session.encode(takeFeatures()))
+        settled += try consumeTokens(of: session.finish())
+        settled += try search.finish()
+        return collect(settled)
+    }
+
+    private func takeFeatures() -> Tensor {
+        let bins = model.config.nBins
+        let n = features.count / bins
+        defer { features.removeAll(keepingCapacity: true) }
+        return Tensor(shape: [n, bins], data: features)
+    }
+
+    private func consume(_ hidden: Tensor) throws -> [WordTiming] {
+        collect(try consumeTokens(of: hidden))
+    }
+
+    /// Scores the new hidden frames and runs them through the search.
+    private func consumeTokens(of hidden: Tensor) throws -> [AlignedToken] {
+        let t = hidden.shape[0], n = tokens.count, p = model.config.nPhones
+        guard t > 0 else { return [] }
+        let scores = model.alignScores(queries: queries, hidden: hidden)  // (N, t)
+        let logits = model.phoneLogits(hidden)
+        var settled: [AlignedToken] = []
+        var row = [Float](repeating: 0, count: n)
+        for f in 0..<t {
+            let lp = Self.logSoftmax(Array(logits.data[(f * p)..<((f + 1) * p)]))
+            logPost += lp
+            var m = -Float.infinity
+            for k in 0..<n { row[k] = scores.data[k * t + f]; m = max(m, row[k]) }
+            var z: Float = 0
+            for k in 0..<n { z += expf(row[k] - m) }
+            let lz = m + logf(z)
+            for k in 0..<n { row[k] = row[k] - lz + priorWeight * lp[tokens.phones[k]] }
+            settled += try search.push(row)
+            frames += 1
+        }
+        return settled
+    }
+
+    /// Books settled tokens into their words; returns the words now complete.
+    private func collect(_ settled: [AlignedToken]) -> [WordTiming] {
+        let p = model.config.nPhones
+        let frameSeconds = Double(model.config.hop) / Double(model.config.sampleRate)
+        let duration = Double(samplesIn) / Double(model.config.sampleRate)
+        func time(_ frame: Int) -> Double { min(max((Double(frame) - 0.5) * frameSeconds, 0), duration) }
+        for token in settled {
+            guard let w = tokens.word[token.token] else { continue }
+            if !token.isSkipped {
+                if frameCounts[w] == 0 { words[w].start = time(token.start) }
+                words[w].end = time(token.end)
+                words[w].phones.append(PhoneTiming(phone: tokens.names[token.token], start: time(token.start), end: time(token.end)))
+                for f in token.start..<token.end {
+                    posteriorSums[w] += Double(expf(logPost[(f - firstKeptFrame) * p + tokens.phones[token.token]]))
+                }
+                frameCounts[w] += token.frameCount
+            }
+            remaining[w] -= 1
+        }
+        for token in settled { settledUpTo = max(settledUpTo, token.end) }
+        var done: [WordTiming] = []
+        while nextWord < words.count, remaining[nextWord] == 0 {
+            var w = words[nextWord]
+            w.confidence = frameCounts[nextWord] > 0 ? min(1, posteriorSums[nextWord] / Double(frameCounts[nextWord])) : 0
+            if transcript.words[nextWord].phones.isEmpty { w.phones = [] }
+            done.append(w)
+            nextWord += 1
+        }
+        // Frames before the last settled token's end are never needed again.
+        let drop = settledUpTo - firstKeptFrame
+        if drop > 4096 {
+            logPost.removeFirst(drop * p)
+            firstKeptFrame += drop
+        }
+        return done
+    }
+
+    static func logSoftmax(_ x: [Float]) -> [Float] {
+        let m = x.max() ?? 0
+        var z: Float = 0
+        for v in x { z += expf(v - m) }
+        let lz = m + logf(z)
+        return x.map { $0 - lz }
+    }
+}
