@@ -107,6 +107,7 @@ public final class FeatureExtractor {
     /// The mel filterbank, when features are mel bands.
     public let filterbank: MelFilterbank?
     private let stft: StreamingSTFT
+    private let packedMel: PackedMel?
     // Work buffers, allocated once. Kernels never run in place: LLVM's runtime alias check
     // would send an in-place call down the scalar path.
     private let spectrum: UnsafeMutableBufferPointer<Float>
@@ -126,6 +127,7 @@ public final class FeatureExtractor {
         } else {
             filterbank = nil
         }
+        packedMel = filterbank.map(PackedMel.init)
         stft = try StreamingSTFT(configuration: stftConfiguration)
         spectrum = .allocate(capacity: stftConfiguration.bins)
         spectrum.initialize(repeating: 0)
@@ -199,7 +201,7 @@ public final class FeatureExtractor {
         let linearBins = stftConfiguration.bins
         let complex = frame.baseAddress!
         // Linear spectrum into `spectrum`, or straight into `row` when no mel stage follows.
-        let linear = filterbank == nil ? row.baseAddress! : spectrum.baseAddress!
+        let linear = packedMel == nil ? row.baseAddress! : spectrum.baseAddress!
         switch configuration.kind {
         case .power, .logmel:
             Kernels.power(complex, into: linear, bins: linearBins)
@@ -209,12 +211,12 @@ public final class FeatureExtractor {
             Kernels.power(complex, into: scratch.baseAddress!, bins: linearBins)
             FastMath.pow(scratch.baseAddress!, configuration.exponent / 2, into: linear, count: linearBins)
         }
-        if let filterbank {
+        if let packedMel {
             if configuration.kind == .logmel {
-                filterbank.apply(UnsafeBufferPointer(spectrum), to: scratch)
+                packedMel.apply(spectrum.baseAddress!, to: scratch.baseAddress!)
                 FastMath.logPlus(scratch.baseAddress!, configuration.logFloor, into: row.baseAddress!, count: row.count)
             } else {
-                filterbank.apply(UnsafeBufferPointer(spectrum), to: row)
+                packedMel.apply(spectrum.baseAddress!, to: row.baseAddress!)
             }
         }
         return UnsafeBufferPointer(row)
