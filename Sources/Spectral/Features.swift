@@ -46,12 +46,15 @@ public struct FeatureConfiguration: Sendable, Equatable {
     public var logFloor: Float
     /// librosa `center` (default true).
     public var center: Bool
+    /// Analysis window (the synthesis half is unused here); `nil` = periodic Hann of `nFFT`.
+    /// Use the same pair as the streaming STFT/iSTFT of a denoiser, e.g. ``WindowPair/lowLatency(nFFT:synthesisLength:)``.
+    public var windows: WindowPair?
     /// FFTW planning strategy.
     public var planning: FFTPlanning
 
     public init(kind: FeatureKind = .logmel, mels: Int? = nil, nFFT: Int = 512, hop: Int = 160,
                 sampleRate: Double = 16000, exponent: Float = 0.3, logFloor: Float = 1e-6,
-                center: Bool = true, planning: FFTPlanning = .automatic) {
+                center: Bool = true, windows: WindowPair? = nil, planning: FFTPlanning = .automatic) {
         self.kind = kind
         self.mels = mels
         self.nFFT = nFFT
@@ -60,6 +63,7 @@ public struct FeatureConfiguration: Sendable, Equatable {
         self.exponent = exponent
         self.logFloor = logFloor
         self.center = center
+        self.windows = windows
         self.planning = planning
     }
 
@@ -102,7 +106,7 @@ public struct FeatureMatrix: Sendable, Equatable {
 public final class FeatureExtractor {
     /// The options this extractor runs.
     public let configuration: FeatureConfiguration
-    /// The STFT configuration derived from ``configuration`` (periodic Hann of `nFFT`).
+    /// The STFT configuration derived from ``configuration``.
     public let stftConfiguration: STFTConfiguration
     /// The mel filterbank, when features are mel bands.
     public let filterbank: MelFilterbank?
@@ -120,8 +124,15 @@ public final class FeatureExtractor {
         guard configuration.sampleRate > 0 else {
             throw SpectralError.invalidConfiguration("sampleRate = \(configuration.sampleRate), must be positive")
         }
+        guard configuration.exponent > 0 && configuration.exponent <= 2 else {
+            throw SpectralError.invalidConfiguration("exponent = \(configuration.exponent), must be in (0, 2]")
+        }
+        guard configuration.logFloor >= 0 else {
+            throw SpectralError.invalidConfiguration("logFloor = \(configuration.logFloor), must be ≥ 0")
+        }
         stftConfiguration = try STFTConfiguration(nFFT: configuration.nFFT, hop: configuration.hop,
-                                                  center: configuration.center, planning: configuration.planning)
+                                                  windows: configuration.windows, center: configuration.center,
+                                                  planning: configuration.planning)
         if let mels = configuration.effectiveMels {
             filterbank = try MelFilterbank(sampleRate: configuration.sampleRate, nFFT: configuration.nFFT, mels: mels)
         } else {
@@ -195,6 +206,16 @@ public final class FeatureExtractor {
         }
         precondition(t == frames, "frame count disagrees with frameCount(samples:)")
         return FeatureMatrix(frames: frames, bins: b, values: values)
+    }
+
+    /// Features of one complex STFT frame that you computed yourself (e.g. with a
+    /// ``StreamingSTFT`` whose frames you also mask and resynthesise): `2 · (nFFT/2 + 1)`
+    /// interleaved floats in, ``bins`` floats out, in a buffer owned by the extractor that the
+    /// next call overwrites. Does not touch the extractor's own stream.
+    /// - Precondition: `frame.count == 2 · (nFFT/2 + 1)`.
+    public func features(ofFrame frame: UnsafeBufferPointer<Float>) -> UnsafeBufferPointer<Float> {
+        precondition(frame.count == 2 * stftConfiguration.bins, "frame must hold 2·(nFFT/2+1) floats")
+        return features(of: frame)
     }
 
     private func features(of frame: UnsafeBufferPointer<Float>) -> UnsafeBufferPointer<Float> {

@@ -101,5 +101,22 @@ import Testing
         #expect(throws: SpectralError.self) { try FeatureExtractor(FeatureConfiguration(hop: 0)) }
         #expect(throws: SpectralError.self) { try FeatureExtractor(FeatureConfiguration(nFFT: 256, hop: 512)) }
         #expect(throws: SpectralError.self) { try FeatureExtractor(FeatureConfiguration(sampleRate: 0)) }
+        #expect(throws: SpectralError.self) { try FeatureExtractor(FeatureConfiguration(kind: .compressed, exponent: 3)) }
+        #expect(throws: SpectralError.self) { try FeatureExtractor(FeatureConfiguration(kind: .logmel, mels: 0)) }
+        #expect(throws: SpectralError.self) { try FeatureExtractor(FeatureConfiguration(nFFT: 512, windows: .hann(nFFT: 1024))) }
+    }
+
+    /// A denoiser runs one STFT, masks its frames and asks for features of the same frames.
+    @Test func featuresOfExternalFrames() throws {
+        let y = try Fixture.signal("synth")
+        let config = FeatureConfiguration(kind: .compressed, windows: .lowLatency())
+        let fx = try FeatureExtractor(config)
+        let expected = fx.extract(y)
+        let stft = try StreamingSTFT(configuration: fx.stftConfiguration)
+        var rows = [Float]()
+        y.withUnsafeBufferPointer { stft.push($0) { rows += fx.features(ofFrame: $0) } }
+        stft.finish { rows += fx.features(ofFrame: $0) }
+        #expect(rows == expected.values)
+        #expect(fx.stftConfiguration.latency == 319)
     }
 }
