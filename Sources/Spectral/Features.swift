@@ -15,6 +15,16 @@ import Darwin
 /// is `librosa.feature.melspectrogram(y=y, sr=16000, n_fft=512, hop_length=160, n_mels=80).T`.
 public enum FeatureKind: String, Sendable, CaseIterable {
     case magnitude, power, compressed, logmel
+
+    /// One line for command-line help.
+    public var help: String {
+        switch self {
+        case .magnitude: "|X|, unnormalised STFT magnitude (with --mels: mel bands of |X|)"
+        case .power: "|X|^2 (with --mels: librosa.feature.melspectrogram, power=2)"
+        case .compressed: "|X|^0.3, compressed magnitude (the denoiser's input)"
+        case .logmel: "ln(mel power + 1e-6), natural log, 80 mels unless --mels"
+        }
+    }
 }
 
 /// Options of a ``FeatureExtractor``.
@@ -66,6 +76,22 @@ public struct FeatureConfiguration: Sendable, Equatable {
         self.windows = windows
         self.planning = planning
     }
+
+    /// The conventions above as plain text, for `attend features --help`.
+    public static let conventions = """
+        Input: mono float samples at 16 kHz (other rates and channel counts are resampled and \
+        downmixed first). STFT: n-fft-point periodic \
+        Hann window (scipy get_window('hann', n_fft, fftbins=True)), hop samples between frames, \
+        centred: n_fft/2 zeros padded at both ends (librosa center=True, pad_mode='constant'), so \
+        frame t is centred on sample t*hop and frames = 1 + samples // hop (even n_fft). Spectra are \
+        unnormalised (no 1/n_fft). Bins: n_fft/2 + 1 linear bins (bin k at k*16000/n_fft Hz), or \
+        --mels triangular bands on the Slaney mel scale with Slaney area normalisation from 0 Hz \
+        to 8 kHz (librosa.filters.mel defaults: htk=False, norm='slaney'). power with --mels 80 \
+        equals librosa.feature.melspectrogram(y, sr=16000, n_fft=512, hop_length=160, n_mels=80).T. \
+        compressed = |X|^0.3. logmel = ln(mel power + 1e-6): natural log, no reference level, \
+        no top-dB clamp. \
+        Output: float32 array of shape (frames, bins), one row per 10 ms frame at hop 160.
+        """
 
     /// Mel bands actually used (`nil` for linear bins).
     public var effectiveMels: Int? { kind == .logmel ? (mels ?? 80) : mels }
