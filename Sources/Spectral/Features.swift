@@ -196,7 +196,9 @@ public final class FeatureExtractor {
     }
 
     /// Ends the stream (end padding, tail frames), then resets.
-    public func finish(emit: (UnsafeBufferPointer<Float>) throws -> Void) rethrows {
+    /// - Returns: the number of input samples the stream had.
+    @discardableResult
+    public func finish(emit: (UnsafeBufferPointer<Float>) throws -> Void) rethrows -> Int {
         try stft.finish { try emit(features(of: $0)) }
     }
 
