@@ -13,7 +13,8 @@ public enum FFTPlanning: Sendable, Hashable {
     /// Bundled wisdom (FFTW_MEASURE choices for sizes 256, 320, 400, 512, 1024) if FFTW accepts
     /// it for this size, else `estimate`. Never measures at run time. The default.
     case automatic
-    /// FFTW_ESTIMATE: heuristic plan, no measuring.
+    /// FFTW_ESTIMATE: heuristic plan, no measuring. (FFTW also applies wisdom to ESTIMATE
+    /// requests, so once `automatic` has imported the bundled wisdom this gets the same plans.)
     case estimate
     /// FFTW_MEASURE: times candidate algorithms once per size and process (about 0.1 s).
     case measure

@@ -15,6 +15,16 @@ import Darwin
 /// is `librosa.feature.melspectrogram(y=y, sr=16000, n_fft=512, hop_length=160, n_mels=80).T`.
 public enum FeatureKind: String, Sendable, CaseIterable {
     case magnitude, power, compressed, logmel
+
+    /// One line for command-line help.
+    public var help: String {
+        switch self {
+        case .magnitude: "|X|, unnormalised STFT magnitude (with --mels: mel bands of |X|)"
+        case .power: "|X|^2 (with --mels: librosa.feature.melspectrogram, power=2)"
+        case .compressed: "|X|^0.3, compressed magnitude (the denoiser's input)"
+        case .logmel: "ln(mel power + 1e-6), natural log, 80 mels unless --mels"
+        }
+    }
 }
 
 /// Options of a ``FeatureExtractor``.
@@ -46,12 +56,15 @@ public struct FeatureConfiguration: Sendable, Equatable {
     public var logFloor: Float
     /// librosa `center` (default true).
     public var center: Bool
+    /// Analysis window (the synthesis half is unused here); `nil` = periodic Hann of `nFFT`.
+    /// Use the same pair as the streaming STFT/iSTFT of a denoiser, e.g. ``WindowPair/lowLatency(nFFT:synthesisLength:)``.
+    public var windows: WindowPair?
     /// FFTW planning strategy.
     public var planning: FFTPlanning
 
     public init(kind: FeatureKind = .logmel, mels: Int? = nil, nFFT: Int = 512, hop: Int = 160,
                 sampleRate: Double = 16000, exponent: Float = 0.3, logFloor: Float = 1e-6,
-                center: Bool = true, planning: FFTPlanning = .automatic) {
+                center: Bool = true, windows: WindowPair? = nil, planning: FFTPlanning = .automatic) {
         self.kind = kind
         self.mels = mels
         self.nFFT = nFFT
@@ -60,8 +73,25 @@ public struct FeatureConfiguration: Sendable, Equatable {
         self.exponent = exponent
         self.logFloor = logFloor
         self.center = center
+        self.windows = windows
         self.planning = planning
     }
+
+    /// The conventions above as plain text, for `attend features --help`.
+    public static let conventions = """
+        Input: mono float samples at 16 kHz (other rates and channel counts are resampled and \
+        downmixed first). STFT: n-fft-point periodic \
+        Hann window (scipy get_window('hann', n_fft, fftbins=True)), hop samples between frames, \
+        centred: n_fft/2 zeros padded at both ends (librosa center=True, pad_mode='constant'), so \
+        frame t is centred on sample t*hop and frames = 1 + samples // hop (even n_fft). Spectra are \
+        unnormalised (no 1/n_fft). Bins: n_fft/2 + 1 linear bins (bin k at k*16000/n_fft Hz), or \
+        --mels triangular bands on the Slaney mel scale with Slaney area normalisation from 0 Hz \
+        to 8 kHz (librosa.filters.mel defaults: htk=False, norm='slaney'). power with --mels 80 \
+        equals librosa.feature.melspectrogram(y, sr=16000, n_fft=512, hop_length=160, n_mels=80).T. \
+        compressed = |X|^0.3. logmel = ln(mel power + 1e-6): natural log, no reference level, \
+        no top-dB clamp. \
+        Output: float32 array of shape (frames, bins), one row per 10 ms frame at hop 160.
+        """
 
     /// Mel bands actually used (`nil` for linear bins).
     public var effectiveMels: Int? { kind == .logmel ? (mels ?? 80) : mels }
@@ -102,11 +132,12 @@ public struct FeatureMatrix: Sendable, Equatable {
 public final class FeatureExtractor {
     /// The options this extractor runs.
     public let configuration: FeatureConfiguration
-    /// The STFT configuration derived from ``configuration`` (periodic Hann of `nFFT`).
+    /// The STFT configuration derived from ``configuration``.
     public let stftConfiguration: STFTConfiguration
     /// The mel filterbank, when features are mel bands.
     public let filterbank: MelFilterbank?
     private let stft: StreamingSTFT
+    private let packedMel: PackedMel?
     // Work buffers, allocated once. Kernels never run in place: LLVM's runtime alias check
     // would send an in-place call down the scalar path.
     private let spectrum: UnsafeMutableBufferPointer<Float>
@@ -119,13 +150,21 @@ public final class FeatureExtractor {
         guard configuration.sampleRate > 0 else {
             throw SpectralError.invalidConfiguration("sampleRate = \(configuration.sampleRate), must be positive")
         }
+        guard configuration.exponent > 0 && configuration.exponent <= 2 else {
+            throw SpectralError.invalidConfiguration("exponent = \(configuration.exponent), must be in (0, 2]")
+        }
+        guard configuration.logFloor >= 0 else {
+            throw SpectralError.invalidConfiguration("logFloor = \(configuration.logFloor), must be ≥ 0")
+        }
         stftConfiguration = try STFTConfiguration(nFFT: configuration.nFFT, hop: configuration.hop,
-                                                  center: configuration.center, planning: configuration.planning)
+                                                  windows: configuration.windows, center: configuration.center,
+                                                  planning: configuration.planning)
         if let mels = configuration.effectiveMels {
             filterbank = try MelFilterbank(sampleRate: configuration.sampleRate, nFFT: configuration.nFFT, mels: mels)
         } else {
             filterbank = nil
         }
+        packedMel = filterbank.map(PackedMel.init)
         stft = try StreamingSTFT(configuration: stftConfiguration)
         spectrum = .allocate(capacity: stftConfiguration.bins)
         spectrum.initialize(repeating: 0)
@@ -157,7 +196,9 @@ public final class FeatureExtractor {
     }
 
     /// Ends the stream (end padding, tail frames), then resets.
-    public func finish(emit: (UnsafeBufferPointer<Float>) throws -> Void) rethrows {
+    /// - Returns: the number of input samples the stream had.
+    @discardableResult
+    public func finish(emit: (UnsafeBufferPointer<Float>) throws -> Void) rethrows -> Int {
         try stft.finish { try emit(features(of: $0)) }
     }
 
@@ -195,11 +236,21 @@ public final class FeatureExtractor {
         return FeatureMatrix(frames: frames, bins: b, values: values)
     }
 
+    /// Features of one complex STFT frame that you computed yourself (e.g. with a
+    /// ``StreamingSTFT`` whose frames you also mask and resynthesise): `2 · (nFFT/2 + 1)`
+    /// interleaved floats in, ``bins`` floats out, in a buffer owned by the extractor that the
+    /// next call overwrites. Does not touch the extractor's own stream.
+    /// - Precondition: `frame.count == 2 · (nFFT/2 + 1)`.
+    public func features(ofFrame frame: UnsafeBufferPointer<Float>) -> UnsafeBufferPointer<Float> {
+        precondition(frame.count == 2 * stftConfiguration.bins, "frame must hold 2·(nFFT/2+1) floats")
+        return features(of: frame)
+    }
+
     private func features(of frame: UnsafeBufferPointer<Float>) -> UnsafeBufferPointer<Float> {
         let linearBins = stftConfiguration.bins
         let complex = frame.baseAddress!
         // Linear spectrum into `spectrum`, or straight into `row` when no mel stage follows.
-        let linear = filterbank == nil ? row.baseAddress! : spectrum.baseAddress!
+        let linear = packedMel == nil ? row.baseAddress! : spectrum.baseAddress!
         switch configuration.kind {
         case .power, .logmel:
             Kernels.power(complex, into: linear, bins: linearBins)
@@ -209,12 +260,12 @@ public final class FeatureExtractor {
             Kernels.power(complex, into: scratch.baseAddress!, bins: linearBins)
             FastMath.pow(scratch.baseAddress!, configuration.exponent / 2, into: linear, count: linearBins)
         }
-        if let filterbank {
+        if let packedMel {
             if configuration.kind == .logmel {
-                filterbank.apply(UnsafeBufferPointer(spectrum), to: scratch)
+                packedMel.apply(spectrum.baseAddress!, to: scratch.baseAddress!)
                 FastMath.logPlus(scratch.baseAddress!, configuration.logFloor, into: row.baseAddress!, count: row.count)
             } else {
-                filterbank.apply(UnsafeBufferPointer(spectrum), to: row)
+                packedMel.apply(spectrum.baseAddress!, to: row.baseAddress!)
             }
         }
         return UnsafeBufferPointer(row)

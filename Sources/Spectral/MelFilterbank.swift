@@ -71,37 +71,11 @@ public struct MelFilterbank: Sendable, Equatable {
     }
 
     /// `out[m] = Σₖ W[m, k] · spectrum[k]` for one frame (only each filter's nonzero band).
+    /// Convenience for occasional use; ``FeatureExtractor`` runs a packed copy (``PackedMel``).
     /// - Precondition: `spectrum.count ≥ bins`, `out.count ≥ mels`.
     public func apply(_ spectrum: UnsafeBufferPointer<Float>, to out: UnsafeMutableBufferPointer<Float>) {
         precondition(spectrum.count >= bins && out.count >= mels, "mel filterbank: buffers too small")
-        weights.withUnsafeBufferPointer { wb in
-            start.withUnsafeBufferPointer { sb in
-                count.withUnsafeBufferPointer { cb in
-                    offset.withUnsafeBufferPointer { ob in
-                        let w = UnsafeRawPointer(wb.baseAddress!), x = UnsafeRawPointer(spectrum.baseAddress!)
-                        for m in 0..<mels {
-                            let n = cb[m], wo = ob[m], xo = sb[m]
-                            var j = 0
-                            var acc: Float = 0
-                            if n >= 8 {
-                                var v = SIMD8<Float>()
-                                while j + 8 <= n {
-                                    v += w.loadUnaligned(fromByteOffset: 4 * (wo + j), as: SIMD8<Float>.self)
-                                        * x.loadUnaligned(fromByteOffset: 4 * (xo + j), as: SIMD8<Float>.self)
-                                    j += 8
-                                }
-                                acc = v.sum()
-                            }
-                            while j < n {
-                                acc += wb[wo + j] * spectrum[xo + j]
-                                j += 1
-                            }
-                            out[m] = acc
-                        }
-                    }
-                }
-            }
-        }
+        PackedMel(self).apply(spectrum.baseAddress!, to: out.baseAddress!)
     }
 
     /// Slaney mel of a frequency in Hz (librosa `hz_to_mel(htk=False)`).
@@ -138,5 +112,85 @@ public struct MelFilterbank: Sendable, Equatable {
             }
         }
         return out
+    }
+}
+
+/// The hot-path form of a ``MelFilterbank``: each filter as a whole number of 4-weight chunks
+/// (zero-padded, so no scalar tails), and consecutive filters with the same chunk count grouped
+/// so the inner loop has a constant trip count (unrolled; no mispredicted loop exits).
+/// Owns its memory; immutable after init.
+final class PackedMel: @unchecked Sendable {
+    let mels: Int
+    private let weights: UnsafeMutablePointer<Float>
+    private let firstBin: UnsafeMutablePointer<Int>     // per filter, in floats
+    private let weightOffset: UnsafeMutablePointer<Int>  // per filter, in floats
+    private let groups: [(range: Range<Int>, chunks: Int)]
+
+    init(_ bank: MelFilterbank) {
+        mels = bank.mels
+        var packed = [Float](), first = [Int](), offsets = [Int](), groups = [(range: Range<Int>, chunks: Int)]()
+        for m in 0..<bank.mels {
+            let chunks = (bank.count[m] + 3) / 4
+            let start = max(0, min(bank.start[m], bank.bins - 4 * chunks))
+            first.append(start)
+            offsets.append(packed.count)
+            for k in start..<(start + 4 * chunks) {
+                let j = k - bank.start[m]
+                packed.append(j >= 0 && j < bank.count[m] ? bank.weights[bank.offset[m] + j] : 0)
+            }
+            if let last = groups.last, last.chunks == chunks {
+                groups[groups.count - 1].range = last.range.lowerBound..<(m + 1)
+            } else {
+                groups.append((m..<(m + 1), chunks))
+            }
+        }
+        weights = .allocate(capacity: max(packed.count, 1))
+        weights.initialize(from: packed, count: packed.count)
+        firstBin = .allocate(capacity: max(mels, 1))
+        firstBin.initialize(from: first, count: mels)
+        weightOffset = .allocate(capacity: max(mels, 1))
+        weightOffset.initialize(from: offsets, count: mels)
+        self.groups = groups
+    }
+
+    deinit {
+        weights.deallocate()
+        firstBin.deallocate()
+        weightOffset.deallocate()
+    }
+
+    /// `out[m] = Σ W[m, k]·spectrum[k]`; `spectrum` holds `bins` floats, `out` `mels` floats.
+    func apply(_ spectrum: UnsafePointer<Float>, to out: UnsafeMutablePointer<Float>) {
+        for g in groups {
+            switch g.chunks {
+            case 0: for m in g.range { out[m] = 0 }
+            case 1: run(g.range, chunks: 1, spectrum, out)
+            case 2: run(g.range, chunks: 2, spectrum, out)
+            case 3: run(g.range, chunks: 3, spectrum, out)
+            case 4: run(g.range, chunks: 4, spectrum, out)
+            case 5: run(g.range, chunks: 5, spectrum, out)
+            case 6: run(g.range, chunks: 6, spectrum, out)
+            case 7: run(g.range, chunks: 7, spectrum, out)
+            case 8: run(g.range, chunks: 8, spectrum, out)
+            default: run(g.range, chunks: g.chunks, spectrum, out)
+            }
+        }
+    }
+
+    @inline(__always)
+    private func run(_ range: Range<Int>, chunks: Int, _ spectrum: UnsafePointer<Float>,
+                     _ out: UnsafeMutablePointer<Float>) {
+        let w = UnsafeRawPointer(weights), x = UnsafeRawPointer(spectrum)
+        for m in range {
+            var wo = 4 &* weightOffset[m], xo = 4 &* firstBin[m]
+            var v = SIMD4<Float>()
+            for _ in 0..<chunks {
+                v += w.loadUnaligned(fromByteOffset: wo, as: SIMD4<Float>.self)
+                    * x.loadUnaligned(fromByteOffset: xo, as: SIMD4<Float>.self)
+                wo &+= 16
+                xo &+= 16
+            }
+            out[m] = (v[0] + v[2]) + (v[1] + v[3])
+        }
     }
 }

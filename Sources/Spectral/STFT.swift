@@ -102,9 +102,14 @@ public final class StreamingSTFT {
 
     /// Ends the stream: with `center`, appends the end padding (`nFFT / 2` zeros) and emits the
     /// remaining frames; without, drops the incomplete tail. Then resets for a new stream.
-    public func finish(emit: (UnsafeBufferPointer<Float>) throws -> Void) rethrows {
+    /// - Returns: the number of input samples the stream had (pass it to
+    ///   ``StreamingISTFT/finish(length:emit:)`` to get exactly as many samples back).
+    @discardableResult
+    public func finish(emit: (UnsafeBufferPointer<Float>) throws -> Void) rethrows -> Int {
+        let total = samplesPushed
         try zeros.withUnsafeBufferPointer { try consume($0, emit: emit) }
         reset()
+        return total
     }
 
     /// Convenience: pushes `samples` and returns the completed frames (allocates).

@@ -87,11 +87,9 @@ import Testing
                 out += fresh
             }
         }
-        let tail = stft.finish()
-        for t in 0..<tail.frames {
-            out += istft.push(frame: Array(tail.values[(2 * t * tail.bins)..<(2 * (t + 1) * tail.bins)]))
-        }
-        out += istft.finish(length: x.count)
+        let total = stft.finish { frame in out += istft.push(frame: Array(frame)) }
+        #expect(total == x.count)
+        out += istft.finish(length: total)
         out = Array(out.prefix(x.count))
         #expect(out.count == x.count)
         #expect(relativeErrorDB(out[...], x[...]) < -100, "\(name)")
