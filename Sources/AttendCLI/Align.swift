@@ -120,5 +120,5 @@ func write(_ text: String, to path: String?) throws {
         FileHandle.standardOutput.write(Data(text.utf8))
         return
     }
-    try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    try PartialFiles.writeAtomically(Data(text.utf8), to: path)
 }

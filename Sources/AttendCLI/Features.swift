@@ -61,6 +61,7 @@ struct Features: ParsableCommand {
 
 /// Runs `body`; an error becomes one line `attend: error: …` on stderr and exit status 1.
 func reportingErrors(_ body: () throws -> Void) throws {
+    Interrupts.install()
     do { try body() } catch let exit as ExitCode { throw exit } catch let error as ValidationError { throw error } catch {
         FileHandle.standardError.write(Data("attend: error: \(oneLine(error))\n".utf8))
         throw ExitCode.failure

@@ -81,11 +81,12 @@ public final class AudioFileWriter {
             finalPath = path
             tempPath = temp
             info.format = format.sndfileFormat
+            PartialFiles.register(temp)
             handle = sf_open(temp, Int32(SFM_WRITE), &info)
         }
         if handle == nil {
             let message = String(cString: sf_strerror(nil))
-            if let tempPath { unlink(tempPath) }
+            if let tempPath { unlink(tempPath); PartialFiles.unregister(tempPath) }
             throw .writeFailed(name, message: message)
         }
         // Integer encodings clip out-of-range floats instead of wrapping around.
@@ -114,6 +115,7 @@ public final class AudioFileWriter {
         done = true
         handle = nil
         let status = sf_close(h)
+        defer { if let tempPath { PartialFiles.unregister(tempPath) } }
         if status != 0 {
             if let tempPath { unlink(tempPath) }
             throw .writeFailed(name, message: String(cString: sf_error_number(status)))
@@ -129,7 +131,7 @@ public final class AudioFileWriter {
     public func cancel() {
         if let handle { sf_close(handle) }
         handle = nil
-        if !done, let tempPath { unlink(tempPath) }
+        if !done, let tempPath { unlink(tempPath); PartialFiles.unregister(tempPath) }
         done = true
     }
 

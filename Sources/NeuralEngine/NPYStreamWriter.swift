@@ -6,6 +6,17 @@ import Foundation
 /// renamed on `finish()`; `cancel()` (or deinit without finish) removes it, so an interrupted
 /// writer never leaves a partial `.npy`. Memory stays bounded however many rows are written.
 public final class NPYStreamWriter {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var open: Set<String> = []
+
+    /// Removes the temporary file of every writer not yet finished (for a signal handler).
+    public static func abandonAll() {
+        lock.withLock {
+            for p in open { unlink(p) }
+            open.removeAll()
+        }
+    }
+
     public let path: String
     public let columns: Int
     public private(set) var rows = 0
@@ -26,6 +37,7 @@ public final class NPYStreamWriter {
         }
         handle = h
         h.seekToEndOfFile()
+        Self.lock.withLock { _ = Self.open.insert(temporaryPath) }
     }
 
     deinit { cancel() }
@@ -54,6 +66,7 @@ public final class NPYStreamWriter {
             throw NPYError.io(path: path, reason: "write failed: \(error.localizedDescription)")
         }
         self.handle = nil
+        defer { Self.lock.withLock { _ = Self.open.remove(temporaryPath) } }
         guard rename(temporaryPath, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporaryPath)
@@ -67,6 +80,7 @@ public final class NPYStreamWriter {
         try? handle.close()
         self.handle = nil
         unlink(temporaryPath)
+        Self.lock.withLock { _ = Self.open.remove(temporaryPath) }
     }
 
     static func header(rows: Int, columns: Int) -> Data {

@@ -1,0 +1,45 @@
+import Foundation
+
+/// The temporary files of outputs being written, so that an interrupted process (SIGINT,
+/// SIGTERM) can remove them before it exits: nothing half-written is ever left behind.
+/// Writers register a temporary path when they create it and unregister it once it is renamed
+/// into place or removed. Thread-safe.
+public enum PartialFiles {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var paths: Set<String> = []
+
+    public static func register(_ path: String) { lock.withLock { _ = paths.insert(path) } }
+
+    public static func unregister(_ path: String) { lock.withLock { _ = paths.remove(path) } }
+
+    /// Removes every registered file (for a signal handler); returns how many there were.
+    @discardableResult
+    public static func removeAll() -> Int {
+        lock.withLock {
+            for p in paths { unlink(p) }
+            defer { paths.removeAll() }
+            return paths.count
+        }
+    }
+
+    /// Writes `data` to `path` atomically: a registered temporary file in the same folder,
+    /// then a rename.
+    public static func writeAtomically(_ data: Data, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let temp = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).partial").path
+        register(temp)
+        defer { unregister(temp) }
+        do {
+            try data.write(to: URL(fileURLWithPath: temp))
+        } catch {
+            unlink(temp)
+            throw AudioError.writeFailed(path, message: "cannot write: \(error.localizedDescription)")
+        }
+        guard rename(temp, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temp)
+            throw AudioError.writeFailed(path, message: reason)
+        }
+    }
+}
