@@ -22,6 +22,9 @@ public final class NPYStreamWriter {
     public private(set) var rows = 0
     private let temporaryPath: String
     private var handle: FileHandle?
+    /// Rows are gathered here and written in blocks of about 1 MiB.
+    private var pending: [Float] = []
+    private static let blockFloats = 1 << 18
     private static let headerBytes = 128
 
     public init(path: String, columns: Int) throws {
@@ -45,18 +48,25 @@ public final class NPYStreamWriter {
     /// Appends rows; `values.count` must be a multiple of `columns`.
     public func append(_ values: UnsafeBufferPointer<Float>) throws {
         precondition(values.count % columns == 0, "NPYStreamWriter: \(values.count) values for \(columns) columns")
-        guard let handle else { throw NPYError.io(path: path, reason: "writer already finished") }
-        let data = Data(buffer: values)  // little-endian on every supported platform
-        do { try handle.write(contentsOf: data) } catch {
+        guard handle != nil else { throw NPYError.io(path: path, reason: "writer already finished") }
+        pending.append(contentsOf: values)
+        rows += values.count / columns
+        if pending.count >= Self.blockFloats { try flush() }
+    }
+
+    private func flush() throws {
+        guard let handle, !pending.isEmpty else { return }
+        do { try pending.withUnsafeBytes { try handle.write(contentsOf: Data($0)) } } catch {  // little-endian hosts
             throw NPYError.io(path: path, reason: "write failed: \(error.localizedDescription)")
         }
-        rows += values.count / columns
+        pending.removeAll(keepingCapacity: true)
     }
 
     /// Writes the final header and moves the file into place.
     public func finish() throws {
         guard let handle else { throw NPYError.io(path: path, reason: "writer already finished") }
         do {
+            try flush()
             try handle.seek(toOffset: 0)
             try handle.write(contentsOf: Self.header(rows: rows, columns: columns))
             try handle.synchronize()
