@@ -37,3 +37,16 @@ def test_flite_records_have_word_times():
     for r in recs:
         assert r["voice"].split(":")[1] in ("kal", "kal16", "awb")
         assert len(r["words"]) >= 1 and r["phones"]
+
+
+@pytest.mark.skipif(shutil.which("festival") is None, reason="festival not installed")
+def test_festival_records_have_word_and_phone_times():
+    from data_pipeline.synth_speech import festival_records
+    from data_pipeline.textgen import spoken_words
+    recs = list(festival_records(2, 5, {}, "train"))
+    assert recs
+    for r in recs:
+        assert [w["word"].lower() for w in r["words"]] == [w.lower() for w in spoken_words(r["spoken"])]
+        assert r["phones"] and all(p["phone"] in INVENTORY for p in r["phones"])
+        assert r["words"][0]["start"] <= r["phones"][0]["start"] + 1e-6
+        assert r["words"][-1]["end"] <= len(r["audio"]) / 16000 + 1e-3
