@@ -28,7 +28,7 @@ SCALES = {
               "noise_per_source": 6, "coloured": 12, "babble": (8, 3), "rirs": (20, 5)},
     "full": {"festvox-ru": None, "tuxpaint": None, "asterisk": None, "kde-words": None,
              "espeak": (3400, 300), "festival": (900, 0), "flite": (900, 120),
-             "noise_per_source": None, "coloured": 60, "babble": (200, 30), "rirs": (400, 60)},
+             "noise_per_source": None, "coloured": 60, "babble": (400, 60), "rirs": (400, 60)},
 }
 SEEDS = {"espeak": 11, "festival": 22, "flite": 33}
 
