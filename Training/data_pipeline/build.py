@@ -85,7 +85,7 @@ def step_real(out: str, scale: str, cfg: dict) -> None:
         for k, rec in enumerate(fn(cfg[name])):
             x = A.normalise(rec["audio"])
             split = "val" if rec["speaker"] in R.VAL_SPEAKERS else "train"
-            timing = "exact-labels" if rec["phones"] else None
+            timing = "voice-labels" if rec["phones"] else None  # festvox-ru: labels of the voice build
             if rec["language"] == "en" and rec["words"] is None and rec["text"]:
                 silver_n += 1
                 got = silver_align(x, rec["text"])
