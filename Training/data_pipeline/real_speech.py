@@ -35,6 +35,79 @@ def _subset(items: list, limit: int | None) -> list:
     return [items[int(k * step)] for k in range(limit)]
 
 
+RU_FRONTEND = r"""
+(voice_msu_ru_nsh_clunits)
+(define (frontend utt) (Initialize utt) (Text utt) (Token_POS utt) (Token utt) (POS utt) (Phrasify utt)
+  (Word utt) (Pauses utt) (PostLex utt) utt)
+(define (dump-words id text)
+  (format t "U %s\n" id)
+  (mapcar (lambda (w)
+     (format t "W %s\n" (item.name w))
+     (mapcar (lambda (syl)
+        (mapcar (lambda (seg) (format t "S %s\n" (item.name seg)))
+          (item.relation.daughters syl 'SylStructure)))
+       (item.relation.daughters w 'SylStructure)))
+   (utt.relation.items (frontend (eval (list 'Utterance 'Text text))) 'Word)))
+"""
+
+
+def _ru_word_phones(texts: dict) -> dict:
+    """Words and their phones from festival's Russian front end (the one the voice's labels came from):
+    {uid: [(word, [phone, ...]), ...]}; empty when festival or the voice is missing."""
+    import subprocess
+    import tempfile
+    lines = [RU_FRONTEND] + ['(dump-words "%s" "%s")' % (uid, t.replace("\\", " ").replace('"', " "))
+                             for uid, t in texts.items()]
+    with tempfile.NamedTemporaryFile("w", suffix=".scm", encoding="utf-8", delete=False) as f:
+        f.write("\n".join(lines) + "\n")
+    try:
+        out = subprocess.run(["festival", "-b", f.name], capture_output=True, text=True, timeout=1800).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return {}
+    finally:
+        os.remove(f.name)
+    res, cur = {}, None
+    for line in out.splitlines():
+        t = line.split(None, 1)
+        if len(t) < 2:
+            continue
+        if t[0] == "U":
+            cur = res.setdefault(t[1].strip(), [])
+        elif t[0] == "W" and cur is not None:
+            cur.append((t[1].strip(), []))
+        elif t[0] == "S" and cur:
+            cur[-1][1].append(t[1].strip())
+    return res
+
+
+def _ru_words(word_phones: list, labs: list) -> list | None:
+    """Word times from the label times: festival's phones per word aligned with the (pause-free) labels."""
+    from difflib import SequenceMatcher
+    ref, owner = [], []
+    for k, (_, ps) in enumerate(word_phones):
+        ref += ps
+        owner += [k] * len(ps)
+    hyp = [l for l in labs if l[2] != "pau"]
+    sm = SequenceMatcher(a=ref, b=[h[2] for h in hyp], autojunk=False)
+    if sm.ratio() < 0.9:
+        return None
+    own = [None] * len(hyp)
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "equal" or tag == "replace":
+            for j in range(j1, j2):
+                own[j] = owner[i1 + (j - j1) * (i2 - i1) // (j2 - j1)]
+    words = []
+    for k, (w, _) in enumerate(word_phones):
+        idx = [j for j, o in enumerate(own) if o == k]
+        if not idx:
+            return None
+        words.append({"word": w, "start": round(hyp[idx[0]][0], 5), "end": round(hyp[idx[-1]][1], 5)})
+    for a, b in zip(words, words[1:]):
+        if b["start"] < a["end"] - 1e-6:
+            return None
+    return words
+
+
 def festvox_ru(limit: int | None = None):
     texts = {}
     with open(os.path.join(FESTVOX_RU, "etc/txt.done.data"), encoding="utf-8") as f:
@@ -42,10 +115,12 @@ def festvox_ru(limit: int | None = None):
             m = re.match(r'\(\s*(\S+)\s+"(.*)"\s*\)', line.strip())
             if m:
                 texts[m.group(1)] = m.group(2).replace("+", "")
-    for uid in _subset(sorted(texts), limit):
+    uids = _subset(sorted(texts), limit)
+    word_phones = _ru_word_phones({u: texts[u] for u in uids})
+    for uid in uids:
         wav = check_path(os.path.join(FESTVOX_RU, "wav", uid + ".wav"))
         lab = os.path.join(FESTVOX_RU, "lab", uid + ".lab")
-        phones, t0 = [], 0.0
+        phones, labs, t0 = [], [], 0.0
         if os.path.exists(lab):
             with open(lab, encoding="utf-8") as f:
                 for line in f:
@@ -53,12 +128,14 @@ def festvox_ru(limit: int | None = None):
                     if len(t) != 3:
                         continue
                     end = float(t[0])
+                    labs.append((t0, end, t[2]))
                     m = map_phone("festvox-ru", t[2])
                     if m and m != "SIL":
                         phones.append({"phone": m, "start": round(t0, 5), "end": round(end, 5)})
                     t0 = end
+        words = _ru_words(word_phones[uid], labs) if word_phones.get(uid) and labs else None
         yield {"audio": A.load(wav), "speaker": "festvox-ru:msu_ru_nsh", "language": "ru", "text": texts[uid],
-               "words": None, "phones": phones or None, "src_path": wav, "source": "festvox-ru",
+               "words": words, "phones": phones or None, "src_path": wav, "source": "festvox-ru",
                "phone_note": "festvox-ru labels mapped approximately onto ARPAbet"}
 
 

@@ -8,7 +8,8 @@ def main() -> None:
     data = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.dirname(__file__)), "data")
     s = json.load(open(os.path.join(data, "stats.json")))
     for group in ("speech", "noise"):
-        print(f"\n| {group} source | files | speakers/voices | train min | val min |\n|---|---:|---:|---:|---:|")
+        unit = "files" if group == "speech" else "pieces (≤ 60 s)"
+        print(f"\n| {group} source | {unit} | speakers/voices | train min | val min |\n|---|---:|---:|---:|---:|")
         for k, v in sorted(s[group].items(), key=lambda kv: -kv[1]["train_min"]):
             spk = v["speakers"] if group == "speech" else "–"
             print(f"| {k} | {v['files']} | {spk} | {v['train_min']:.1f} | {v['val_min']:.1f} |")
