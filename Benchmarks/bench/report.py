@@ -186,5 +186,9 @@ def render(res: dict) -> str:
         L += render_align(res["align"])
     if "speed" in res:
         L += render_speed(res["speed"])
+    if res.get("survey_md"):
+        L += ["## The reserved sources on this machine", "",
+              "All reserved real speech found (not all of it is used: see Benchmarks/README.md) and the reserved noise.",
+              "", res["survey_md"], ""]
     L += ["See Benchmarks/README.md for what every number means and how the sets are built.", ""]
     return "\n".join(L)
