@@ -16,7 +16,7 @@ REPO = BENCH.parent
 WORK = Path(os.environ.get("BENCH_WORK", BENCH / "work"))  # gitignored scratch
 SETS = WORK / "sets"
 OUT = WORK / "out"
-RESULTS = BENCH / "results"
+RESULTS = Path(os.environ.get("BENCH_RESULTS", BENCH / "results"))
 
 
 def read_mono16k(path: str | Path, raw_rate: int | None = None) -> np.ndarray:

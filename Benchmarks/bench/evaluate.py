@@ -328,6 +328,8 @@ def main() -> None:
         else:
             results["speed"] = run_speed(a.quick)
         results.setdefault("meta_by_part", {})[p] = meta
+    from .sources import survey
+    results["survey_md"] = survey()
     meta["wall_minutes"] = (dt.datetime.now() - started).total_seconds() / 60
     results["meta"] = meta
     save_json(prev, results)

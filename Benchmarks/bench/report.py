@@ -17,8 +17,9 @@ def f(v, fmt="{:.2f}", none="–"):
     return fmt.format(v)
 
 
-def _attend_vs(summary: dict, metrics: list[tuple[str, str, bool]], anchors: list[str]) -> list[str]:
-    """Lines saying, per anchor and metric, whether attend is ahead or behind (and by how much)."""
+def _attend_vs(summary: dict, metrics: list[tuple[str, str, bool, str]], anchors: list[str]) -> list[str]:
+    """Lines saying, per anchor and metric, whether attend is AHEAD or BEHIND, by how much, in the same words
+    either way (EVEN when the difference does not show at the printed precision)."""
     out = []
     if "attend" not in summary:
         return out
@@ -26,13 +27,21 @@ def _attend_vs(summary: dict, metrics: list[tuple[str, str, bool]], anchors: lis
         if an not in summary:
             continue
         parts = []
-        for key, label, higher_better in metrics:
+        for key, label, higher_better, fmt in metrics:
             a, b = summary["attend"].get(key), summary[an].get(key)
             if a is None or b is None:
                 continue
+            if key.startswith("rtf"):
+                ratio = b / a if a > 0 else float("inf")
+                word = "AHEAD" if ratio > 1 else "BEHIND" if ratio < 1 else "EVEN"
+                parts.append(f"speed {word} ({a:.3f} vs {b:.3f} RTF, {max(ratio, 1 / ratio):.1f}× "
+                             f"{'faster' if ratio >= 1 else 'slower'})")
+                continue
             diff = a - b
+            if fmt.format(abs(diff)) == fmt.format(0.0):
+                parts.append(f"{label} EVEN"); continue
             ahead = diff > 0 if higher_better else diff < 0
-            parts.append(f"{label} {'AHEAD' if ahead else 'BEHIND'} by {abs(diff):.2f}")
+            parts.append(f"{label} {'AHEAD' if ahead else 'BEHIND'} by {fmt.format(abs(diff))}")
         out.append(f"- attend vs {an}: " + "; ".join(parts))
     return out
 
@@ -73,8 +82,9 @@ def render_denoise(d: dict) -> list[str]:
     L.append("")
     if "attend" in s:
         L += ["Where attend stands (means over all files):", ""]
-        L += _attend_vs(s, [("pesq", "PESQ", True), ("stoi", "STOI", True), ("sisdri", "SI-SDRi", True),
-                            ("rtf", "RTF", False)], [n for n in ("dfn3", "nsnet2", "gtcrn", "rnnoise") if n in s])
+        L += _attend_vs(s, [("pesq", "PESQ", True, "{:.2f}"), ("stoi", "STOI", True, "{:.3f}"),
+                            ("sisdri", "SI-SDRi", True, "{:.1f} dB"), ("rtf", "RTF", False, "{:.3f}")],
+                        [n for n in ("dfn3", "nsnet2", "gtcrn", "rnnoise", "speexdsp") if n in s])
         L.append("")
     else:
         L += [f"**attend: {sy['attend']['status']}.** It has no row in the tables below until the binary has a "
@@ -186,5 +196,9 @@ def render(res: dict) -> str:
         L += render_align(res["align"])
     if "speed" in res:
         L += render_speed(res["speed"])
+    if res.get("survey_md"):
+        L += ["## The reserved sources on this machine", "",
+              "All reserved real speech found (not all of it is used: see Benchmarks/README.md) and the reserved noise.",
+              "", res["survey_md"], ""]
     L += ["See Benchmarks/README.md for what every number means and how the sets are built.", ""]
     return "\n".join(L)

@@ -43,9 +43,9 @@ EXTRA_PRONS = {
     "niggarding": "N IH G ER D IH NG",
     "buriest": "B EH R IY IH S T",
     "churl": "CH ER L",
-    "thine": "DH AY N",
-    "thou": "DH AW",
-    "thy": "DH AY",
+    "beauty's": "B Y UW T IY Z",
+    "riper": "R AY P ER",
+    "glutton": "G L AH T AH N",
     "gregson": "G R EH G S AH N",
     "whittemore": "W IH T M AO R",
 }

@@ -1,0 +1,89 @@
+"""Self-checks of the benchmark's own arithmetic (no anchors, no data sets needed).
+Run: Benchmarks/.venv/bin/python -m pytest Benchmarks/tests  (or plain python: prints 'N passed, N failed')."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.aligners import EnergyVAD  # noqa: E402
+from bench.build_sets import mix  # noqa: E402
+from bench.common import SR, norm_words, seed_of  # noqa: E402
+from bench.metrics import boundary_errors, compensate, estimate_lag, si_sdr, summarise_errors  # noqa: E402
+
+
+def _speechlike(n: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    t = np.arange(n) / SR
+    env = 0.5 + 0.5 * np.sin(2 * np.pi * 3 * t)
+    return (rng.standard_normal(n) * env * 0.1).astype(np.float32)
+
+
+def test_lag_is_found_both_ways():
+    x = _speechlike(SR * 2)
+    late = np.concatenate([np.zeros(320, np.float32), x])[: len(x)]
+    early = np.concatenate([x[160:], np.zeros(160, np.float32)])
+    assert estimate_lag(x, late) == 320
+    assert estimate_lag(x, early) == -160
+    aligned, lag = compensate(x, late)
+    assert lag == 320 and si_sdr(x[:-320], aligned[:-320]) > 60
+
+
+def test_si_sdr_matches_snr_and_ignores_gain():
+    x = _speechlike(SR * 2)
+    n = np.random.default_rng(1).standard_normal(len(x)).astype(np.float32)
+    n *= np.sqrt(np.mean(x ** 2) / np.mean(n ** 2)) / 10 ** (10 / 20)
+    assert abs(si_sdr(x, x + n) - 10.0) < 0.3
+    assert abs(si_sdr(x, 3.0 * (x + n)) - si_sdr(x, x + n)) < 1e-6
+
+
+def test_mix_hits_the_snr_and_never_clips():
+    x = _speechlike(SR)
+    noise = np.random.default_rng(2).standard_normal(SR).astype(np.float32)
+    rms = float(np.sqrt(np.mean(x.astype(np.float64) ** 2)))
+    c, y = mix(x, noise, 5, rms)
+    snr = 10 * np.log10(np.sum(c.astype(np.float64) ** 2) / np.sum((y - c).astype(np.float64) ** 2))
+    assert abs(snr - 5) < 0.01
+    c, y = mix(x * 30, noise, -5, rms * 30)
+    assert np.max(np.abs(y)) <= 0.99 + 1e-6
+
+
+def test_boundary_errors_count_failures_as_misses():
+    ref = [("a", 0.10, 0.30), ("b", 0.30, 0.60)]
+    hyp = [("a", 0.11, 0.33, 1), ("b", 0.39, 0.61, 1)]
+    e = boundary_errors(ref, hyp)
+    assert np.allclose(e, [0.01, 0.03, 0.09, 0.01])
+    s = summarise_errors(e + boundary_errors(ref, None))
+    assert s["boundaries"] == 8 and s["missed"] == 4
+    assert s["within_20"] == 25.0 and s["within_50"] == 37.5 and s["within_100"] == 50.0
+    assert boundary_errors(ref, hyp[:1]) == [None] * 4
+
+
+def test_vad_floor_gives_every_word_a_monotonic_time():
+    x = np.zeros(SR * 2, np.float32)
+    x[SR // 2: SR] = _speechlike(SR // 2)
+    words, _ = EnergyVAD().align(x, ["one", "three", "x"])
+    assert [w for w, *_ in words] == ["one", "three", "x"]
+    starts = [s for _, s, _, _ in words]
+    assert starts == sorted(starts) and 0.45 <= starts[0] <= 0.55 and words[-1][2] <= 1.05
+
+
+def test_helpers():
+    assert norm_words("Feed'st thy light's flame, with self-substantial fuel!") == \
+        ["feed'st", "thy", "light's", "flame", "with", "self", "substantial", "fuel"]
+    assert seed_of("a", 1) == seed_of("a", 1) != seed_of("a", 2)
+
+
+if __name__ == "__main__":
+    passed = failed = 0
+    for name, fn in sorted(globals().items()):
+        if name.startswith("test_") and callable(fn):
+            try:
+                fn(); passed += 1
+            except Exception as e:  # noqa: BLE001
+                failed += 1; print(f"FAIL {name}: {e!r}")
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
