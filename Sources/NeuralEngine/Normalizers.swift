@@ -14,6 +14,11 @@ public enum AttentionNormalizer: Sendable, Equatable {
     /// α-entmax with one α per head (count = heads, or 1 for all heads), each in (1, 2].
     case entmax(alpha: [Float], iterations: Int = 50)
 
+    /// The learned per-head parametrisation: α = clamp(1 + sigmoid(a), 1.01, 2), in float32.
+    public static func alpha(fromLogit a: Float) -> Float {
+        min(max(1 + 1 / (1 + exp(-a)), 1.01), 2)
+    }
+
     /// Whether the output can hold exact zeros worth skipping.
     public var isSparse: Bool { self != .softmax }
 }

@@ -30,6 +30,13 @@ import Testing
         expectClose(y2, try fixture("mha_y"), atol: 1e-5, rtol: 1e-4, "output, additive mask")
     }
 
+    @Test func learnedAlphaParametrisationMatchesTorch() throws {
+        let logits = try fixture("mha_alpha_logits"), alpha = try fixture("mha_alpha")
+        for (a, expected) in zip(logits.elements, alpha.elements) {
+            #expect(abs(AttentionNormalizer.alpha(fromLogit: a) - expected) <= 1e-7)
+        }
+    }
+
     @Test func chunkMaskMatchesTheDocumentedRule() throws {
         let m = ChunkedContext(chunkSize: 4, leftContext: 8).additiveMask(queries: 23, keys: 23)
         expectClose(m, try fixture("mha_mask"), atol: 0, "chunk mask")
