@@ -56,6 +56,19 @@ public struct MultiHeadAttention: Sendable {
         self.normalizer = normalizer
     }
 
+    /// Builds the layer from a packed input projection as in `torch.nn.MultiheadAttention`:
+    /// `inProjectionWeight` `(3·d, d)` holds Wq, Wk, Wv stacked by rows, `inProjectionBias` `(3·d)`.
+    public init(inProjectionWeight w: Tensor, inProjectionBias b: Tensor, output: Linear, heads: Int,
+                rotary: RotaryEmbedding? = nil, normalizer: AttentionNormalizer = .softmax) {
+        precondition(w.rank == 2 && w.shape[0] % 3 == 0 && b.count == w.shape[0], "MultiHeadAttention: packed projection \(w.shape), bias \(b.shape)")
+        let d = w.shape[0] / 3, cols = w.shape[1]
+        func part(_ i: Int) -> Linear {
+            Linear(weight: Tensor(shape: [d, cols], data: Array(w.data[(i * d * cols)..<((i + 1) * d * cols)])),
+                   bias: Tensor(shape: [d], data: Array(b.data[(i * d)..<((i + 1) * d)])))
+        }
+        self.init(query: part(0), key: part(1), value: part(2), output: output, heads: heads, rotary: rotary, normalizer: normalizer)
+    }
+
     /// Self-attention over `x` `(frames, modelDim)`; `y` is resized to `(frames, modelDim)`.
     /// Frame r has position `firstPosition + r` for the rotary embedding.
     public func callAsFunction(_ x: Tensor, mask: AttentionMask = .full, firstPosition: Int = 0,

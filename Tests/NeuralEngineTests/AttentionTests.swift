@@ -103,3 +103,16 @@ import Testing
         for c in 0..<24 { #expect(abs(y[1, c] - bo.data[c]) < 1e-5) }
     }
 }
+
+@Suite struct PackedProjectionTests {
+    @Test func packedInputProjectionEqualsSeparateLinears() throws {
+        let ws = ["q", "k", "v"].map { try! fixture("mha_w\($0)") }
+        let bs = ["q", "k", "v"].map { try! fixture("mha_b\($0)") }
+        let packed = MultiHeadAttention(inProjectionWeight: Tensor(shape: [72, 24], data: ws.flatMap { $0.data }),
+                                        inProjectionBias: Tensor(shape: [72], data: bs.flatMap { $0.data }),
+                                        output: try linearFixture("mha_wo", "mha_bo"), heads: 4, normalizer: .softmax)
+        var y = Tensor(zeros: [])
+        packed(try fixture("mha_x"), workspace: AttentionWorkspace(), into: &y)
+        expectClose(y, try fixture("mha_softmax_y"), atol: 1e-5, rtol: 1e-4, "packed projection")
+    }
+}
