@@ -154,7 +154,7 @@ public struct MultiHeadAttention: Sendable {
                 cs = ce
             }
         }
-        y.resize([tq, d])
+        y.resize(rows: tq, columns: d)
         y.withMutablePointer { output.apply(UnsafePointer(ctx), rows: tq, ldx: w, into: $0, ldy: d) }
     }
 
@@ -191,7 +191,7 @@ public struct MultiHeadAttention: Sendable {
             }
             r += len
         }
-        y.resize([n, d])
+        y.resize(rows: n, columns: d)
         y.withMutablePointer { output.apply(UnsafePointer(ctx), rows: n, ldx: w, into: $0, ldy: d) }
     }
 
