@@ -52,7 +52,7 @@ public struct Conv1d: Sendable {
         let t = x.shape[0], cin = inChannels
         let padded = t + padLeft + padRight
         let tout = outputFrames(t)
-        y.resize([tout, outChannels])
+        y.resize(rows: tout, columns: outChannels)
         let colCount = isDepthwise ? 0 : tout * (cin / groups) * kernelSize
         let need = padded * cin + colCount
         if scratch.count < need { scratch = [Float](repeating: 0, count: need) }
@@ -136,7 +136,7 @@ public struct Conv1dStream: Sendable {
     public mutating func process(_ x: Tensor, into y: inout Tensor) {
         precondition(x.rank == 2 && x.shape[1] == conv.inChannels, "Conv1dStream: input \(x.shape)")
         let n = x.shape[0]
-        y.resize([n, conv.outChannels])
+        y.resize(rows: n, columns: conv.outChannels)
         x.withPointer { xp in y.withMutablePointer { yp in process(xp, frames: n, into: yp) } }
     }
 

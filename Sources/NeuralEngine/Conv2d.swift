@@ -45,7 +45,7 @@ public struct Conv2d: Sendable {
         let h = kernelTime - 1
         let padded = t + h
         let tout = outputFrames(t)
-        y.resize([tout, outChannels, outputBins(f)])
+        y.resize(tout, outChannels, outputBins(f))
         let need = padded * frame + scratchCount(outFrames: tout, bins: f)
         if scratch.count < need { scratch = [Float](repeating: 0, count: need) }
         scratch.withUnsafeMutableBufferPointer { sp in
@@ -140,7 +140,7 @@ public struct Conv2dStream: Sendable {
     public mutating func process(_ x: Tensor, into y: inout Tensor) {
         precondition(x.rank == 3 && x.shape[1] == conv.inChannels && x.shape[2] == bins, "Conv2dStream: input \(x.shape)")
         let n = x.shape[0], frame = conv.inChannels * bins, h = conv.kernelTime - 1
-        y.resize([n, conv.outChannels, conv.outputBins(bins)])
+        y.resize(n, conv.outChannels, conv.outputBins(bins))
         guard n > 0 else { return }
         let need = (h + n) * frame
         if buffer.count < need { buffer.append(contentsOf: repeatElement(0, count: need - buffer.count)) }

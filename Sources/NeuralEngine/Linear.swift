@@ -19,9 +19,13 @@ public struct Linear: Sendable {
     public func callAsFunction(_ x: Tensor, into y: inout Tensor) {
         precondition(x.shape.last == inFeatures, "Linear: input \(x.shape), expected last dimension \(inFeatures)")
         let rows = x.count / inFeatures
-        var shape = x.shape
-        shape[shape.count - 1] = outFeatures
-        y.resize(shape)
+        if x.rank == 2 {
+            y.resize(rows: rows, columns: outFeatures)
+        } else {
+            var shape = x.shape
+            shape[shape.count - 1] = outFeatures
+            y.resize(shape)
+        }
         x.withPointer { px in y.withMutablePointer { py in apply(px, rows: rows, ldx: inFeatures, into: py, ldy: outFeatures) } }
     }
 

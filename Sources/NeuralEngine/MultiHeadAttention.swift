@@ -56,6 +56,19 @@ public struct MultiHeadAttention: Sendable {
         self.normalizer = normalizer
     }
 
+    /// Builds the layer from a packed input projection as in `torch.nn.MultiheadAttention`:
+    /// `inProjectionWeight` `(3·d, d)` holds Wq, Wk, Wv stacked by rows, `inProjectionBias` `(3·d)`.
+    public init(inProjectionWeight w: Tensor, inProjectionBias b: Tensor, output: Linear, heads: Int,
+                rotary: RotaryEmbedding? = nil, normalizer: AttentionNormalizer = .softmax) {
+        precondition(w.rank == 2 && w.shape[0] % 3 == 0 && b.count == w.shape[0], "MultiHeadAttention: packed projection \(w.shape), bias \(b.shape)")
+        let d = w.shape[0] / 3, cols = w.shape[1]
+        func part(_ i: Int) -> Linear {
+            Linear(weight: Tensor(shape: [d, cols], data: Array(w.data[(i * d * cols)..<((i + 1) * d * cols)])),
+                   bias: Tensor(shape: [d], data: Array(b.data[(i * d)..<((i + 1) * d)])))
+        }
+        self.init(query: part(0), key: part(1), value: part(2), output: output, heads: heads, rotary: rotary, normalizer: normalizer)
+    }
+
     /// Self-attention over `x` `(frames, modelDim)`; `y` is resized to `(frames, modelDim)`.
     /// Frame r has position `firstPosition + r` for the rotary embedding.
     public func callAsFunction(_ x: Tensor, mask: AttentionMask = .full, firstPosition: Int = 0,
@@ -141,7 +154,7 @@ public struct MultiHeadAttention: Sendable {
                 cs = ce
             }
         }
-        y.resize([tq, d])
+        y.resize(rows: tq, columns: d)
         y.withMutablePointer { output.apply(UnsafePointer(ctx), rows: tq, ldx: w, into: $0, ldy: d) }
     }
 
@@ -178,7 +191,7 @@ public struct MultiHeadAttention: Sendable {
             }
             r += len
         }
-        y.resize([n, d])
+        y.resize(rows: n, columns: d)
         y.withMutablePointer { output.apply(UnsafePointer(ctx), rows: n, ldx: w, into: $0, ldy: d) }
     }
 
@@ -198,6 +211,7 @@ public struct MultiHeadAttention: Sendable {
         let sparseCapable = normalizer.isSparse && skipZeros
         for h in 0..<heads {
             BLAS.gemm(transB: true, m: nq, n: nk, k: dh, alpha: scale, a: q + h * dh, lda: w, b: k + h * dh, ldb: w, c: s, ldc: nk)
+            let kernel = RowKernel(normalizer, head: h)
             var zeros = 0
             for i in 0..<nq {
                 let row = s + i * nk
@@ -205,7 +219,13 @@ public struct MultiHeadAttention: Sendable {
                     let mr = mask + i * maskStride
                     for j in 0..<nk { row[j] += mr[j] }
                 }
-                Normalize.row(row, count: nk, normalizer: normalizer, head: h, scratch: scratch)
+                switch kernel {
+                case .softmax: Normalize.softmax(row, count: nk)
+                case .sparsemax: Normalize.sparsemax(row, count: nk, scratch: scratch)
+                case .entmax15: Normalize.entmax15(row, count: nk, scratch: scratch)
+                case let .bisect(alpha, iterations):
+                    Normalize.entmaxBisect(row, count: nk, alpha: alpha, iterations: iterations, scratch: scratch)
+                }
                 if normalizer.isSparse || mask != nil { for j in 0..<nk where row[j] == 0 { zeros += 1 } }
                 if let probs { (probs + h * probsHeadStride + i * probsRowStride).update(from: row, count: nk) }
             }
@@ -217,6 +237,25 @@ public struct MultiHeadAttention: Sendable {
                 sparseValueProduct(s, nq: nq, nk: nk, v: v + h * dh, ldv: w, out: out, ldo: w)
             } else {
                 BLAS.gemm(m: nq, n: dh, k: nk, a: s, lda: nk, b: v + h * dh, ldb: w, c: out, ldc: w)
+            }
+        }
+    }
+
+    /// The row normaliser of one head, resolved once per block.
+    private enum RowKernel {
+        case softmax, sparsemax, entmax15
+        case bisect(alpha: Float, iterations: Int)
+
+        init(_ n: AttentionNormalizer, head: Int) {
+            switch n {
+            case .softmax: self = .softmax
+            case .sparsemax: self = .sparsemax
+            case .entmax15: self = .entmax15
+            case let .entmax(alpha, iterations):
+                let a = alpha.count == 1 ? alpha[0] : alpha[head]
+                if abs(a - 2) <= Normalize.exactAlphaTolerance { self = .sparsemax }
+                else if abs(a - 1.5) <= Normalize.exactAlphaTolerance { self = .entmax15 }
+                else { self = .bisect(alpha: a, iterations: iterations) }
             }
         }
     }

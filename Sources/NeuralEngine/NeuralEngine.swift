@@ -13,6 +13,23 @@ import Foundation
 /// - All BLAS calls go through this module. OpenBLAS runs on ONE thread unless
 ///   `Engine.setThreads(_:)` says otherwise (or `OPENBLAS_NUM_THREADS` is set in the environment):
 ///   the first kernel call applies that default.
+///
+/// Example: one chunked self-attention layer with per-head α-entmax, offline and streaming.
+///
+///     Engine.setThreads(1)
+///     let mha = MultiHeadAttention(query: q, key: k, value: v, output: o, heads: 4,
+///                                  rotary: RotaryEmbedding(headDim: 36),
+///                                  normalizer: .entmax(alpha: [1.2, 1.5, 1.8, 2.0]))
+///     let context = ChunkedContext(chunkSize: 16, leftContext: 64)   // frames
+///     let ws = AttentionWorkspace()
+///     var y = Tensor(zeros: [])
+///     mha(x, mask: .chunked(context), workspace: ws, into: &y)         // x: (frames, 144)
+///
+///     var cache = KVCache(for: mha, context: context)                  // L + C frames
+///     for chunk in chunks {                                            // (16, 144) each
+///         mha.stream(chunk, context: context, cache: &cache, workspace: ws, into: &y)
+///     }
+///     print(ws.stats.skippedShare)                                     // value rows skipped
 public enum Engine {
     /// Applied once, before the first BLAS call or `setThreads`.
     @usableFromInline static let defaultThreads: Void = {

@@ -14,6 +14,11 @@ public enum AttentionNormalizer: Sendable, Equatable {
     /// α-entmax with one α per head (count = heads, or 1 for all heads), each in (1, 2].
     case entmax(alpha: [Float], iterations: Int = 50)
 
+    /// The learned per-head parametrisation: α = clamp(1 + sigmoid(a), 1.01, 2), in float32.
+    public static func alpha(fromLogit a: Float) -> Float {
+        min(max(1 + 1 / (1 + exp(-a)), 1.01), 2)
+    }
+
     /// Whether the output can hold exact zeros worth skipping.
     public var isSparse: Bool { self != .softmax }
 }
@@ -79,19 +84,24 @@ public enum Normalize {
             let z = (x[i] - m) * scale
             if z > floor { buf[k] = z; k += 1 }
         }
+        sortDescending(buf, k)
+        return k
+    }
+
+    /// Sorts k floats descending: insertion sort for short lists, the standard library otherwise.
+    @inline(__always)
+    static func sortDescending(_ buf: UnsafeMutablePointer<Float>, _ k: Int) {
         if k > 48 {
             var b = UnsafeMutableBufferPointer(start: buf, count: k)
             b.sort(by: >)
-            return k
+            return
         }
-        // Insertion sort: candidate lists are usually short.
         for i in 1..<max(k, 1) {
             let v = buf[i]
             var j = i - 1
             while j >= 0 && buf[j] < v { buf[j + 1] = buf[j]; j -= 1 }
             buf[j + 1] = v
         }
-        return k
     }
 
     /// Candidates lie above −1 in the shifted scale; the margin keeps borderline entries, which
@@ -151,7 +161,8 @@ public enum Normalize {
     /// Σ [z − τ]₊^(1/(α−1)) ≥ 1; p = [z − τ]₊^(1/(α−1)) at the last midpoint, divided by its sum.
     /// Here n counts every entry of the row, masked ones included, as the reference does.
     /// Stops early once the midpoint no longer moves in float32 (later iterations could not change
-    /// the result) and drops entries below the lower bound from the sums (they contribute 0).
+    /// the result), drops entries below the lower bound from the sums (they contribute 0) and
+    /// stops a sum once it reaches 1 (its sign test is then decided).
     public static func entmaxBisect(_ x: UnsafeMutablePointer<Float>, count n: Int, alpha: Float, iterations: Int = 50,
                                     scratch: UnsafeMutablePointer<Float>) {
         let m = rowMax(x, n)
@@ -169,6 +180,8 @@ public enum Normalize {
             let z = x[i] * am1
             if z > tauLo { scratch[c] = z; c += 1 }
         }
+        let sorted = c > 8 && c * 4 > n  // worth sorting: large terms first end the sums early
+        if sorted { sortDescending(scratch, c) }
         var tau = tauLo
         let mode = inv == 1 ? 1 : (inv == 2 ? 2 : 0)
         for _ in 0..<iterations {
@@ -180,13 +193,25 @@ public enum Normalize {
             switch mode {
             case 1: for j in 0..<c { s += max(scratch[j] - tauM, 0) }
             case 2: for j in 0..<c { let d = max(scratch[j] - tauM, 0); s += d * d }
-            default: for j in 0..<c { let d = scratch[j] - tauM; if d > 0 { s += powf(d, inv) } }
+            default:
+                // Terms are ≥ 0, so once the partial sum reaches 1 the test below is decided.
+                for j in 0..<c {
+                    let d = scratch[j] - tauM
+                    if d > 0 {
+                        s += powf(d, inv)
+                        if s >= 1 { break }
+                    }
+                }
             }
             if s - 1 >= 0 {
                 tauLo = tauM
-                var w = 0
-                for j in 0..<c where scratch[j] > tauM { scratch[w] = scratch[j]; w += 1 }
-                c = w
+                if sorted {
+                    while c > 0 && !(scratch[c - 1] > tauM) { c -= 1 }
+                } else {
+                    var w = 0
+                    for j in 0..<c where scratch[j] > tauM { scratch[w] = scratch[j]; w += 1 }
+                    c = w
+                }
             }
         }
         var s: Float = 0

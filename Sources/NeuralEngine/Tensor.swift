@@ -47,6 +47,19 @@ public struct Tensor: Sendable, Equatable {
         shape = newShape
     }
 
+    /// `resize([rows, columns])` without building a shape array when the shape is unchanged
+    /// (the common case on hot paths, which then allocate nothing).
+    public mutating func resize(rows: Int, columns: Int) {
+        if shape.count == 2 && shape[0] == rows && shape[1] == columns { return }
+        resize([rows, columns])
+    }
+
+    /// `resize([a, b, c])` without allocating when the shape is unchanged.
+    public mutating func resize(_ a: Int, _ b: Int, _ c: Int) {
+        if shape.count == 3 && shape[0] == a && shape[1] == b && shape[2] == c { return }
+        resize([a, b, c])
+    }
+
     /// Reinterprets the elements with another shape of the same element count.
     public func reshaped(_ newShape: [Int]) -> Tensor {
         precondition(newShape.reduce(1, *) == count, "Tensor.reshaped: \(shape) → \(newShape)")

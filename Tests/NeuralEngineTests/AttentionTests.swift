@@ -30,6 +30,13 @@ import Testing
         expectClose(y2, try fixture("mha_y"), atol: 1e-5, rtol: 1e-4, "output, additive mask")
     }
 
+    @Test func learnedAlphaParametrisationMatchesTorch() throws {
+        let logits = try fixture("mha_alpha_logits"), alpha = try fixture("mha_alpha")
+        for (a, expected) in zip(logits.elements, alpha.elements) {
+            #expect(abs(AttentionNormalizer.alpha(fromLogit: a) - expected) <= 1e-7)
+        }
+    }
+
     @Test func chunkMaskMatchesTheDocumentedRule() throws {
         let m = ChunkedContext(chunkSize: 4, leftContext: 8).additiveMask(queries: 23, keys: 23)
         expectClose(m, try fixture("mha_mask"), atol: 0, "chunk mask")
@@ -94,5 +101,18 @@ import Testing
         // With no weights its context is zero, so its output is the output bias.
         let bo = try fixture("mha_bo")
         for c in 0..<24 { #expect(abs(y[1, c] - bo.data[c]) < 1e-5) }
+    }
+}
+
+@Suite struct PackedProjectionTests {
+    @Test func packedInputProjectionEqualsSeparateLinears() throws {
+        let ws = ["q", "k", "v"].map { try! fixture("mha_w\($0)") }
+        let bs = ["q", "k", "v"].map { try! fixture("mha_b\($0)") }
+        let packed = MultiHeadAttention(inProjectionWeight: Tensor(shape: [72, 24], data: ws.flatMap { $0.data }),
+                                        inProjectionBias: Tensor(shape: [72], data: bs.flatMap { $0.data }),
+                                        output: try linearFixture("mha_wo", "mha_bo"), heads: 4, normalizer: .softmax)
+        var y = Tensor(zeros: [])
+        packed(try fixture("mha_x"), workspace: AttentionWorkspace(), into: &y)
+        expectClose(y, try fixture("mha_softmax_y"), atol: 1e-5, rtol: 1e-4, "packed projection")
     }
 }

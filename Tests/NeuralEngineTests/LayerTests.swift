@@ -51,9 +51,9 @@ import Testing
         #expect(conv.isDepthwise == (name == "dw"))
     }
 
-    @Test(arguments: [("a", 1, 2, 1), ("b", 2, 3, 2)])
-    func conv2dMatchesTorch(name: String, strideTime: Int, strideFreq: Int, padFreq: Int) throws {
-        let conv = Conv2d(weight: try fixture("conv2d_\(name)_w"), bias: try fixture("conv2d_\(name)_b"),
+    @Test(arguments: [("a", 1, 2, 1, 1), ("b", 2, 3, 2, 1), ("c", 1, 1, 1, 4)])
+    func conv2dMatchesTorch(name: String, strideTime: Int, strideFreq: Int, padFreq: Int, groups: Int) throws {
+        let conv = Conv2d(weight: try fixture("conv2d_\(name)_w"), bias: try fixture("conv2d_\(name)_b"), groups: groups,
                           strideTime: strideTime, strideFreq: strideFreq, padFreq: padFreq)
         var y = Tensor(zeros: []), scratch: [Float] = []
         conv(try fixture("conv2d_\(name)_x"), into: &y, scratch: &scratch)

@@ -61,3 +61,26 @@ import Testing
         }
     }
 }
+
+@Suite struct NPYWriterTests {
+    @Test func streamedRowsReadBackAsOneArray() throws {
+        var rng = SeededRandom(seed: 12)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("npyw-\(UUID().uuidString).npy").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let w = try NPYWriter(path: path, columns: 7)
+        var all: [Float] = []
+        for n in [3, 0, 11, 1] {
+            let t = rng.tensor([n, 7])
+            try w.append(t)
+            all += t.elements
+        }
+        try w.finish()
+        let back = try NPY.read(path)
+        #expect(back == Tensor(shape: [15, 7], data: all))
+        #expect(throws: NPYError.self) { try w.append(rng.tensor([1, 7])) }
+    }
+
+    @Test func unwritablePathIsAnError() {
+        #expect(throws: NPYError.self) { _ = try NPYWriter(path: "/nonexistent-dir/x.npy", columns: 3) }
+    }
+}

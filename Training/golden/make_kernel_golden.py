@@ -151,13 +151,15 @@ def make_layers(out, g):
     cases2 = {
         "a": dict(cin=1, cout=3, kh=3, kw=3, sh=1, sw=2, pf=1, t=9, f=11),
         "b": dict(cin=2, cout=4, kh=2, kw=5, sh=2, sw=3, pf=2, t=10, f=17),
+        "c": dict(cin=4, cout=4, kh=3, kw=3, sh=1, sw=1, pf=1, t=6, f=7, groups=4),  # depthwise
     }
     for name, c in cases2.items():
         x2 = torch.randn(c["t"], c["cin"], c["f"], generator=g)
-        w2 = torch.randn(c["cout"], c["cin"], c["kh"], c["kw"], generator=g) * 0.3
+        groups = c.get("groups", 1)
+        w2 = torch.randn(c["cout"], c["cin"] // groups, c["kh"], c["kw"], generator=g) * 0.3
         b2 = torch.randn(c["cout"], generator=g)
         xin = F.pad(x2.permute(1, 0, 2)[None], (c["pf"], c["pf"], c["kh"] - 1, 0))
-        y2 = F.conv2d(xin, w2, b2, stride=(c["sh"], c["sw"]))[0].permute(1, 0, 2)
+        y2 = F.conv2d(xin, w2, b2, stride=(c["sh"], c["sw"]), groups=groups)[0].permute(1, 0, 2)
         save(out, f"conv2d_{name}_x", x2); save(out, f"conv2d_{name}_w", w2)
         save(out, f"conv2d_{name}_b", b2); save(out, f"conv2d_{name}_y", y2)
 
@@ -190,7 +192,10 @@ def make_attention(out, g):
     p = params("mha")
     t = 23
     x = torch.randn(t, d, generator=g) * 2
-    alpha = torch.tensor([1.2, 1.5, 1.8, 2.0])
+    # alpha = 1 + sigmoid(a), clamped to [1.01, 2] (the learned per-head parametrisation)
+    logits = torch.tensor([-1.5, 0.0, 1.4, 30.0])
+    alpha = torch.clamp(1 + torch.sigmoid(logits), 1.01, 2.0)
+    save(out, "mha_alpha_logits", logits)
     mask = chunk_mask(t, t, 4, 8)
     y, probs = attention(x, x, p, heads, "entmax", alpha, mask, True)
     save(out, "mha_x", x); save(out, "mha_alpha", alpha); save(out, "mha_mask", mask)
