@@ -54,6 +54,12 @@ public final class NPYStreamWriter {
         if pending.count >= Self.blockFloats { try flush() }
     }
 
+    /// Appends the rows of a `(rows, columns)` tensor.
+    public func append(_ t: Tensor) throws {
+        precondition(t.count % columns == 0, "NPYStreamWriter: tensor \(t.shape) for \(columns) columns")
+        try t.data.withUnsafeBufferPointer { try append(UnsafeBufferPointer(rebasing: $0[0..<t.count])) }
+    }
+
     private func flush() throws {
         guard let handle, !pending.isEmpty else { return }
         do { try pending.withUnsafeBytes { try handle.write(contentsOf: Data($0)) } } catch {  // little-endian hosts

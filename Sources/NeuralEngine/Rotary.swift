@@ -4,8 +4,11 @@ import Foundation
 ///
 /// For a head of dimension D (even), element i < D/2 is paired with element i + D/2:
 ///
-///     invFreq[i] = 1 / base^(2i / D)             (float32, as torch: 1.0 / base ** (arange(0, D, 2).float() / D))
-///     θ = Float(position) · invFreq[i]           (float32)
+///     invFreq[i] = 1 / base^(2i / D)             (float64, as Training/attend/model.py `rotary`)
+///     θ = Double(position) · invFreq[i]          (float64, then cos θ and sin θ rounded to float32)
+///
+/// Angles are computed in double precision so that hours into a stream (positions of 10⁶ and
+/// more) the rotation is still exact to float32, as in the PyTorch reference.
 ///     y[i]       = x[i] · cos θ − x[i + D/2] · sin θ
 ///     y[i + D/2] = x[i + D/2] · cos θ + x[i] · sin θ
 ///
@@ -15,14 +18,14 @@ public struct RotaryEmbedding: Sendable {
     public let headDim: Int
     public let base: Float
     /// 1 / base^(2i/D), i in 0..<D/2.
-    public let inverseFrequencies: [Float]
+    public let inverseFrequencies: [Double]
 
     public init(headDim: Int, base: Float = 10000) {
         precondition(headDim % 2 == 0 && headDim > 0, "RotaryEmbedding: head dimension \(headDim) must be even")
         self.headDim = headDim
         self.base = base
         self.inverseFrequencies = (0..<(headDim / 2)).map { i in
-            1 / powf(base, Float(2 * i) / Float(headDim))
+            1 / pow(Double(base), Double(2 * i) / Double(headDim))
         }
     }
 
@@ -40,11 +43,11 @@ public struct RotaryEmbedding: Sendable {
             withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * half) { cs in
                 let c = cs.baseAddress!, s = c + half
                 for r in 0..<rows {
-                    let pos = Float(firstPosition + r)
+                    let pos = Double(firstPosition + r)
                     for i in 0..<half {
                         let theta = pos * inv[i]
-                        c[i] = cos(theta)
-                        s[i] = sin(theta)
+                        c[i] = Float(cos(theta))
+                        s[i] = Float(sin(theta))
                     }
                     rotate(x + r * stride, heads: heads, c, s)
                     if let y { rotate(y + r * stride, heads: heads, c, s) }

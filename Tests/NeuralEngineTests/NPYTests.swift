@@ -62,12 +62,12 @@ import Testing
     }
 }
 
-@Suite struct NPYWriterTests {
+@Suite struct NPYStreamWriterTests {
     @Test func streamedRowsReadBackAsOneArray() throws {
         var rng = SeededRandom(seed: 12)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("npyw-\(UUID().uuidString).npy").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let w = try NPYWriter(path: path, columns: 7)
+        let w = try NPYStreamWriter(path: path, columns: 7)
         var all: [Float] = []
         for n in [3, 0, 11, 1] {
             let t = rng.tensor([n, 7])
@@ -81,6 +81,6 @@ import Testing
     }
 
     @Test func unwritablePathIsAnError() {
-        #expect(throws: NPYError.self) { _ = try NPYWriter(path: "/nonexistent-dir/x.npy", columns: 3) }
+        #expect(throws: NPYError.self) { _ = try NPYStreamWriter(path: "/nonexistent-dir/x.npy", columns: 3) }
     }
 }
