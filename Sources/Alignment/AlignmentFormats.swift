@@ -1,4 +1,5 @@
 import Foundation
+import NeuralEngine
 
 extension AlignmentResult {
     /// The result rendered in `format`; the text ends with a newline.
@@ -107,24 +108,5 @@ extension AlignmentResult {
         let ms = max(0, Int((t * 1000).rounded()))
         let h = ms / 3_600_000, m = ms / 60_000 % 60, s = ms / 1000 % 60, f = ms % 1000
         return String(format: "%02d:%02d:%02d", h, m, s) + (vtt ? "." : ",") + String(format: "%03d", f)
-    }
-}
-
-/// JSON string escaping (RFC 8259) for the hand-ordered writers.
-public enum JSONText {
-    public static func string(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

@@ -27,10 +27,7 @@ struct Info: ParsableCommand {
     }
 
     static func json(_ info: AudioInfo) -> String {
-        func quoted(_ s: String) -> String {
-            let data = try! JSONEncoder().encode(s)
-            return String(decoding: data, as: UTF8.self)
-        }
+        let quoted = JSONText.string
         let frames = info.frames ?? 0
         let duration = Double(frames) / Double(info.sampleRate)
         return "{\"format\":\(quoted(info.format)),\"subtype\":\(quoted(info.subtype)),"
