@@ -25,7 +25,9 @@ public final class AudioFileReader {
     public let name: String
     /// Format, rate, channels; `frames` is nil for a stream until it has been read to the end.
     public private(set) var info: AudioInfo
-    /// True for stdin and FIFOs.
+    /// True when the input is read sequentially with its length unknown until the end: stdin,
+    /// FIFOs, and WAV files whose header gives the `data` size as 0 (a writer that never
+    /// came back to fill it in).
     public let isStream: Bool
     /// Frames returned so far.
     public private(set) var framesRead = 0
@@ -34,7 +36,6 @@ public final class AudioFileReader {
 
     private var handle: OpaquePointer?
     private var pipe: PipeByteSource?
-    private var virtualIO: SF_VIRTUAL_IO?
     private let declaredFrames: Int?
     private var finished = false
 
@@ -70,7 +71,15 @@ public final class AudioFileReader {
                 guard fd >= 0 else { throw .notReadable(name, reason: String(cString: strerror(errno))) }
             } else if raw == nil {
                 wav = WAVHeader.read(path: path)
-                if let wav { try Self.check(wav, fileSize: Int(st.st_size), name: name) }
+                if let wav {
+                    try Self.check(wav, fileSize: Int(st.st_size), name: name)
+                    if wav.declaredDataBytes == 0 && Int(st.st_size) > wav.dataOffset {
+                        // A writer that never came back to fill in the size: read it as a stream.
+                        stream = true
+                        fd = open(path, O_RDONLY)
+                        guard fd >= 0 else { throw .notReadable(name, reason: String(cString: strerror(errno))) }
+                    }
+                }
             }
         }
         isStream = stream
@@ -90,9 +99,9 @@ public final class AudioFileReader {
                 }
                 throw .emptyFile(name)
             }
+            if raw == nil { source.patchZeroLengthWAVHeader() }
             pipe = source
             var vio = PipeByteSource.virtualIO
-            virtualIO = vio
             handle = sf_open_virtual(&vio, Int32(SFM_READ), &sfinfo, Unmanaged.passUnretained(source).toOpaque())
         } else {
             handle = sf_open(path, Int32(SFM_READ), &sfinfo)
@@ -115,8 +124,10 @@ public final class AudioFileReader {
         }
         let headerFrames = Int(sfinfo.frames)
         // A header of 0 frames in a non-empty file (a cut-off Ogg has no final granule) means unknown.
+        // MP3 headers only estimate the length, so running short of it is not truncation.
+        let exact = sfinfo.format & Int32(SF_FORMAT_TYPEMASK) != Int32(SF_FORMAT_MPEG)
         let known = !stream && raw == nil && headerFrames > 0 && headerFrames < Int(Int64.max)
-        declaredFrames = known ? headerFrames : nil
+        declaredFrames = known && exact ? headerFrames : nil
         let frames: Int? = raw != nil && !stream ? headerFrames : (known ? headerFrames : nil)
         info = AudioInfo(format: SndfileNames.format(sfinfo.format), subtype: SndfileNames.subtype(sfinfo.format),
                          sampleRate: rate, channels: channels, frames: frames)

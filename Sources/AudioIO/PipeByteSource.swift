@@ -47,6 +47,15 @@ final class PipeByteSource {
         return true
     }
 
+    /// Rewrites a WAV header's zero `data` (and RIFF) size, which libsndfile takes literally
+    /// as "no samples", to 0xFFFFFFFF, the usual "unknown length". Call before libsndfile reads;
+    /// buffers up to 64 KiB of the stream to find the `data` chunk.
+    func patchZeroLengthWAVHeader() {
+        while storage.count < 65_536 && fill() {}
+        guard let header = WAVHeader.parse(storage), header.declaredDataBytes == 0 else { return }
+        for at in [4, header.dataOffset - 4] { for k in 0..<4 { storage[at + k] = 0xFF } }
+    }
+
     private func trim() {
         let behind = position - storageStart
         if behind > 2 * lookBack {
