@@ -20,8 +20,7 @@ struct Info: ParsableCommand {
         do {
             info = try AudioFileReader.probe(path: input, raw: inputOptions.rawFormat)
         } catch {
-            FileHandle.standardError.write(Data("attend: error: \(error.description)\n".utf8))
-            throw ExitCode.failure
+            throw reportFailure(error)
         }
         print(json ? Self.json(info) : Self.text(info, name: input))
     }
