@@ -6,9 +6,11 @@ struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print an audio file's format, rate, channels, frames and duration.",
         discussion: """
-        For stdin (-) the whole stream is read to count its frames, since a piped header's \
-        length cannot be trusted. --json prints one object with the keys format, subtype, \
-        sampleRate, channels, frames and duration (seconds).
+        Reads every format libsndfile reads (WAV, FLAC, Ogg Vorbis/Opus, MP3, AIFF, CAF, ...). \
+        For stdin (-), FIFOs and WAV files whose header gives no length, the stream is read to \
+        its end to count the frames, since a piped header's length cannot be trusted. --json \
+        prints one object with the keys format, subtype, sampleRate, channels, frames and \
+        duration (seconds). Errors are one line on stderr and a non-zero exit status.
         """
     )
     @Argument(help: "Audio file, or - for stdin.") var input: String
