@@ -15,12 +15,14 @@ struct Info: ParsableCommand {
     )
     @Argument(help: "Audio file, or - for stdin.") var input: String
     @Flag(help: "Print one JSON object.") var json = false
+    @Flag(help: "Decode the whole input to count its frames (finds compressed files cut short).")
+    var decode = false
     @OptionGroup var inputOptions: InputOptions
 
     func run() throws {
         let info: AudioInfo
         do {
-            info = try AudioFileReader.probe(path: input, raw: inputOptions.rawFormat)
+            info = try AudioFileReader.probe(path: input, raw: inputOptions.rawFormat, decodeAll: decode)
         } catch {
             throw reportFailure(error)
         }

@@ -211,9 +211,12 @@ public final class AudioFileReader {
 
     /// Opens `path` and returns its info; for a stream of unknown length, reads it to the end
     /// (in bounded chunks) to count the frames.
-    public static func probe(path: String, raw: RawPCMFormat? = nil) throws(AudioError) -> AudioInfo {
+    /// - Parameter decodeAll: decode every input to the end, also those whose header states the
+    ///   length: `frames` is then the decoded count, and a compressed file cut short (whose
+    ///   header still claims the full length) throws `AudioError.truncated` or `.readFailed`.
+    public static func probe(path: String, raw: RawPCMFormat? = nil, decodeAll: Bool = false) throws(AudioError) -> AudioInfo {
         let reader = try AudioFileReader(path: path, raw: raw)
-        if reader.info.frames == nil {
+        if reader.info.frames == nil || decodeAll {
             var buffer: [Float] = []
             while try reader.read(into: &buffer, maxFrames: 65_536) > 0 {}
         }
