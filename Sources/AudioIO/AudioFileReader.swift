@@ -1,6 +1,10 @@
 import CSndFile
 import Foundation
 
+/// libsndfile reports a failed open through one global; file opens take this lock so that the
+/// message read back is their own.
+let sndfileOpenLock = NSLock()
+
 /// Reads audio of any format libsndfile knows, from a file, a FIFO or stdin (`"-"`), in bounded
 /// chunks: memory use does not grow with the length of the input.
 ///
@@ -85,6 +89,7 @@ public final class AudioFileReader {
         isStream = stream
 
         var sfinfo = SF_INFO()
+        var openError: String?
         if let raw {
             sfinfo.samplerate = Int32(raw.sampleRate)
             sfinfo.channels = Int32(raw.channels)
@@ -104,10 +109,13 @@ public final class AudioFileReader {
             var vio = PipeByteSource.virtualIO
             handle = sf_open_virtual(&vio, Int32(SFM_READ), &sfinfo, Unmanaged.passUnretained(source).toOpaque())
         } else {
-            handle = sf_open(path, Int32(SFM_READ), &sfinfo)
+            (handle, openError) = sndfileOpenLock.withLock {
+                let h = sf_open(path, Int32(SFM_READ), &sfinfo)
+                return (h, h == nil ? String(cString: sf_strerror(nil)) : "")
+            }
         }
         guard let handle else {
-            let message = String(cString: sf_strerror(nil))
+            let message = openError ?? String(cString: sf_strerror(nil))
             if let pipe, pipe.fd != 0 { Foundation.close(pipe.fd) }
             throw .unreadable(name, message: message)
         }
