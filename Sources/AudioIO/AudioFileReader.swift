@@ -122,13 +122,14 @@ public final class AudioFileReader {
         self.handle = handle
 
         let rate = Int(sfinfo.samplerate), channels = Int(sfinfo.channels)
-        guard AudioInfo.sampleRateRange.contains(rate) else {
-            sf_close(handle); self.handle = nil
-            throw .badHeader(name, reason: "sample rate \(rate) Hz is outside 1...768000")
-        }
-        guard AudioInfo.channelRange.contains(channels) else {
-            sf_close(handle); self.handle = nil
-            throw .badHeader(name, reason: "channel count \(channels) is outside 1...256")
+        var problem: String?
+        if !AudioInfo.sampleRateRange.contains(rate) { problem = "sample rate \(rate) Hz is outside 1...768000" }
+        if !AudioInfo.channelRange.contains(channels) { problem = "channel count \(channels) is outside 1...256" }
+        if let problem {
+            sf_close(handle)
+            self.handle = nil
+            if let pipe, pipe.fd != 0 { Foundation.close(pipe.fd) }
+            throw .badHeader(name, reason: problem)
         }
         let headerFrames = Int(sfinfo.frames)
         // A header of 0 frames in a non-empty file (a cut-off Ogg has no final granule) means unknown.
