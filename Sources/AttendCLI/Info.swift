@@ -6,22 +6,25 @@ struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print an audio file's format, rate, channels, frames and duration.",
         discussion: """
-        For stdin (-) the whole stream is read to count its frames, since a piped header's \
-        length cannot be trusted. --json prints one object with the keys format, subtype, \
-        sampleRate, channels, frames and duration (seconds).
+        Reads every format libsndfile reads (WAV, FLAC, Ogg Vorbis/Opus, MP3, AIFF, CAF, ...). \
+        For stdin (-), FIFOs and WAV files whose header gives no length, the stream is read to \
+        its end to count the frames, since a piped header's length cannot be trusted. --json \
+        prints one object with the keys format, subtype, sampleRate, channels, frames and \
+        duration (seconds). Errors are one line on stderr and a non-zero exit status.
         """
     )
     @Argument(help: "Audio file, or - for stdin.") var input: String
     @Flag(help: "Print one JSON object.") var json = false
+    @Flag(help: "Decode the whole input to count its frames (finds compressed files cut short).")
+    var decode = false
     @OptionGroup var inputOptions: InputOptions
 
     func run() throws {
         let info: AudioInfo
         do {
-            info = try AudioFileReader.probe(path: input, raw: inputOptions.rawFormat)
+            info = try AudioFileReader.probe(path: input, raw: inputOptions.rawFormat, decodeAll: decode)
         } catch {
-            FileHandle.standardError.write(Data("attend: error: \(error.description)\n".utf8))
-            throw ExitCode.failure
+            throw reportFailure(error)
         }
         print(json ? Self.json(info) : Self.text(info, name: input))
     }

@@ -1,11 +1,12 @@
 import ArgumentParser
 import Attend
+import Foundation
 
 /// Options every command that reads audio shares: headerless PCM description.
 /// Pull in with `@OptionGroup var input: InputOptions`.
 struct InputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Read headerless PCM of this encoding (needs --rate and --channels).",
-                               valueName: RawSampleFormat.allCases.map(\.rawValue).joined(separator: "|")))
+                               valueName: "encoding"))
     var raw: RawSampleFormat?
 
     @Option(help: "Sample rate of --raw input, in Hz.")
@@ -32,3 +33,19 @@ struct InputOptions: ParsableArguments {
 }
 
 extension RawSampleFormat: ExpressibleByArgument {}
+
+extension InputOptions {
+    /// Opens `path` (`-` for stdin) with these options.
+    func openReader(_ path: String, rejectNonFinite: Bool = false) throws(AudioError) -> AudioFileReader {
+        try AudioFileReader(path: path, raw: rawFormat, rejectNonFinite: rejectNonFinite)
+    }
+}
+
+/// Prints `attend: error: <file>: <cause>` as one line on stderr and returns the exit code to
+/// throw. Every command reports input and output failures this way.
+func reportFailure(_ error: any Error) -> ExitCode {
+    let text = (error as? AudioError)?.description ?? String(describing: error)
+    let line = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+    FileHandle.standardError.write(Data("attend: error: \(line)\n".utf8))
+    return .failure
+}

@@ -1,6 +1,10 @@
 import CSndFile
 import Foundation
 
+/// libsndfile reports a failed open through one global; file opens take this lock so that the
+/// message read back is their own.
+let sndfileOpenLock = NSLock()
+
 /// Reads audio of any format libsndfile knows, from a file, a FIFO or stdin (`"-"`), in bounded
 /// chunks: memory use does not grow with the length of the input.
 ///
@@ -25,7 +29,9 @@ public final class AudioFileReader {
     public let name: String
     /// Format, rate, channels; `frames` is nil for a stream until it has been read to the end.
     public private(set) var info: AudioInfo
-    /// True for stdin and FIFOs.
+    /// True when the input is read sequentially with its length unknown until the end: stdin,
+    /// FIFOs, and WAV files whose header gives the `data` size as 0 (a writer that never
+    /// came back to fill it in).
     public let isStream: Bool
     /// Frames returned so far.
     public private(set) var framesRead = 0
@@ -34,7 +40,6 @@ public final class AudioFileReader {
 
     private var handle: OpaquePointer?
     private var pipe: PipeByteSource?
-    private var virtualIO: SF_VIRTUAL_IO?
     private let declaredFrames: Int?
     private var finished = false
 
@@ -70,12 +75,21 @@ public final class AudioFileReader {
                 guard fd >= 0 else { throw .notReadable(name, reason: String(cString: strerror(errno))) }
             } else if raw == nil {
                 wav = WAVHeader.read(path: path)
-                if let wav { try Self.check(wav, fileSize: Int(st.st_size), name: name) }
+                if let wav {
+                    try Self.check(wav, fileSize: Int(st.st_size), name: name)
+                    if wav.declaredDataBytes == 0 && Int(st.st_size) > wav.dataOffset {
+                        // A writer that never came back to fill in the size: read it as a stream.
+                        stream = true
+                        fd = open(path, O_RDONLY)
+                        guard fd >= 0 else { throw .notReadable(name, reason: String(cString: strerror(errno))) }
+                    }
+                }
             }
         }
         isStream = stream
 
         var sfinfo = SF_INFO()
+        var openError: String?
         if let raw {
             sfinfo.samplerate = Int32(raw.sampleRate)
             sfinfo.channels = Int32(raw.channels)
@@ -90,33 +104,39 @@ public final class AudioFileReader {
                 }
                 throw .emptyFile(name)
             }
+            if raw == nil { source.patchZeroLengthWAVHeader() }
             pipe = source
             var vio = PipeByteSource.virtualIO
-            virtualIO = vio
             handle = sf_open_virtual(&vio, Int32(SFM_READ), &sfinfo, Unmanaged.passUnretained(source).toOpaque())
         } else {
-            handle = sf_open(path, Int32(SFM_READ), &sfinfo)
+            (handle, openError) = sndfileOpenLock.withLock {
+                let h = sf_open(path, Int32(SFM_READ), &sfinfo)
+                return (h, h == nil ? String(cString: sf_strerror(nil)) : "")
+            }
         }
         guard let handle else {
-            let message = String(cString: sf_strerror(nil))
+            let message = openError ?? String(cString: sf_strerror(nil))
             if let pipe, pipe.fd != 0 { Foundation.close(pipe.fd) }
             throw .unreadable(name, message: message)
         }
         self.handle = handle
 
         let rate = Int(sfinfo.samplerate), channels = Int(sfinfo.channels)
-        guard AudioInfo.sampleRateRange.contains(rate) else {
-            sf_close(handle); self.handle = nil
-            throw .badHeader(name, reason: "sample rate \(rate) Hz is outside 1...768000")
-        }
-        guard AudioInfo.channelRange.contains(channels) else {
-            sf_close(handle); self.handle = nil
-            throw .badHeader(name, reason: "channel count \(channels) is outside 1...256")
+        var problem: String?
+        if !AudioInfo.sampleRateRange.contains(rate) { problem = "sample rate \(rate) Hz is outside 1...768000" }
+        if !AudioInfo.channelRange.contains(channels) { problem = "channel count \(channels) is outside 1...256" }
+        if let problem {
+            sf_close(handle)
+            self.handle = nil
+            if let pipe, pipe.fd != 0 { Foundation.close(pipe.fd) }
+            throw .badHeader(name, reason: problem)
         }
         let headerFrames = Int(sfinfo.frames)
         // A header of 0 frames in a non-empty file (a cut-off Ogg has no final granule) means unknown.
+        // MP3 headers only estimate the length, so running short of it is not truncation.
+        let exact = sfinfo.format & Int32(SF_FORMAT_TYPEMASK) != Int32(SF_FORMAT_MPEG)
         let known = !stream && raw == nil && headerFrames > 0 && headerFrames < Int(Int64.max)
-        declaredFrames = known ? headerFrames : nil
+        declaredFrames = known && exact ? headerFrames : nil
         let frames: Int? = raw != nil && !stream ? headerFrames : (known ? headerFrames : nil)
         info = AudioInfo(format: SndfileNames.format(sfinfo.format), subtype: SndfileNames.subtype(sfinfo.format),
                          sampleRate: rate, channels: channels, frames: frames)
@@ -200,9 +220,12 @@ public final class AudioFileReader {
 
     /// Opens `path` and returns its info; for a stream of unknown length, reads it to the end
     /// (in bounded chunks) to count the frames.
-    public static func probe(path: String, raw: RawPCMFormat? = nil) throws(AudioError) -> AudioInfo {
+    /// - Parameter decodeAll: decode every input to the end, also those whose header states the
+    ///   length: `frames` is then the decoded count, and a compressed file cut short (whose
+    ///   header still claims the full length) throws `AudioError.truncated` or `.readFailed`.
+    public static func probe(path: String, raw: RawPCMFormat? = nil, decodeAll: Bool = false) throws(AudioError) -> AudioInfo {
         let reader = try AudioFileReader(path: path, raw: raw)
-        if reader.info.frames == nil {
+        if reader.info.frames == nil || decodeAll {
             var buffer: [Float] = []
             while try reader.read(into: &buffer, maxFrames: 65_536) > 0 {}
         }

@@ -61,6 +61,7 @@ public final class AudioFileWriter {
             throw .writeFailed(name, message: "rate \(sampleRate) Hz or channel count \(channels) out of range")
         }
         var info = SF_INFO()
+        var openError: String?
         info.samplerate = Int32(sampleRate)
         info.channels = Int32(channels)
         switch target {
@@ -82,10 +83,13 @@ public final class AudioFileWriter {
             tempPath = temp
             info.format = format.sndfileFormat
             PartialFiles.register(temp)
-            handle = sf_open(temp, Int32(SFM_WRITE), &info)
+            (handle, openError) = sndfileOpenLock.withLock {
+                let h = sf_open(temp, Int32(SFM_WRITE), &info)
+                return (h, h == nil ? String(cString: sf_strerror(nil)) : "")
+            }
         }
         if handle == nil {
-            let message = String(cString: sf_strerror(nil))
+            let message = openError ?? String(cString: sf_strerror(nil))
             if let tempPath { unlink(tempPath); PartialFiles.unregister(tempPath) }
             throw .writeFailed(name, message: message)
         }

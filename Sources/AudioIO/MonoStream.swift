@@ -44,18 +44,29 @@ public final class MonoStream {
 
     /// The next chunk of mono samples at `sampleRate` (never empty), or nil at the end.
     public func next() throws(AudioError) -> [Float]? {
+        var out: [Float] = []
+        return try next(into: &out) ? out : nil
+    }
+
+    /// Replaces `output` with the next chunk (never empty); false at the end. Reusing `output`
+    /// avoids allocating per chunk.
+    public func next(into output: inout [Float]) throws(AudioError) -> Bool {
         while !ended {
             let got = try reader.read(into: &interleaved, maxFrames: chunkFrames)
             if got == 0 {
                 ended = true
-                let tail = try resampler?.flush() ?? []
-                return tail.isEmpty ? nil : tail
+                output = try resampler?.flush() ?? []
+                return !output.isEmpty
             }
-            Downmix.toMono(interleaved, channels: reader.info.channels, into: &mono)
-            let out = try resampler?.process(mono) ?? mono
-            if !out.isEmpty { return out }
+            if let resampler {
+                Downmix.toMono(interleaved, channels: reader.info.channels, into: &mono)
+                try resampler.process(mono, into: &output)
+            } else {
+                Downmix.toMono(interleaved, channels: reader.info.channels, into: &output)
+            }
+            if !output.isEmpty { return true }
         }
-        return nil
+        return false
     }
 }
 

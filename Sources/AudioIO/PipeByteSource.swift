@@ -47,6 +47,17 @@ final class PipeByteSource {
         return true
     }
 
+    /// Rewrites a WAV header's zero `data` (and RIFF) size, which libsndfile takes literally
+    /// as "no samples", to 0xFFFFFFFF, the usual "unknown length". Call before libsndfile reads;
+    /// reads only until the `data` chunk's header has arrived (at most 64 KiB), so a live
+    /// stream is not held up.
+    func patchZeroLengthWAVHeader() {
+        func isRIFF() -> Bool { storage.count < 4 || Array(storage.prefix(4)) == Array("RIFF".utf8) }
+        while storage.count < 65_536 && isRIFF() && WAVHeader.parse(storage) == nil && fill() {}
+        guard let header = WAVHeader.parse(storage), header.declaredDataBytes == 0 else { return }
+        for at in [4, header.dataOffset - 4] { for k in 0..<4 { storage[at + k] = 0xFF } }
+    }
+
     private func trim() {
         let behind = position - storageStart
         if behind > 2 * lookBack {

@@ -53,12 +53,21 @@ public final class Resampler {
 
     /// Feeds interleaved input; returns whatever output is ready (possibly empty).
     public func process(_ input: [Float]) throws(AudioError) -> [Float] {
+        var out: [Float] = []
+        try process(input, into: &out)
+        return out
+    }
+
+    /// Feeds interleaved input and replaces `output`'s contents with the output that is ready.
+    /// Reusing `output` (and its capacity) across calls avoids allocating per chunk.
+    public func process(_ input: [Float], into output: inout [Float]) throws(AudioError) {
         precondition(!flushed, "process after flush")
         precondition(input.count % channels == 0, "input must hold whole frames")
         let frames = input.count / channels
         framesIn += frames
-        return try input.withUnsafeBufferPointer { (buf) throws(AudioError) -> [Float] in
-            try run(buf.baseAddress, frames: frames)
+        output.removeAll(keepingCapacity: true)
+        try input.withUnsafeBufferPointer { (buf) throws(AudioError) in
+            try run(buf.baseAddress, frames: frames, into: &output)
         }
     }
 
@@ -66,15 +75,15 @@ public final class Resampler {
     public func flush() throws(AudioError) -> [Float] {
         precondition(!flushed, "flush called twice")
         flushed = true
-        var out = try run(nil, frames: 0)
+        var out: [Float] = []
+        try run(nil, frames: 0, into: &out)
         let owed = expectedOutputFrames(forInputFrames: framesIn) - framesOut
         if owed > 0 { out += [Float](repeating: 0, count: owed * channels); framesOut += owed }
         return out
     }
 
-    private func run(_ input: UnsafePointer<Float>?, frames: Int) throws(AudioError) -> [Float] {
+    private func run(_ input: UnsafePointer<Float>?, frames: Int, into out: inout [Float]) throws(AudioError) {
         let target = expectedOutputFrames(forInputFrames: framesIn)
-        var out: [Float] = []
         var offset = 0
         while true {
             let capacity = max(Int(Double(frames - offset) * outputRate / inputRate) + 64, 4096)
@@ -94,6 +103,5 @@ public final class Resampler {
             let inputLeft = input != nil && offset < frames
             if !inputLeft && odone < capacity { break }
         }
-        return out
     }
 }

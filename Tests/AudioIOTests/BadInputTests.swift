@@ -55,6 +55,17 @@ func handMadeWAV(channels: Int, rate: Int, bits: Int = 16, dataBytes: Int, decla
         #expect(try AudioFileReader(path: dir.path("stream.wav")).readAll().count == 5000)
     }
 
+    @Test func zeroLengthHeaderIsReadAsAStreamOfUnknownLength() throws {
+        let dir = TempDir(); defer { dir.cleanup() }
+        try put(dir.path("zero.wav"), contents: handMadeWAV(channels: 2, rate: 8000, dataBytes: 4000, declaredDataBytes: 0))
+        let r = try AudioFileReader(path: dir.path("zero.wav"))
+        #expect(r.isStream && r.info.frames == nil)
+        #expect(try r.readAll().count == 2000)
+        #expect(r.info.frames == 1000)
+        try put(dir.path("empty-data.wav"), contents: handMadeWAV(channels: 1, rate: 8000, dataBytes: 0))
+        #expect(try AudioFileReader.probe(path: dir.path("empty-data.wav")).frames == 0)
+    }
+
     @Test func truncatedFlacDoesNotCrash() throws {
         let dir = TempDir(); defer { dir.cleanup() }
         let path = try writeFile(tone(hz: 440, rate: 16000, frames: 48000), rate: 16000, channels: 1,

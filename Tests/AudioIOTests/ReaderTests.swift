@@ -47,7 +47,7 @@ import Testing
         #expect(reader.framesRead == 30_011)
     }
 
-    @Test func readsUlawAlawOggOpusAiffCafWrittenBySox() throws {
+    @Test func readsUlawAlawOggAiffCafWrittenBySox() throws {
         let dir = TempDir(); defer { dir.cleanup() }
         let signal = tone(hz: 500, rate: 16000, frames: 16000, amplitude: 0.5)
         let src = try writeFile(signal, rate: 16000, channels: 1, format: .wavFloat, to: dir.path("src.wav"))
@@ -71,7 +71,9 @@ import Testing
         }
     }
 
-    @Test func readsMP3AndOpusMadeByFfmpeg() throws {
+    /// ffmpeg is not among scripts/install-deps.sh's packages, so this runs only where it exists.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/ffmpeg"), "needs /usr/bin/ffmpeg"))
+    func readsMP3AndOpusMadeByFfmpeg() throws {
         let dir = TempDir(); defer { dir.cleanup() }
         let src = try writeFile(tone(hz: 440, rate: 16000, frames: 32000), rate: 16000, channels: 1, format: .wav16,
                                 to: dir.path("src.wav"))

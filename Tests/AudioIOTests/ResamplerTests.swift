@@ -76,3 +76,27 @@ import Testing
         #expect(try readMono16k(path: path) == out)
     }
 }
+
+@Suite struct ResamplerConcurrencyTests {
+    /// Independent resamplers on different threads give exactly what they give alone.
+    @Test func independentInstancesRunInParallel() async throws {
+        let rates = [8000, 22050, 44100, 48000, 11025, 32000]
+        func run(_ rate: Int) throws -> [Float] {
+            let r = try Resampler(inputRate: Double(rate), outputRate: 16000, channels: 1)
+            let x = tone(hz: 440, rate: rate, frames: rate, amplitude: 0.5)
+            var out: [Float] = []
+            for start in stride(from: 0, to: x.count, by: 997) {
+                out += try r.process(Array(x[start..<min(start + 997, x.count)]))
+            }
+            return out + (try r.flush())
+        }
+        let serial = try rates.map(run)
+        let parallel = try await withThrowingTaskGroup(of: (Int, [Float]).self) { group in
+            for (i, rate) in rates.enumerated() { group.addTask { (i, try run(rate)) } }
+            var results = [[Float]](repeating: [], count: rates.count)
+            for try await (i, out) in group { results[i] = out }
+            return results
+        }
+        #expect(parallel == serial)
+    }
+}

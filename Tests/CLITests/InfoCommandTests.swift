@@ -102,6 +102,9 @@ struct InfoCommandTests {
         let goodBytes = try Data(contentsOf: URL(fileURLWithPath: good))
         try goodBytes.prefix(30).write(to: URL(fileURLWithPath: dir.path("cut-header.wav")))
         try goodBytes.prefix(goodBytes.count / 2).write(to: URL(fileURLWithPath: dir.path("cut-data.wav")))
+        let flac = try make(dir, "good.flac", "-r 16000 -c 1 -b 16")
+        let flacBytes = try Data(contentsOf: URL(fileURLWithPath: flac))
+        try flacBytes.prefix(flacBytes.count / 2).write(to: URL(fileURLWithPath: dir.path("cut.flac")))
         try header(channels: 0, rate: 16000).write(to: URL(fileURLWithPath: dir.path("zero-ch.wav")))
         try header(channels: 1, rate: 2_000_000_000).write(to: URL(fileURLWithPath: dir.path("huge-rate.wav")))
 
@@ -115,6 +118,7 @@ struct InfoCommandTests {
             ("$ATTEND info \(R.q(dir.path("huge-rate.wav")))", dir.path("huge-rate.wav"), "sample rate"),
             ("head -c 20 \(R.q(good)) | $ATTEND info -", "stdin", "not a readable audio file"),
             ("$ATTEND info - < /dev/null", "stdin", "empty"),
+            ("$ATTEND info --decode \(R.q(dir.path("cut.flac")))", dir.path("cut.flac"), "flac"),
             ("cat \(R.q(dir.path("text.wav"))) | $ATTEND info - --json", "stdin", "not a readable audio file"),
         ]
         for (command, file, cause) in cases {

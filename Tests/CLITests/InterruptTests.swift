@@ -52,3 +52,37 @@ import Testing
         #expect(err.isEmpty, "stderr: \(err)")
     }
 }
+
+/// The first output of a stream comes before its input ends (issue 5): feed 1 s of a WAV stream,
+/// keep stdin open, and read denoised samples from stdout.
+@Test func streamOutputArrivesBeforeTheInputEnds() throws {
+    let p = Process()
+    p.executableURL = AttendProcess.binary
+    p.arguments = ["denoise", "-", "-o", "-", "--model", AttendProcess.tinyModel, "--chunk-frames", "2", "--left-frames", "16"]
+    let input = Pipe(), output = Pipe()
+    p.standardInput = input
+    p.standardOutput = output
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    var header = [UInt8]("RIFF".utf8) + [0xFF, 0xFF, 0xFF, 0xFF] + Array("WAVEfmt ".utf8)
+    header += [16, 0, 0, 0, 1, 0, 1, 0, 0x80, 0x3E, 0, 0, 0, 0x7D, 0, 0, 2, 0, 16, 0] + Array("data".utf8) + [0xFF, 0xFF, 0xFF, 0xFF]
+    input.fileHandleForWriting.write(Data(header))
+    input.fileHandleForWriting.write((0..<16000).map { Int16(2000 * sin(Double($0) * 0.05)) }.withUnsafeBytes { Data($0) })
+    // Read until 0.5 s of output samples (past the 44-byte header) have come, input still open.
+    let fd = output.fileHandleForReading.fileDescriptor
+    var received = 0
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    let deadline = Date().addingTimeInterval(60)
+    while received < 44 + 16000, Date() < deadline {
+        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&pfd, 1, 1000) > 0 else { continue }
+        let n = read(fd, &buffer, buffer.count)
+        if n <= 0 { break }
+        received += n
+    }
+    #expect(received >= 44 + 16000, "only \(received) bytes arrived while the input was open")
+    input.fileHandleForWriting.closeFile()
+    _ = output.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 0)
+}
