@@ -228,6 +228,44 @@ def _long_file(seconds: float) -> Path:
     return path
 
 
+def run_frontend(seconds: int, repeats: int) -> dict:
+    """attend's features with numpy and scipy (venv) and librosa and torch (BENCH_SYSTEM_PYTHON, default
+    python3, where Training/ installs them), pinned to core 0, CPU time, ratio to numpy."""
+    from .common import write_pcm16
+    src = _long_file(seconds)
+    wav = WORK / "speed" / f"long{seconds}-pcm16.wav"
+    write_pcm16(wav, read_mono16k(src))
+    sys_py = os.environ.get("BENCH_SYSTEM_PYTHON", "python3")
+    rows = {}
+    for lib in ("numpy", "scipy", "librosa", "torch"):
+        py = sys.executable if lib in ("numpy", "scipy") else sys_py
+        probe = subprocess.run([py, "-c", f"import {lib}"], capture_output=True)
+        if probe.returncode != 0:
+            rows[lib] = {"status": f"not available: `{py} -c 'import {lib}'` failed"}
+            continue
+        res = WORK / "runs" / f"frontend-{lib}.json"
+        _log(f"speed front end {lib}: {seconds} s x {repeats} (core 0)")
+        r = subprocess.run(["taskset", "-c", "0", py, str(BENCH / "bench" / "frontend.py"), lib, str(wav),
+                            str(repeats), str(res)], env=_env(), capture_output=True, text=True)
+        if r.returncode != 0:
+            rows[lib] = {"status": "failed: " + (r.stderr.strip().splitlines() or [""])[-1][-200:]}
+            continue
+        d = load_json(res)
+        comp = np.array(d["compressed_cpu_s"]) / d["audio_s"]
+        mel = np.array(d["logmel_cpu_s"]) / d["audio_s"]
+        rows[lib] = {"status": "ok", "version": d["version"], "compressed_rtf": float(np.median(comp)),
+                     "compressed_min": float(comp.min()), "compressed_max": float(comp.max()),
+                     "logmel_rtf": float(np.median(mel)), "logmel_min": float(mel.min()),
+                     "logmel_max": float(mel.max()), "runs": len(comp),
+                     "max_abs_diff_vs_numpy": d["max_abs_diff_vs_numpy"]}
+    base = rows.get("numpy", {})
+    for r in rows.values():
+        if r.get("status") == "ok" and base.get("status") == "ok":
+            r["compressed_vs_numpy"] = r["compressed_rtf"] / base["compressed_rtf"]
+            r["logmel_vs_numpy"] = r["logmel_rtf"] / base["logmel_rtf"]
+    return {"seconds": seconds, "rows": rows}
+
+
 def run_speed(quick: bool) -> dict:
     lengths = [(30, 3)] if quick else [(60, 5), (600, 1)]
     out = {"denoise": {}, "align": {}, "anchor": DENOISE_ANCHOR, "align_anchor": ALIGN_ANCHOR}
@@ -257,6 +295,7 @@ def run_speed(quick: bool) -> dict:
         for d in out["denoise"][key].values():
             if a and d.get("rtf_median"):
                 d["vs_anchor"] = d["rtf_median"] / a
+    out["frontend"] = run_frontend(60 if not quick else 30, 5 if not quick else 3)
     # aligners: the longest clean utterance of the alignment set, 3 runs
     man = load_json(SETS / "align" / "manifest.json")
     clean = [it for it in man["items"] if it["cond"] == "clean"]

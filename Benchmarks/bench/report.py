@@ -161,6 +161,23 @@ def render_speed(sp: dict) -> list[str]:
                      f"{f(r.get('wall_rtf_median'), '{:.4f}')} | {r['runs']} | "
                      f"{r.get('vs_anchor', 0):.2f} | {r['load_s']:.2f} | {r['peak_rss_mb']:.0f} | ok |")
         L.append("")
+    fe = sp.get("frontend")
+    if fe:
+        L += [f"### Front end, {fe['seconds']} s: attend's features (512-point periodic Hann STFT, hop 160; "
+              "magnitude^0.3 and 80-band log-mel)", "",
+              "CPU RTF, median of the runs (min–max); ×numpy = ratio to numpy in this run; max abs diff = largest "
+              "difference of magnitude^0.3 from numpy's (the libraries compute the same frames).", "",
+              "| library | version | magnitude^0.3 RTF | min–max | ×numpy | log-mel RTF | ×numpy | max abs diff | status |",
+              "|---|---|---:|---|---:|---:|---:|---:|---|"]
+        for lib, r in fe["rows"].items():
+            if r.get("status") != "ok":
+                L.append(f"| {lib} | – | – | – | – | – | – | – | {r['status']} |")
+                continue
+            L.append(f"| {lib} | {r['version']} | {r['compressed_rtf']:.5f} | {r['compressed_min']:.5f}–"
+                     f"{r['compressed_max']:.5f} | {f(r.get('compressed_vs_numpy'))} | {r['logmel_rtf']:.5f} | "
+                     f"{f(r.get('logmel_vs_numpy'))} | {r['max_abs_diff_vs_numpy']:.1e} | ok |")
+        L += ["", "attend's own front end (Swift, FFTW) has no command of its own yet; it is inside "
+              "`attend denoise`'s RTF above.", ""]
     af = sp.get("align_file", {})
     L += [f"### Aligners, {af.get('id')} ({af.get('seconds', 0):.1f} s)", "",
           f"| system | RTF median | min–max | wall RTF | runs | ×{sp['align_anchor']} | load (s) | peak RSS (MB) | status |",
@@ -189,7 +206,8 @@ def render(res: dict) -> str:
     parts = res.get("meta_by_part", {})
     if len({p['date'] for p in parts.values()}) > 1:
         L += ["Sections were measured at different times: " +
-              "; ".join(f"{k} {v['date']}{' (quick)' if v.get('quick') else ''}" for k, v in parts.items()), ""]
+              "; ".join(f"{k} {v['date']}{' (quick)' if v.get('quick') else ''} by `{v['command']}`"
+                        for k, v in parts.items()), ""]
     if "denoise" in res:
         L += render_denoise(res["denoise"])
     if "align" in res:
