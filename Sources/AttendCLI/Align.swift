@@ -96,7 +96,7 @@ struct Align: ParsableCommand {
             (rel as NSString).deletingPathExtension + "." + chosen.fileExtension
         }
         runner.overwrite = batchOptions.overwrite
-        let summary = try runner.run(progress: Progress()) { item in
+        let summary = try runner.run(progress: BatchProgress()) { item in
             guard let transcriptURL = FileDiscovery.transcript(for: item.input) else {
                 throw TranscriptMissing(audio: item.input.path)
             }

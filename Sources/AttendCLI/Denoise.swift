@@ -71,7 +71,7 @@ struct Denoise: ParsableCommand {
         }
         runner.overwrite = batchOptions.overwrite
         let denoiser = Denoiser(model: model)
-        let summary = try runner.run(progress: Progress()) { item in
+        let summary = try runner.run(progress: BatchProgress()) { item in
             var o = options
             let info = try AudioFileReader.probe(path: item.input.path)
             o.format = (format ?? OutputFormatChoice.implied(by: item.relativeInput)).resolve(input: info)

@@ -21,7 +21,7 @@ public struct BatchSummary: Equatable, Sendable {
     public var line: String {
         let speed = wallSeconds > 0 ? String(format: "%.1f× real time", audioSeconds / wallSeconds) : "-"
         return "attend: \(ok) done, \(failed) failed, \(skipped) already done; "
-            + String(format: "%.2f h of audio in %@ (%@)", audioSeconds / 3600, Progress.clock(wallSeconds), speed)
+            + String(format: "%.2f h of audio in ", audioSeconds / 3600) + BatchProgress.clock(wallSeconds) + " (\(speed))"
     }
 }
 
@@ -59,7 +59,7 @@ public final class BatchRunner {
 
     /// Runs the batch. `process` writes `item.output` (atomically) and returns the audio's
     /// duration in seconds; a thrown error marks the file failed.
-    public func run(progress: Progress? = nil, process: (BatchItem) throws -> Double) throws -> BatchSummary {
+    public func run(progress: BatchProgress? = nil, process: (BatchItem) throws -> Double) throws -> BatchSummary {
         try FileManager.default.createDirectory(at: outputRoot, withIntermediateDirectories: true)
         let manifest = try ManifestWriter(url: manifestURL)
         var summary = BatchSummary()

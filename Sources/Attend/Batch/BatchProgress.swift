@@ -2,7 +2,7 @@ import Foundation
 
 /// Progress of a batch on standard error: a bar redrawn in place when stderr is a terminal
 /// (files done, hours of audio, speed × real time, ETA), nothing but messages otherwise.
-public final class Progress {
+public final class BatchProgress {
     private let interactive: Bool
     private var total = 0
     private var lastDraw = Date.distantPast
@@ -21,7 +21,7 @@ public final class Progress {
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
         let speed = elapsed > 0 ? audioSeconds / elapsed : 0
         let eta = done > 0 && done < total ? Self.clock(elapsed / Double(done) * Double(total - done)) : "-"
-        write("\r[\(bar)] \(done)/\(total) files " + String(format: "%.2f h audio %.1f× ETA %@", audioSeconds / 3600, speed, eta) + "\u{1B}[K")
+        write("\r[\(bar)] \(done)/\(total) files " + String(format: "%.2f h audio %.1f× ETA ", audioSeconds / 3600, speed) + eta + "\u{1B}[K")
     }
 
     /// A line that must not be overwritten by the bar (an error, a note).
