@@ -4,14 +4,16 @@
 //                          [--repeat R] [--warmup W] [--seed S] [--input feats.f32] [--output hidden.f32]
 //                          [--stream] [--feed P]
 //   attend-bench attention --model M.safetensors [--config M.json] --frames N [--chunk C --left L]
-//                          [--layer I] [--repeat R] [--warmup W] [--seed S]
+//                          [--layer I] [--repeat R] [--warmup W] [--seed S] [--stream]
 //
 // `encoder` runs `EncoderSession` over N frames of seeded random features (or `--input`, raw
 // little-endian float32 (frames, n_bins) as numpy's `tofile` writes) R times, each run with a fresh session: full context without
 // `--chunk`, else chunked with C frames per chunk and L frames of left context (L = 0 means
 // unlimited, offline only). `--stream` feeds C frames per `encode` call and reports the cost of
 // every chunk; `--output` writes the hidden states of the first run as raw float32 (frames, d_model); `--feed P` feeds P frames per call (bounds memory for hours of frames).
-// `attention` times one attention layer of the model alone over N random frames (x ~ N(0, 1)).
+// `attention` times one attention layer of the model alone over N random frames (x ~ N(0, 1)),
+// in one offline call, or with `--stream` chunk by chunk through a KVCache (per-chunk CPU times,
+// medians per minute of frames).
 // Prints one JSON object on stdout: wall seconds ("seconds") and process CPU seconds
 // ("cpu_seconds") as median/min/max over the timed runs; rates use the CPU seconds. BLAS runs on one thread (Engine.setThreads(1)); pin the
 // process with `taskset -c 0` for one-core numbers.
@@ -258,6 +260,35 @@ func runAttention(_ o: Options) throws -> [String: Any] {
     var rng = SplitMix(state: o.seed)
     var x = Tensor(zeros: [o.frames, d])
     for i in 0..<x.count { x.data[i] = rng.normal() }
+    if o.stream, let ctx = o.context {
+        // Chunk by chunk through a key/value cache, as a live stream: CPU seconds of every chunk,
+        // then the median per minute of frames (6000 frames) to show the cost stays flat.
+        var cache = KVCache(for: attention, context: ctx)
+        let ws = AttentionWorkspace()
+        var y = Tensor(zeros: [0]), times: [Double] = []
+        let start = now(), startCPU = cpuNow()
+        var f = 0
+        while f < o.frames {
+            let m = min(ctx.chunkSize, o.frames - f)
+            let piece = Tensor(shape: [m, d], data: Array(x.data[(f * d)..<((f + m) * d)]))
+            let c0 = cpuNow()
+            attention.stream(piece, context: ctx, cache: &cache, workspace: ws, into: &y)
+            if m == ctx.chunkSize { times.append(cpuNow() - c0) }
+            f += m
+        }
+        let total = now() - start, totalCPU = cpuNow() - startCPU
+        let perMinute = max(1, 6000 / ctx.chunkSize)
+        var minutes: [Double] = []
+        var i = 0
+        while i < times.count {
+            minutes.append(summary(Array(times[i..<min(times.count, i + perMinute)]))["median"] as! Double)
+            i += perMinute
+        }
+        return ["command": "attention", "mode": "stream", "layer": o.layer, "frames": o.frames, "context": contextJSON(o),
+                "blas_threads": Engine.threads, "alphas": model.alphas[o.layer], "seconds": summary([total]), "cpu_seconds": summary([totalCPU]),
+                "microseconds_per_frame": totalCPU / Double(o.frames) * 1e6, "chunk_cpu_seconds": summary(times).filter { $0.key != "runs" },
+                "minute_median_chunk_cpu_seconds": minutes, "stats": statsJSON(ws.stats)]
+    }
     let mask: AttentionMask = o.context.map { .chunked($0) } ?? .full
     var perRun: [Double] = [], perRunCPU: [Double] = [], lastStats = AttentionStats()
     var y = Tensor(zeros: [0])
