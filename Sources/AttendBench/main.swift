@@ -277,13 +277,14 @@ func runAttention(_ o: Options) throws -> [String: Any] {
             f += m
         }
         let total = now() - start, totalCPU = cpuNow() - startCPU
-        let perMinute = max(1, 6000 / ctx.chunkSize)
-        var minutes: [Double] = []
-        var i = 0
-        while i < times.count {
-            minutes.append(summary(Array(times[i..<min(times.count, i + perMinute)]))["median"] as! Double)
-            i += perMinute
+        // Chunk k starts at frame k·C; minute m holds the chunks starting in frames [6000m, 6000(m+1)).
+        var groups: [[Double]] = []
+        for (k, t) in times.enumerated() {
+            let m = k * ctx.chunkSize / 6000
+            if m == groups.count { groups.append([]) }
+            groups[m].append(t)
         }
+        let minutes = groups.map { summary($0)["median"] as! Double }
         return ["command": "attention", "mode": "stream", "layer": o.layer, "frames": o.frames, "context": contextJSON(o),
                 "blas_threads": Engine.threads, "alphas": model.alphas[o.layer], "seconds": summary([total]), "cpu_seconds": summary([totalCPU]),
                 "microseconds_per_frame": totalCPU / Double(o.frames) * 1e6, "chunk_cpu_seconds": summary(times).filter { $0.key != "runs" },
