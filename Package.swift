@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "attend", targets: ["AttendCLI"]),
         .library(name: "Attend", targets: ["Attend"]),
+        .executable(name: "attend-bench", targets: ["AttendBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -30,6 +31,9 @@ let package = Package(
             "Attend",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+
+        // Encoder timing for Benchmarks/encoder (not shipped with the CLI).
+        .executableTarget(name: "AttendBench", dependencies: ["Attend"]),
 
         .testTarget(name: "AudioIOTests", dependencies: ["AudioIO"]),
         .testTarget(name: "SpectralTests", dependencies: ["Spectral"], resources: [.copy("Fixtures")]),
