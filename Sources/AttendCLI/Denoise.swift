@@ -47,7 +47,8 @@ struct Denoise: ParsableCommand {
                 return
             }
             let out = output ?? defaultOutput()
-            let info = input == "-" ? nil : try AudioFileReader.probe(path: input, raw: inputOptions.rawFormat)
+            // Only a regular file may be opened twice: a FIFO or stdin is read once, by the denoiser.
+            let info = isRegularFile(input) ? try AudioFileReader.probe(path: input, raw: inputOptions.rawFormat) : nil
             let choice = format ?? OutputFormatChoice.implied(by: out)
             options.format = info.map { choice.resolve(input: $0) } ?? choice.resolve(input: AudioInfo(format: "WAV", subtype: "PCM_16", sampleRate: 16000, channels: 1, frames: nil))
             options.maskPath = maskOut

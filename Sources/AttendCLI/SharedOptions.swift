@@ -84,3 +84,8 @@ func isDirectory(_ path: String) -> Bool {
     var dir: ObjCBool = false
     return path != "-" && FileManager.default.fileExists(atPath: path, isDirectory: &dir) && dir.boolValue
 }
+
+func isRegularFile(_ path: String) -> Bool {
+    var st = stat()
+    return path != "-" && stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+}
