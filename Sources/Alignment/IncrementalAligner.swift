@@ -31,7 +31,7 @@ public struct AlignmentMemory: Sendable, Equatable {
 /// Settlement checks run when the frames since the last check reach a quarter of the frames
 /// since the settled point, so their cost stays proportional to the DP while the extra delay is
 /// at most a quarter of the inherent traceback lag.
-public struct IncrementalAligner {
+public struct IncrementalAligner: Sendable {
     public let constraints: TokenConstraints
     public let beam: Float?
     private var decoder: MonotonicDecoder
