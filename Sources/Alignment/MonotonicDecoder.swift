@@ -11,11 +11,14 @@
 ///     F(0, −1) = 0,  F(t > 0, −1) = −∞,   answer F(T, N − 1).
 ///
 /// The minimum duration is enforced by the "advanced" term: a token enters with its first m_k
-/// frames at once, summed by a running window per token, so there are no extra states and one
-/// bit per cell tells "stayed" from "advanced". A second bit per cell records "skipped" for F.
-/// Memory: 2 bits per (frame, token) for unsettled frames, plus O(N · max m) numbers of state.
+/// frames at once (summed from the last max m score rows, kept in a ring), so there are no
+/// extra states and one bit per cell tells "stayed" from "advanced". A second bit per cell
+/// records "skipped" for F. Memory: 2 bits per (frame, token) for unsettled frames, plus
+/// O(N · max m) numbers of state. Time: O(T · N · m) worst case, O(T · N) for bounded m.
 ///
 /// Optional beam pruning sets D(t, k) to −∞ when it is more than `beam` below the best D(t, ·).
+/// Only the band of tokens that can be finite is visited, so with a beam a frame costs
+/// O(band · m + N / 32) (the N / 32 is the zeroed bit row) rather than O(N).
 /// Settlement (streaming): the tracebacks of all live states are walked back in lockstep; the
 /// latest frame where they meet in a single state, with no path inside a pending jump, is a
 /// point every future best path must pass, so everything before it is final.
