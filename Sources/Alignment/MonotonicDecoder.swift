@@ -18,7 +18,7 @@
 ///
 /// Optional beam pruning sets D(t, k) to −∞ when it is more than `beam` below the best D(t, ·).
 /// Only the band of tokens that can be finite is visited, so with a beam a frame costs
-/// O(band · m + N / 32) (the N / 32 is the zeroed bit row) rather than O(N).
+/// O(band · m) arithmetic plus copying and checking the N scores, instead of O(N · m).
 /// Settlement (streaming): the tracebacks of all live states are walked back in lockstep; the
 /// latest frame where they meet in a single state, with no path inside a pending jump, is a
 /// point every future best path must pass, so everything before it is final.
