@@ -44,7 +44,7 @@ struct MonotonicDecoder: Sendable {
     private var fOffsets: [Int]
     private var ringOffsets: [Int]
     /// Tokens whose D may be finite (nil: none). With a beam this band is narrow, and each frame
-    /// costs O(band + N/64) instead of O(N).
+    /// does arithmetic only inside it.
     private(set) var dRange: ClosedRange<Int>?
     private(set) var bits: BackpointerStore
 
