@@ -4,7 +4,7 @@
 /// f − 2 and still covers f − 1) and the "skipped" bit of F(f, k) (token k is skipped at
 /// boundary f). Rows before the settled anchor are dropped, so streaming memory follows the
 /// traceback lag, not the input length.
-struct BackpointerStore {
+struct BackpointerStore: Sendable {
     let wordsPerHalf: Int
     private var words: [UInt64] = []
     /// Index in `words` of the first held row (rows before it are dead, awaiting compaction).

@@ -28,10 +28,15 @@ public struct AlignmentMemory: Sendable, Equatable {
 /// usually wait for `finish()`; a beam (e.g. 10–30 for log posteriors) is what makes streaming
 /// emission timely, at the price of exactness (a pruned path cannot come back).
 ///
+/// Memory: 2 bits per (frame, token) for frames after the settled point, plus the score rows
+/// since the start of the earliest token not yet emitted (for its confidence). With a beam both
+/// follow the traceback lag; without one they can grow to the whole input (32 bits per cell for
+/// the rows), so use `MonotonicAligner` for exact offline work.
+///
 /// Settlement checks run when the frames since the last check reach a quarter of the frames
 /// since the settled point, so their cost stays proportional to the DP while the extra delay is
 /// at most a quarter of the inherent traceback lag.
-public struct IncrementalAligner {
+public struct IncrementalAligner: Sendable {
     public let constraints: TokenConstraints
     public let beam: Float?
     private var decoder: MonotonicDecoder

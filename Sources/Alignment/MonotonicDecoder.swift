@@ -11,15 +11,18 @@
 ///     F(0, −1) = 0,  F(t > 0, −1) = −∞,   answer F(T, N − 1).
 ///
 /// The minimum duration is enforced by the "advanced" term: a token enters with its first m_k
-/// frames at once, summed by a running window per token, so there are no extra states and one
-/// bit per cell tells "stayed" from "advanced". A second bit per cell records "skipped" for F.
-/// Memory: 2 bits per (frame, token) for unsettled frames, plus O(N · max m) numbers of state.
+/// frames at once (summed from the last max m score rows, kept in a ring), so there are no
+/// extra states and one bit per cell tells "stayed" from "advanced". A second bit per cell
+/// records "skipped" for F. Memory: 2 bits per (frame, token) for unsettled frames, plus
+/// O(N · max m) numbers of state. Time: O(T · N · m) worst case, O(T · N) for bounded m.
 ///
 /// Optional beam pruning sets D(t, k) to −∞ when it is more than `beam` below the best D(t, ·).
+/// Only the band of tokens that can be finite is visited, so with a beam a frame costs
+/// O(band · m) arithmetic plus copying and checking the N scores, instead of O(N · m).
 /// Settlement (streaming): the tracebacks of all live states are walked back in lockstep; the
 /// latest frame where they meet in a single state, with no path inside a pending jump, is a
 /// point every future best path must pass, so everything before it is final.
-struct MonotonicDecoder {
+struct MonotonicDecoder: Sendable {
     let tokenCount: Int
     let minFrames: [Int]
     let skippable: [Bool]
@@ -36,8 +39,12 @@ struct MonotonicDecoder {
     private var fRanges: [ClosedRange<Int>?]
     /// Score rows for frames frame − maxMin ..< frame, slot f % maxMin.
     private var scoreRing: [Float]
+    /// Scratch, refilled each frame: row offset of F(t − m) in `fRing` (index m), of score row
+    /// f − j in `scoreRing` (index j).
+    private var fOffsets: [Int]
+    private var ringOffsets: [Int]
     /// Tokens whose D may be finite (nil: none). With a beam this band is narrow, and each frame
-    /// costs O(band + N/64) instead of O(N).
+    /// does arithmetic only inside it.
     private(set) var dRange: ClosedRange<Int>?
     private(set) var bits: BackpointerStore
 
@@ -58,6 +65,8 @@ struct MonotonicDecoder {
         fRing = Array(repeating: -.infinity, count: fSlots * tokenCount)
         fRanges = Array(repeating: nil, count: fSlots)
         scoreRing = Array(repeating: 0, count: maxMin * tokenCount)
+        fOffsets = Array(repeating: -1, count: maxMin + 1)
+        ringOffsets = Array(repeating: 0, count: maxMin)
         bits = BackpointerStore(tokenCount: tokenCount)
         let base = bits.appendRow()
         writeF(row: 0, bitsBase: base)
@@ -103,28 +112,42 @@ struct MonotonicDecoder {
             writeF(row: t, bitsBase: base)
             return
         }
+        // Per-frame offsets, so the per-cell work has no division: F(t − m) rows and score rows f − j.
+        for m in 1 ... maxMin { fOffsets[m] = t - m >= 0 ? ((t - m) % fSlots) * n : -1 }
+        for j in 0 ..< maxMin where f - j >= 0 { ringOffsets[j] = ((f - j) % maxMin) * n }
         var best = -Double.infinity
+        var word: UInt64 = 0
         d.withUnsafeMutableBufferPointer { d in
             fRing.withUnsafeBufferPointer { fRing in
                 scoreRing.withUnsafeBufferPointer { ring in
-                    for k in lo ... hi {
-                        let m = minFrames[k]
-                        let stay = d[k] + Double(row[k])
-                        var advance = -Double.infinity
-                        let a = t - m
-                        if a >= 0 {
-                            advance = k == 0 ? (a == 0 ? 0 : -.infinity) : fRing[(a % fSlots) * n + k - 1]
-                            if advance > -.infinity {
-                                for g in a ... f { advance += Double(ring[(g % maxMin) * n + k]) }
+                    fOffsets.withUnsafeBufferPointer { fOffsets in
+                        ringOffsets.withUnsafeBufferPointer { ringOffsets in
+                            minFrames.withUnsafeBufferPointer { minFrames in
+                                for k in lo ... hi {
+                                    let m = minFrames[k]
+                                    let stay = d[k] + Double(row[k])
+                                    var advance = -Double.infinity
+                                    let offset = fOffsets[m]
+                                    if offset >= 0 {
+                                        advance = k == 0 ? (t == m ? 0 : -.infinity) : fRing[offset + k - 1]
+                                        if advance > -.infinity {
+                                            for j in 0 ..< m { advance += Double(ring[ringOffsets[j] + k]) }
+                                        }
+                                    }
+                                    if advance > stay {
+                                        d[k] = advance
+                                    } else {
+                                        d[k] = stay
+                                        if stay > -.infinity { word |= 1 << UInt64(k & 63) }
+                                    }
+                                    best = max(best, d[k])
+                                    if k & 63 == 63 || k == hi {
+                                        if word != 0 { bits.orWord(base + k >> 6, word) }
+                                        word = 0
+                                    }
+                                }
                             }
                         }
-                        if advance > stay {
-                            d[k] = advance
-                        } else {
-                            d[k] = stay
-                            if stay > -.infinity { bits.orWord(base + k >> 6, 1 << UInt64(k & 63)) }
-                        }
-                        best = max(best, d[k])
                     }
                 }
             }

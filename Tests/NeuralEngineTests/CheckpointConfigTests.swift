@@ -10,7 +10,7 @@ private struct TinyConfig: Decodable, Equatable {
 }
 
 @Suite struct CheckpointConfigTests {
-    private let weights = try! SafeTensorsFile(data: sampleWriter().data(), file: "model.safetensors")
+    private let weights = try! SafeTensorsFile(data: sampleCheckpointWriter().data(), file: "model.safetensors")
 
     private func checkpoint(_ json: String) throws(CheckpointError) -> Checkpoint {
         try Checkpoint(weights: weights, configData: Data(json.utf8), configFile: "config.json")

@@ -18,7 +18,7 @@ private func entry(_ fields: String, data: [UInt8] = eightBytes) -> Data {
 }
 
 let brokenFiles: [BrokenFile] = {
-    let valid = try! sampleWriter().data()
+    let valid = try! sampleCheckpointWriter().data()
     var files: [BrokenFile] = [
         BrokenFile(name: "empty file", data: Data()) { if case .tooShort(_, 0) = $0 { true } else { false } },
         BrokenFile(name: "five bytes", data: Data([1, 0, 0, 0, 0])) { if case .tooShort = $0 { true } else { false } },
@@ -62,7 +62,7 @@ let brokenFiles: [BrokenFile] = {
         BrokenFile(name: "metadata not an object", data: rawSafeTensors(header: "{\"__metadata__\":[1],\(f32Entry)}", data: eightBytes)) { if case .badMetadata = $0 { true } else { false } },
         BrokenFile(name: "metadata value not a string", data: rawSafeTensors(header: "{\"__metadata__\":{\"k\":1},\(f32Entry)}", data: eightBytes)) { if case .badMetadata = $0 { true } else { false } },
     ]
-    var rng = SeededGenerator(seed: 99)
+    var rng = CheckpointRandom(seed: 99)
     for size in [8, 9, 64, 1000] {
         let bytes = Data((0 ..< size).map { _ in UInt8.random(in: 0 ... 255, using: &rng) })
         files.append(BrokenFile(name: "\(size) random bytes", data: bytes) { _ in true })
@@ -81,7 +81,7 @@ let brokenFiles: [BrokenFile] = {
     }
 
     @Test func brokenFilesOnDiskNameThePath() throws {
-        let directory = try temporaryDirectory()
+        let directory = try checkpointTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("broken.safetensors")
         try entry(#""dtype":"I8","shape":[8],"data_offsets":[0,8]"#).write(to: url)

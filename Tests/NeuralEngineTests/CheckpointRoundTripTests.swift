@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct CheckpointRoundTripTests {
     @Test func writerOutputReadsBack() throws {
-        let file = try SafeTensorsFile(data: sampleWriter().data(), file: "sample.safetensors")
+        let file = try SafeTensorsFile(data: sampleCheckpointWriter().data(), file: "sample.safetensors")
         #expect(file.names == ["a.weight", "a.bias", "b.half"])
         #expect(file.metadata == ["format": "pt", "quote\"d": "line\nbreak"])
         #expect(try file.shape("a.weight") == [2, 3])
@@ -15,13 +15,13 @@ import Testing
     }
 
     @Test func headerIsPaddedToEightBytes() throws {
-        let data = try sampleWriter().data()
+        let data = try sampleCheckpointWriter().data()
         let length = data.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
         #expect(length % 8 == 0)
     }
 
     @Test func reducedPrecisionRoundsToNearest() throws {
-        var rng = SeededGenerator(seed: 7)
+        var rng = CheckpointRandom(seed: 7)
         let values = (0 ..< 200).map { _ in Float.random(in: -100 ... 100, using: &rng) }
         var writer = SafeTensorsWriter()
         try writer.add("h", shape: [200], values: values, dtype: .f16)
@@ -93,7 +93,7 @@ import Testing
     }
 
     @Test func checkpointRequiresNamesAndShapes() throws {
-        let directory = try temporaryDirectory()
+        let directory = try checkpointTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let weights = directory.appendingPathComponent("model.safetensors")
         let config = directory.appendingPathComponent("config.json")

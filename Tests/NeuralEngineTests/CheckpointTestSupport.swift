@@ -12,7 +12,7 @@ func rawSafeTensors(header: String, data: [UInt8] = [], length: UInt64? = nil) -
 }
 
 /// A small valid file: two F32 tensors and one F16 tensor.
-func sampleWriter() throws -> SafeTensorsWriter {
+func sampleCheckpointWriter() throws -> SafeTensorsWriter {
     var writer = SafeTensorsWriter(metadata: ["format": "pt", "quote\"d": "line\nbreak"])
     try writer.add("a.weight", shape: [2, 3], values: [1, 2, 3, 4, 5, 6])
     try writer.add("a.bias", shape: [3], values: [-1, 0.5, 0.25])
@@ -21,7 +21,7 @@ func sampleWriter() throws -> SafeTensorsWriter {
 }
 
 /// A deterministic generator for reproducible fuzzing (SplitMix64).
-struct SeededGenerator: RandomNumberGenerator {
+struct CheckpointRandom: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
@@ -34,7 +34,7 @@ struct SeededGenerator: RandomNumberGenerator {
 }
 
 /// A fresh temporary directory for one test.
-func temporaryDirectory() throws -> URL {
+func checkpointTemporaryDirectory() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("attend-ckpt-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
