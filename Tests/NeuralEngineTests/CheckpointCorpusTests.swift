@@ -62,7 +62,7 @@ let brokenFiles: [BrokenFile] = {
         BrokenFile(name: "metadata not an object", data: rawSafeTensors(header: "{\"__metadata__\":[1],\(f32Entry)}", data: eightBytes)) { if case .badMetadata = $0 { true } else { false } },
         BrokenFile(name: "metadata value not a string", data: rawSafeTensors(header: "{\"__metadata__\":{\"k\":1},\(f32Entry)}", data: eightBytes)) { if case .badMetadata = $0 { true } else { false } },
     ]
-    var rng = CheckpointRandom(seed: 99)
+    var rng = SeededRandom(seed: 99)
     for size in [8, 9, 64, 1000] {
         let bytes = Data((0 ..< size).map { _ in UInt8.random(in: 0 ... 255, using: &rng) })
         files.append(BrokenFile(name: "\(size) random bytes", data: bytes) { _ in true })

@@ -7,7 +7,7 @@ import Testing
 @Suite struct CheckpointFuzzTests {
     @Test func mutatedFilesNeverCrash() throws {
         let valid = try sampleCheckpointWriter().data()
-        var rng = CheckpointRandom(seed: 2024)
+        var rng = SeededRandom(seed: 2024)
         var loaded = 0
         var rejected = 0
         for _ in 0 ..< 3000 {
@@ -30,7 +30,7 @@ import Testing
         #expect(loaded > 0)
     }
 
-    private func mutate(_ bytes: inout [UInt8], using rng: inout CheckpointRandom) {
+    private func mutate(_ bytes: inout [UInt8], using rng: inout SeededRandom) {
         guard !bytes.isEmpty else { bytes = [UInt8.random(in: 0 ... 255, using: &rng)]; return }
         let position = Int.random(in: 0 ..< bytes.count, using: &rng)
         switch Int.random(in: 0 ..< 7, using: &rng) {

@@ -21,7 +21,7 @@ import Testing
     }
 
     @Test func reducedPrecisionRoundsToNearest() throws {
-        var rng = CheckpointRandom(seed: 7)
+        var rng = SeededRandom(seed: 7)
         let values = (0 ..< 200).map { _ in Float.random(in: -100 ... 100, using: &rng) }
         var writer = SafeTensorsWriter()
         try writer.add("h", shape: [200], values: values, dtype: .f16)
