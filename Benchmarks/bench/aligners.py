@@ -151,5 +151,31 @@ class Attend(Aligner):
         return (out if len(out) == len(words) else None), {"pass": "ok" if len(out) == len(words) else "failed"}
 
 
-SYSTEMS = {"attend": lambda: Attend(), "ps": lambda: PocketSphinx(False), "ps-retry": lambda: PocketSphinx(True),
+class AttendStream(Aligner):
+    """`attend align - --transcript-file T --jsonl`: the live path, audio through a pipe, one JSON
+    line per word as soon as its timing is settled."""
+    name, label = "attend-stream", "attend align, stdin stream (--jsonl)"
+
+    def align(self, x, words):
+        with tempfile.TemporaryDirectory() as d:
+            a, t = f"{d}/in.wav", f"{d}/t.txt"
+            write_pcm16(a, x)
+            with open(t, "w") as f:
+                f.write(" ".join(words) + "\n")
+            with open(a, "rb") as f:
+                data = f.read()
+            r = subprocess.run([str(attend_bin()), "align", "-", "--transcript-file", t, "--jsonl"],
+                               input=data, capture_output=True)
+        if r.returncode != 0:
+            return None, {"pass": "failed", "error": r.stderr.decode(errors="replace").strip()[-300:]}
+        try:
+            lines = [json.loads(line) for line in r.stdout.decode().splitlines() if line.strip()]
+            ws = [j for j in lines if "word" in j]
+            out = [(w["word"], float(w["start"]), float(w["end"]), float(w.get("confidence", 0.0))) for w in ws]
+        except Exception as e:  # noqa: BLE001 - unreadable output is a failure of the file
+            return None, {"pass": "failed", "error": f"bad JSON lines: {e}"}
+        return (out if len(out) == len(words) else None), {"pass": "ok" if len(out) == len(words) else "failed"}
+
+
+SYSTEMS = {"attend": lambda: Attend(), "attend-stream": lambda: AttendStream(), "ps": lambda: PocketSphinx(False), "ps-retry": lambda: PocketSphinx(True),
            "vad": lambda: EnergyVAD()}

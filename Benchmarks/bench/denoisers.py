@@ -246,11 +246,14 @@ class Attend(Denoiser):
     name, label, kind = "attend", "attend denoise", "DNN (attention encoder)"
     latency = "see attend's model card"
 
+    def args(self) -> list[str]:
+        return []
+
     def process(self, x):
         with tempfile.TemporaryDirectory() as d:
             i, o = f"{d}/in.wav", f"{d}/out.wav"
             write_pcm16(i, x)
-            subprocess.run([str(attend_bin()), "denoise", i, "-o", o], check=True,
+            subprocess.run([str(attend_bin()), "denoise", i, "-o", o, *self.args()], check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             import soundfile as sf
             y, sr = sf.read(o, dtype="float32", always_2d=True)
@@ -260,6 +263,39 @@ class Attend(Denoiser):
         return y
 
 
+class AttendStream(Denoiser):
+    """attend's live path: the WAV goes through a pipe into `attend denoise - -o -` and the output
+    stream is read back; the model's streaming chunking (config chunk_size / left_context)."""
+    name, label, kind = "attend-stream", "attend denoise, stdin → stdout stream", "DNN (attention encoder)"
+    latency = "see attend's model card"
+
+    def process(self, x):
+        import io
+
+        import soundfile as sf
+        with tempfile.TemporaryDirectory() as d:
+            i = f"{d}/in.wav"
+            write_pcm16(i, x)
+            with open(i, "rb") as f:
+                data = f.read()
+        r = subprocess.run([str(attend_bin()), "denoise", "-", "-o", "-"], input=data, capture_output=True,
+                           check=True)
+        y, sr = sf.read(io.BytesIO(r.stdout), dtype="float32", always_2d=True)
+        y = y.mean(axis=1)
+        if sr != SR:
+            y = soxr.resample(y, sr, SR, quality="VHQ").astype(np.float32)
+        return y
+
+
+class AttendOffline(Attend):
+    """attend on whole files with larger attention chunks (ATTEND_OFFLINE_ARGS, default
+    `--chunk-frames 32 --left-frames 128`): the offline pass the streaming path is compared with."""
+    name, label = "attend-offline", "attend denoise, offline chunks"
+
+    def args(self) -> list[str]:
+        return os.environ.get("ATTEND_OFFLINE_ARGS", "--chunk-frames 32 --left-frames 128").split()
+
+
 SYSTEMS: dict[str, type[Denoiser]] = {c.name: c for c in
-                                      (Attend, DeepFilterNet3, NSNet2, GTCRN, RNNoise, SpeexDSP, NoiseReduce,
+                                      (Attend, AttendStream, AttendOffline, DeepFilterNet3, NSNet2, GTCRN, RNNoise, SpeexDSP, NoiseReduce,
                                        SoxNoisered)}

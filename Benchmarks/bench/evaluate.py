@@ -22,8 +22,8 @@ from . import aligners, denoisers
 from .common import BENCH, OUT, REPO, RESULTS, SETS, SR, WORK, load_json, read_mono16k, save_json, write16k
 from .metrics import boundary_errors, denoise_scores, summarise_errors
 
-DENOISERS = ["attend", "dfn3", "nsnet2", "gtcrn", "rnnoise", "speexdsp", "noisereduce", "sox"]
-ALIGNERS = ["attend", "ps", "ps-retry", "vad"]
+DENOISERS = ["attend", "attend-stream", "attend-offline", "dfn3", "nsnet2", "gtcrn", "rnnoise", "speexdsp", "noisereduce", "sox"]
+ALIGNERS = ["attend", "attend-stream", "ps", "ps-retry", "vad"]
 DENOISE_ANCHOR = "nsnet2"      # timing ratios are against this system, measured in the same run
 ALIGN_ANCHOR = "ps"
 
@@ -53,7 +53,7 @@ def _mean(v):
 
 
 def _available(kind: str, name: str) -> tuple[bool, str]:
-    if name != "attend":
+    if not name.startswith("attend"):
         return True, ""
     return denoisers.attend_has("denoise" if kind == "denoise" else "align")
 
@@ -150,7 +150,7 @@ def run_align() -> dict:
     man = load_json(manifest)
     items = man["items"]
     runs, status = {}, {}
-    for name in ["attend", "ps-retry", "vad"]:
+    for name in ["attend", "attend-stream", "ps-retry", "vad"]:
         ok, why = _available("align", name)
         if not ok:
             status[name] = f"not available: {why}"
@@ -175,7 +175,7 @@ def run_align() -> dict:
         status["ps"] = "ok"
     else:
         status["ps"] = status.get("ps-retry", "not run")
-    labels = {"attend": "attend align", "ps": "pocketsphinx 5.1.1", "ps-retry": "pocketsphinx 5.1.1 + wide-beam retry",
+    labels = {"attend": "attend align", "attend-stream": aligners.AttendStream.label, "ps": "pocketsphinx 5.1.1", "ps-retry": "pocketsphinx 5.1.1 + wide-beam retry",
               "vad": "energy-VAD floor"}
     groups = sorted({(it["ref"], it["cond"]) for it in items}, key=lambda g: (g[0], ["clean", "crowd5", "crowd0"].index(g[1])))
     table = {}

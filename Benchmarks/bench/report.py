@@ -86,7 +86,14 @@ def render_denoise(d: dict) -> list[str]:
                             ("sisdri", "SI-SDRi", True, "{:.1f} dB"), ("rtf", "RTF", False, "{:.3f}")],
                         [n for n in ("dfn3", "nsnet2", "gtcrn", "rnnoise", "speexdsp") if n in s])
         L.append("")
-    else:
+    if "attend-stream" in s and "attend-offline" in s:
+        st, of = s["attend-stream"], s["attend-offline"]
+        L += ["Streaming against offline (the same model; streaming = `attend denoise - -o -` through a pipe with the "
+              "model's streaming chunks, offline = whole files with larger attention chunks): "
+              f"PESQ {f(st['pesq'])} vs {f(of['pesq'])} (Δ {f((st['pesq'] or 0) - (of['pesq'] or 0), '{:+.2f}')}), "
+              f"SI-SDRi {f(st['sisdri'], '{:+.1f}')} vs {f(of['sisdri'], '{:+.1f}')} dB, "
+              f"STOI {f(st['stoi'], '{:.3f}')} vs {f(of['stoi'], '{:.3f}')}.", ""]
+    if "attend" not in s:
         L += [f"**attend: {sy['attend']['status']}.** It has no row in the tables below until the binary has a "
               "`denoise` subcommand; every anchor is ahead of it by default.", ""]
     for metric, label, fmt in (("pesq", "PESQ-WB", "{:.2f}"), ("sisdri", "SI-SDR improvement (dB)", "{:+.1f}"),
@@ -114,8 +121,8 @@ def render_align(a: dict) -> list[str]:
         L += [f"Dropped from the silver set: {a['dropped']}", ""]
     L += ["| system | set/condition | median ms | mean ms | % ≤ 20 ms | % ≤ 50 ms | % ≤ 100 ms | failed utt. | RTF (CPU) |",
           "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
-    for n in ["attend", "ps", "ps-retry", "vad"]:
-        lab = "**attend**" if n == "attend" else a["labels"][n]
+    for n in ["attend", "attend-stream", "ps", "ps-retry", "vad"]:
+        lab = "**attend**" if n == "attend" else a["labels"].get(n, n)
         if n not in a["table"]:
             L.append(f"| {lab} | all | – | – | – | – | – | – | – |")
             continue
@@ -139,6 +146,13 @@ def render_align(a: dict) -> list[str]:
         L.append("")
     else:
         L += [f"**attend: {st}.**", ""]
+    if "attend" in a["table"] and "attend-stream" in a["table"]:
+        parts = []
+        for g in a["groups"]:
+            x = a["table"]["attend-stream"][g].get("within_50") or 0
+            y = a["table"]["attend"][g].get("within_50") or 0
+            parts.append(f"{g} {x:.1f} vs {y:.1f} ({x - y:+.1f} points)")
+        L += ["Streaming (`--jsonl` on stdin) against the file pass, % within 50 ms: " + "; ".join(parts), ""]
     return L
 
 
@@ -153,7 +167,7 @@ def render_speed(sp: dict) -> list[str]:
               f"| system | RTF median | min–max | wall RTF | runs | ×{sp['anchor']} | load (s) | peak RSS (MB) | status |",
               "|---|---:|---|---:|---:|---:|---:|---:|---|"]
         for n, r in rows.items():
-            name = "**attend**" if n == "attend" else DEN[n].label
+            name = "**attend**" if n == "attend" else DEN[n].label if n in DEN else n
             if r.get("status") != "ok":
                 L.append(f"| {name} | – | – | – | – | – | – | – | {r['status']} |")
                 continue
