@@ -2,7 +2,7 @@
 
     python3 Training/train.py --run Training/runs/base --minutes 110 [--resume] [--export attend-base]
 
-Needs the data of `bash Training/make_data.sh` (Training/data/). One process, two threads.
+Needs the data of `bash Training/make_data.sh` (Training/data/). Two processes: one mixes batches, one trains (`--threads`).
 Each step: a batch of clean crops mixed on the fly with noise; one random chunk/left-context per
 step (dynamic chunk training, so one model serves offline and streaming); losses: compressed
 spectral mask loss + SI-SDR (denoising), frame cross-entropy where exact phone times exist, CTC
@@ -51,6 +51,8 @@ def parse():
     ap.add_argument("--config", default="{}", help="JSON overrides of ModelConfig, e.g. '{\"d_model\": 128}'")
     ap.add_argument("--weights", default="mask=1,sisdr=0.02,frame=0.5,ctc=0.2,align=0.3")
     ap.add_argument("--export", default=None, help="export the best model to Models/NAME.{safetensors,json}")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="PyTorch threads of the training process (a second process mixes the batches)")
     ap.add_argument("--max-items", type=int, default=None, help="use only the first N utterances (smoke tests)")
     return ap.parse_args()
 
@@ -78,6 +80,19 @@ def collate(examples, cfg: ModelConfig):
 def istft(spec, cfg, length):
     """Inverse with the analysis window (for the SI-SDR loss; inference uses the synthesis window)."""
     return torch.istft(spec.transpose(1, 2), cfg.n_fft, cfg.hop, window=analysis_window(cfg), center=True, length=length)
+
+
+def batch_producer(queue, data, phones_path, max_items, seed, batch, max_seconds, cfg):
+    """Runs in a child process: mixes batches on one thread while the parent trains on the other.
+    Deterministic: one producer, its own generator seeded from (seed, first step)."""
+    torch.set_num_threads(1)
+    phones = PhoneSet(phones_path)
+    train = Corpus(data, "train", phones, max_items)
+    rng = np.random.default_rng(seed)
+    params = MixParams()
+    while True:
+        examples = [train.example(int(rng.integers(len(train.speech))), rng, max_seconds, params) for _ in range(batch)]
+        queue.put(collate(examples, cfg))
 
 
 def step_losses(model, batch, cfg, weights, chunk, left):
@@ -136,7 +151,7 @@ def validate(model, batches, cfg, weights):
 
 def main():
     args = parse()
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     run = pathlib.Path(args.run)
     run.mkdir(parents=True, exist_ok=True)
     data = pathlib.Path(args.data)
@@ -172,6 +187,10 @@ def main():
         rng = state["rng"]
         print(f"resumed at step {step}, {elapsed_before / 60:.1f} min trained")
     (run / "config.json").write_text(cfg.to_json())
+    with open(run / "command.txt", "a") as f:  # the recipe, for the model card
+        f.write("python3 Training/train.py " + " ".join(
+            a if a.replace("-", "").replace("/", "").replace(".", "").replace("_", "").isalnum() else repr(a)
+            for a in sys.argv[1:]) + "\n")
     print(f"params: {sum(p.numel() for p in model.parameters()) / 1e6:.2f} M; train utterances {len(train.speech)}, "
           f"noises {len(train.noise)}")
     log_path = run / "log.csv"
@@ -180,7 +199,13 @@ def main():
     writer = csv.writer(log)
     if new_log:
         writer.writerow(["step", "minutes", "loss", "mask", "sisdr", "frame", "ctc", "align", "chunk", "left", "alphas", "val"])
-    params = MixParams()
+    import multiprocessing as mp
+    ctx = mp.get_context("fork")
+    queue = ctx.Queue(maxsize=4)
+    producer = ctx.Process(target=batch_producer, daemon=True,
+                           args=(queue, data, ROOT / "Training" / "data_pipeline" / "phones.json", args.max_items,
+                                 (args.seed, step), args.batch, args.max_seconds, cfg))
+    producer.start()
     t0 = time.time()
     last_save = t0
     total_steps_hint = int(args.minutes * 60 / 1.5) + step
@@ -189,8 +214,7 @@ def main():
         lr = args.lr * min(1.0, (step + 1) / 300) * 0.5 * (1 + math.cos(math.pi * min(step / max(total_steps_hint, 1), 1.0)))
         for g in opt.param_groups:
             g["lr"] = max(lr, args.lr * 0.02) * g.get("lr_scale", 1.0)
-        examples = [train.example(int(rng.integers(len(train.speech))), rng, args.max_seconds, params) for _ in range(args.batch)]
-        batch = collate(examples, cfg)
+        batch = queue.get()
         chunk, left = int(rng.choice(CHUNKS)), int(rng.choice(LEFTS))
         loss, parts = step_losses(model, batch, cfg, weights, chunk, left)
         opt.zero_grad()
