@@ -24,6 +24,7 @@ from .metrics import boundary_errors, denoise_scores, summarise_errors
 
 DENOISERS = ["attend", "attend-stream", "attend-offline", "dfn3", "nsnet2", "gtcrn", "rnnoise", "speexdsp", "noisereduce", "sox"]
 ALIGNERS = ["attend", "attend-stream", "ps", "ps-retry", "vad"]
+CORE = os.environ.get("BENCH_CORE", "0")  # the core every system is pinned to (run two parts at once on two)
 DENOISE_ANCHOR = "nsnet2"      # timing ratios are against this system, measured in the same run
 ALIGN_ANCHOR = "ps"
 
@@ -38,7 +39,7 @@ def _env() -> dict:
 
 
 def _pinned(args: list[str]) -> tuple[bool, str]:
-    cmd = ["taskset", "-c", "0", sys.executable, "-m", "bench.worker", *args]
+    cmd = ["taskset", "-c", CORE, sys.executable, "-m", "bench.worker", *args]
     r = subprocess.run(cmd, env=_env(), capture_output=True, text=True)
     return r.returncode == 0, (r.stderr.strip().splitlines() or [""])[-1][-300:]
 
@@ -74,7 +75,7 @@ def run_denoise() -> dict:
             systems[name] = row
             _log(f"denoise {name}: {row['status']}")
             continue
-        _log(f"denoise {name}: running on {len(items)} files (core 0)")
+        _log(f"denoise {name}: running on {len(items)} files (core {CORE})")
         outdir = OUT / "denoise" / name
         res = WORK / "runs" / f"denoise-{name}.json"
         ok, err = _pinned(["denoise", name, str(manifest), str(outdir), str(res)])
@@ -156,7 +157,7 @@ def run_align() -> dict:
             status[name] = f"not available: {why}"
             _log(f"align {name}: {status[name]}")
             continue
-        _log(f"align {name}: running on {len(items)} files (core 0)")
+        _log(f"align {name}: running on {len(items)} files (core {CORE})")
         res = WORK / "runs" / f"align-{name}.json"
         ok, err = _pinned(["align", name, str(manifest), str(res)])
         if not ok:
@@ -244,8 +245,8 @@ def run_frontend(seconds: int, repeats: int) -> dict:
             rows[lib] = {"status": f"not available: `{py} -c 'import {lib}'` failed"}
             continue
         res = WORK / "runs" / f"frontend-{lib}.json"
-        _log(f"speed front end {lib}: {seconds} s x {repeats} (core 0)")
-        r = subprocess.run(["taskset", "-c", "0", py, str(BENCH / "bench" / "frontend.py"), lib, str(wav),
+        _log(f"speed front end {lib}: {seconds} s x {repeats} (core {CORE})")
+        r = subprocess.run(["taskset", "-c", CORE, py, str(BENCH / "bench" / "frontend.py"), lib, str(wav),
                             str(repeats), str(res)], env=_env(), capture_output=True, text=True)
         if r.returncode != 0:
             rows[lib] = {"status": "failed: " + (r.stderr.strip().splitlines() or [""])[-1][-200:]}
@@ -278,7 +279,7 @@ def run_speed(quick: bool) -> dict:
             if not ok:
                 out["denoise"][key][name] = {"status": f"not available: {why}"}
                 continue
-            _log(f"speed {name}: {seconds} s x {repeats} (core 0)")
+            _log(f"speed {name}: {seconds} s x {repeats} (core {CORE})")
             res = WORK / "runs" / f"speed-{name}-{seconds}.json"
             ok, err = _pinned(["speed", name, str(wav), str(repeats), str(res)])
             if not ok:
@@ -306,7 +307,7 @@ def run_speed(quick: bool) -> dict:
         if not ok:
             out["align"][name] = {"status": f"not available: {why}"}
             continue
-        _log(f"speed align {name}: {it['id']} x 3 (core 0)")
+        _log(f"speed align {name}: {it['id']} x 3 (core {CORE})")
         res = WORK / "runs" / f"aspeed-{name}.json"
         ok, err = _pinned(["aspeed", name, str(SETS / "align" / it["audio"]),
                            str(SETS / "align" / it["transcript"]), "3", str(res)])
