@@ -184,6 +184,8 @@ def main():
         model.load_state_dict(state["model"])
         opt.load_state_dict(state["opt"])
         step, best, elapsed_before = state["step"], state["best"], state["elapsed"]
+        if state.get("weights") != args.weights:  # the validation loss changes scale: compare afresh
+            best = -math.inf
         rng = state["rng"]
         print(f"resumed at step {step}, {elapsed_before / 60:.1f} min trained")
     (run / "config.json").write_text(cfg.to_json())
@@ -232,7 +234,7 @@ def main():
                 best = score
                 torch.save(model.state_dict(), run / "best.pt")
             torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "best": best,
-                        "elapsed": elapsed_before + time.time() - t0, "rng": rng}, ckpt)
+                        "elapsed": elapsed_before + time.time() - t0, "rng": rng, "weights": args.weights}, ckpt)
             last_save = time.time()
             print(f"step {step} {minutes:.1f} min loss {loss.item():.3f} {parts} val {v} α {alpha_report(model)}", flush=True)
         if step % 10 == 0 or val:
@@ -240,7 +242,7 @@ def main():
                             ("mask", "sisdr", "frame", "ctc", "align")] + [chunk, left, json.dumps(alpha_report(model)), val])
             log.flush()
     torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "best": best,
-                "elapsed": elapsed_before + time.time() - t0, "rng": rng}, ckpt)
+                "elapsed": elapsed_before + time.time() - t0, "rng": rng, "weights": args.weights}, ckpt)
     if not (run / "best.pt").exists():
         torch.save(model.state_dict(), run / "best.pt")
     if args.export:
