@@ -372,6 +372,14 @@ def main() -> None:
     results["survey_md"] = survey()
     meta["wall_minutes"] = (dt.datetime.now() - started).total_seconds() / 60
     results["meta"] = meta
+    if a.only and prev.exists():
+        # Another part may have finished meanwhile (parts can run at once on two cores):
+        # merge this run's part into the file as it is now.
+        current = load_json(prev)
+        current[a.only] = results[a.only]
+        current.setdefault("meta_by_part", {})[a.only] = meta
+        current["survey_md"], current["meta"] = results["survey_md"], meta
+        results = current
     save_json(prev, results)
     from .report import render
     (RESULTS / "latest.md").write_text(render(results))
