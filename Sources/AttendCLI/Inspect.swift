@@ -11,7 +11,8 @@ struct Inspect: ParsableCommand {
         words and phones when a transcript is given), every layer's and head's self-attention with its \
         learned α and share of exact zeros, the aligner's cross-attention with the monotonic path, a \
         per-word confidence table, and players for the input and denoised audio.
-        The input is mixed to 16 kHz mono. --from/--to choose the window (seconds). Self-attention maps \
+        The input is mixed to 16 kHz mono. --from/--to choose the window (seconds); a transcript must be \
+        what is said in that window. Self-attention maps \
         cover at most 400 frames (4 s) from --attention-at (default: the window's start). Long windows are \
         drawn at most 1400 pixels wide (each pixel shows the maximum of the frames it covers). The players \
         embed 16 kHz mono MP3 at 24 kbit/s, at most the first 10 minutes of the window, so a 10-minute \
@@ -52,6 +53,7 @@ struct Inspect: ParsableCommand {
             options.to = to
             options.attentionAt = attentionAt
             options.context = modelOptions.context(for: model)
+            options.align.context = options.context
             var aligner: Aligner?
             if transcript != nil || transcriptFile != nil {
                 let a = Aligner(model: model, phonemizer: try Phonemizer(voice: voice))

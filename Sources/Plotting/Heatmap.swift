@@ -163,11 +163,12 @@ public struct Heatmap: Sendable {
         return cells * max(1, target / cells)
     }
 
+    /// A colour-bar label: integers as such, else two significant digits (three above 1).
     static func short(_ v: Float) -> String {
         let a = abs(v)
-        if a >= 100 || v == v.rounded() && a < 1e6 { return String(format: "%.0f", v) }
+        if v == v.rounded() && a < 1e6 || a >= 100 { return String(format: "%.0f", v) }
         if a >= 1 { return String(format: "%.1f", v) }
-        return String(format: "%.2f", v)
+        return String(format: "%.2g", v)
     }
 
     /// Pixel offset of `value` along an axis of `length` pixels, or nil outside it.

@@ -162,4 +162,34 @@ import Testing
         let kbps = Double(mp3.count) * 8 / 1000
         #expect(kbps > 12 && kbps < 40, "\(kbps) kbit/s")
     }
+
+    @Test func libraryReportCountsZerosAndKeepsTheWindow() throws {
+        let model = try AttendModel(weights: URL(fileURLWithPath: AttendProcess.tinyModel),
+                                    config: URL(fileURLWithPath: AttendProcess.tinyModel.replacingOccurrences(of: ".safetensors", with: ".json")))
+        var options = InspectOptions()
+        options.from = 0.25
+        options.to = 0.75
+        options.attentionFrames = 30
+        let report = try InspectReport.build(model: model, file: Self.short, options: options)
+        #expect(abs(report.start - 0.25) < 1e-9 && abs(report.end - 0.75) < 1e-9)
+        #expect(report.inputAudio.count == 8000 && report.denoisedAudio.count == 8000)
+        #expect(abs(report.attentionEnd - report.attentionStart - 0.30) < 1e-9)
+        #expect(report.heads.count == model.config.nLayers * model.config.nHeads)
+        for s in report.heads {
+            #expect(abs(s.alpha - model.alphas[s.layer][s.head]) < 1e-6)
+            #expect((0...1).contains(s.zeroShare))
+        }
+        // Heads with α near 2 are sparse, heads near 1 dense (the tiny model has both).
+        let sparse = report.heads.filter { $0.alpha >= 1.9 }, dense = report.heads.filter { $0.alpha <= 1.1 }
+        #expect(!sparse.isEmpty && !dense.isEmpty)
+        #expect(sparse.allSatisfy { $0.zeroShare > 0.5 } && dense.allSatisfy { $0.zeroShare < 0.2 })
+        #expect(report.figures.map(\.id).prefix(4) == ["input", "mask", "denoised", "posteriorgram"])
+        let attention = try #require(report.figures.first { $0.id == "attention-L0-H0" })
+        #expect(attention.canvas.width > 240 && attention.canvas.height > 240)
+        #expect(throws: InspectError.self) {
+            var late = InspectOptions()
+            late.from = 5
+            _ = try InspectReport.build(model: model, file: Self.short, options: late)
+        }
+    }
 }

@@ -21,7 +21,7 @@ extension InspectReport {
         h1 { font-size: 1.5em; margin: 0 0 .3em; } h2 { font-size: 1.2em; margin: 1.6em 0 .4em; border-bottom: 1px solid #ddd; }
         figure { margin: .6em 0; overflow-x: auto; } figcaption { color: #555; font-size: .9em; }
         img { image-rendering: pixelated; display: block; max-width: none; }
-        .grid { display: flex; flex-wrap: wrap; gap: 10px; } .grid figure { margin: 0; }
+        .grid { display: flex; flex-wrap: wrap; gap: 10px; } .grid figure { margin: 0; } h3 { font-size: 1em; margin: 1em 0 .3em; }
         table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
         td, th { padding: 2px 10px; border-bottom: 1px solid #eee; text-align: right; } td:first-child, th:first-child { text-align: left; }
         .low { color: #b00; } .meta { color: #555; } audio { width: 100%; max-width: 720px; }
@@ -51,9 +51,12 @@ extension InspectReport {
             for s in heads {
                 h += String(format: "<tr><td>%d</td><td>%d</td><td>%.3f</td><td>%.1f %%</td></tr>\n", s.layer, s.head, s.alpha, s.zeroShare * 100)
             }
-            h += "</table>\n<div class=\"grid\">\n"
-            for figure in figures where figure.id.hasPrefix("attention-") { h += try Self.figureHTML(figure) }
-            h += "</div>\n"
+            h += "</table>\n"
+            for layer in Set(heads.map(\.layer)).sorted() {
+                h += "<h3>Layer \(layer)</h3>\n<div class=\"grid\">\n"
+                for figure in figures where figure.id.hasPrefix("attention-L\(layer)-") { h += try Self.figureHTML(figure) }
+                h += "</div>\n"
+            }
         }
         if !words.isEmpty {
             h += "<h2 id=\"confidence\">Words</h2>\n<table><tr><th>word</th><th>start (s)</th><th>end (s)</th><th>confidence</th><th>phones</th></tr>\n"

@@ -164,12 +164,12 @@ struct InspectBuilder {
         let t1 = clock.now
 
         var figures: [InspectFigure] = []
-        let input = try Spectrogram(samples: samples, config: config)
+        let input = try DecibelSpectrogram(samples: samples, config: config)
         let reference = input.peak
         figures.append(InspectFigure(id: "input", title: "Input spectrogram",
                                      caption: "Magnitude of the input's STFT in dB (top = loudest bin of the window).",
                                      canvas: input.heatmap(title: "input", start: start, reference: reference).render()))
-        var maskMap = Heatmap(title: "mask", values: Spectrogram.transpose(mask, rows: mask.count / config.nBins, columns: config.nBins),
+        var maskMap = Heatmap(title: "mask", values: DecibelSpectrogram.transpose(mask, rows: mask.count / config.nBins, columns: config.nBins),
                               rows: config.nBins, columns: mask.count / config.nBins,
                               x: timeAxis(frames: mask.count / config.nBins), y: Axis(label: "frequency (Hz)", start: 0, end: input.nyquist))
         maskMap.range = 0...1
@@ -263,7 +263,7 @@ struct InspectBuilder {
 
     func posteriorgram(_ posteriors: [Float], frames: Int, words: [WordTiming]?) -> InspectFigure {
         let p = config.nPhones
-        var h = Heatmap(title: "phone posteriorgram", values: Spectrogram.transpose(posteriors, rows: frames, columns: p),
+        var h = Heatmap(title: "phone posteriorgram", values: DecibelSpectrogram.transpose(posteriors, rows: frames, columns: p),
                         rows: p, columns: frames, x: timeAxis(frames: frames),
                         y: Axis(label: "phone", start: 0, end: Double(p),
                                 ticks: phoneNames.enumerated().map { (Double($0.offset) + 0.5, $0.element) }))
@@ -311,7 +311,7 @@ struct InspectBuilder {
         map.plotWidth = 240
         map.plotHeight = 240
         let figure = InspectFigure(id: "attention-L\(l)-H\(h)", title: "Layer \(l), head \(h)",
-                                   caption: String(format: "α = %.3f, %.1f %% of the allowed weights are exactly zero.", alpha, share * 100),
+                                   caption: String(format: "α %.3f · %.1f %% exact zeros", alpha, share * 100),
                                    canvas: map.render())
         return (figure, HeadSummary(layer: l, head: h, alpha: alpha, zeroShare: share))
     }

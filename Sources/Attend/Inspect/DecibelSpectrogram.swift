@@ -7,7 +7,7 @@ import SpeechModels
 ///
 /// Stored bin-major, `(bins, frames)`: row k is frequency bin k, as `Heatmap` draws it (row 0 at
 /// the bottom).
-public struct Spectrogram: Sendable {
+public struct DecibelSpectrogram: Sendable {
     public let bins: Int
     public let frames: Int
     /// dB values, `bins × frames`, row = bin.
@@ -28,8 +28,9 @@ public struct Spectrogram: Sendable {
                 magnitudes.append(20 * log10f(max((re * re + im * im).squareRoot(), 1e-10)))
             }
         }
-        samples.withUnsafeBufferPointer { frontEnd.push($0) { s, _ in take(s) } }
-        frontEnd.finish { s, _ in take(s) }
+        magnitudes.reserveCapacity((samples.count / config.hop + 2) * bins)
+        samples.withUnsafeBufferPointer { frontEnd.stft.push($0) { take($0) } }
+        frontEnd.stft.finish { take($0) }
         self.init(frameMajor: magnitudes, bins: bins, config: config)
     }
 
@@ -37,7 +38,7 @@ public struct Spectrogram: Sendable {
     public init(frameMajor: [Float], bins: Int, config: ModelConfig) {
         self.bins = bins
         frames = frameMajor.count / bins
-        decibels = Spectrogram.transpose(frameMajor, rows: frames, columns: bins)
+        decibels = DecibelSpectrogram.transpose(frameMajor, rows: frames, columns: bins)
         frameSeconds = Double(config.hop) / Double(config.sampleRate)
         nyquist = Double(config.sampleRate) / 2
     }
@@ -47,7 +48,7 @@ public struct Spectrogram: Sendable {
 
     /// This spectrogram with every bin's magnitude multiplied by `gains` (frame-major
     /// `(frames, bins)`, e.g. a mask): adds `20·log10(gain)` dB.
-    public func applying(gains: [Float]) -> Spectrogram {
+    public func applying(gains: [Float]) -> DecibelSpectrogram {
         var out = self
         let n = min(frames, gains.count / bins)
         for t in 0..<n {
@@ -82,8 +83,8 @@ public struct Spectrogram: Sendable {
 public enum QuickPlots {
     /// Before/after spectrograms of 16 kHz mono `input` and `output`, on one colour scale.
     public static func beforeAfter(input: [Float], output: [Float], config: ModelConfig, name: String) throws -> Canvas {
-        let before = try Spectrogram(samples: input, config: config)
-        let after = try Spectrogram(samples: output, config: config)
+        let before = try DecibelSpectrogram(samples: input, config: config)
+        let after = try DecibelSpectrogram(samples: output, config: config)
         let reference = max(before.peak, after.peak)
         return Canvas.stacked([before.heatmap(title: "\(name): input", reference: reference).render(),
                                after.heatmap(title: "\(name): denoised", reference: reference).render()], spacing: 8)
@@ -91,7 +92,7 @@ public enum QuickPlots {
 
     /// The spectrogram of 16 kHz mono `samples` with the aligned words (and, dotted, phones).
     public static func alignment(samples: [Float], result: AlignmentResult, config: ModelConfig) throws -> Canvas {
-        var h = try Spectrogram(samples: samples, config: config).heatmap(title: "\(result.audio): words")
+        var h = try DecibelSpectrogram(samples: samples, config: config).heatmap(title: "\(result.audio): words")
         h.overlays = wordOverlays(result.words, offset: 0)
         return h.render()
     }
