@@ -3,7 +3,7 @@ import PackageDescription
 
 // One C library, one wrapper target, one Swift importer:
 //   CSndFile → AudioIO, CSoxr → AudioIO, CFFTW → Spectral, CBLAS → NeuralEngine,
-//   CEspeak (libespeak-ng: text → phonemes) → Alignment.
+//   CEspeak (libespeak-ng: text → phonemes) → Alignment, CPNG (libpng) → Plotting.
 let package = Package(
     name: "attend",
     products: [
@@ -20,13 +20,16 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
         .systemLibrary(name: "CEspeak", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
 
         .target(name: "AudioIO", dependencies: ["CSndFile", "CSoxr"]),
         .target(name: "Spectral", dependencies: ["CFFTW"]),
         .target(name: "NeuralEngine", dependencies: ["CBLAS"]),
         .target(name: "SpeechModels", dependencies: ["NeuralEngine", "Spectral"]),
         .target(name: "Alignment", dependencies: ["NeuralEngine", "CEspeak"]),
-        .target(name: "Attend", dependencies: ["AudioIO", "Spectral", "NeuralEngine", "SpeechModels", "Alignment"]),
+        // Figures (raster, colour maps, bitmap font, PNG through libpng) for `attend inspect` and --plot.
+        .target(name: "Plotting", dependencies: ["CPNG"]),
+        .target(name: "Attend", dependencies: ["AudioIO", "Spectral", "NeuralEngine", "SpeechModels", "Alignment", "Plotting"]),
         .executableTarget(name: "AttendCLI", dependencies: [
             "Attend",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -41,6 +44,7 @@ let package = Package(
         .testTarget(name: "SpeechModelsTests", dependencies: ["SpeechModels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AttendTests", dependencies: ["Attend"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
         .testTarget(name: "CLITests", dependencies: ["Attend"], exclude: ["Fixtures"]),
     ]
 )

@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   pkg-config
   libsndfile1-dev libfftw3-dev libopenblas-dev libsoxr-dev   # audio, FFT, BLAS, resampling
-  libespeak-ng-dev                                           # text → phonemes (G2P)
+  libespeak-ng-dev libpng-dev                                # text → phonemes (G2P)
   sox libsox-fmt-all flac vorbis-tools ffmpeg                # reference tools used by tests
   python3 python3-venv                                       # output-format validation (praatio, srt, webvtt)
 )

@@ -27,6 +27,8 @@ struct Align: ParsableCommand {
     @Option(help: "espeak-ng voice (language) for the transcript's phonemes.") var voice = "en-us"
     @Flag(help: "Follow the input as a live stream: print each word as a JSON line as soon as its timing is settled.")
     var jsonl = false
+    @Option(help: "Also draw the spectrogram with the aligned words and phones into this PNG.")
+    var plot: String?
     @OptionGroup var inputOptions: InputOptions
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var batchOptions: BatchOptions
@@ -38,6 +40,7 @@ struct Align: ParsableCommand {
                 throw ValidationError("a directory input takes each transcript from NAME.txt beside the audio")
             }
             guard !jsonl else { throw ValidationError("--jsonl takes a file or - (a stream), not a directory") }
+            guard plot == nil else { throw ValidationError("--plot takes a single input file") }
         } else {
             guard (transcript == nil) != (transcriptFile == nil) else {
                 throw ValidationError("give exactly one of --transcript and --transcript-file")
@@ -46,6 +49,7 @@ struct Align: ParsableCommand {
     }
 
     func run() throws {
+        if plot != nil, jsonl || input == "-" { throw ValidationError("--plot needs a file input (not a stream or --jsonl)") }
         try reportingErrors {
             let model = try modelOptions.load()
             let aligner = Aligner(model: model, phonemizer: try Phonemizer(voice: voice))
@@ -69,6 +73,11 @@ struct Align: ParsableCommand {
             let result = try aligner.align(file: input, raw: inputOptions.rawFormat, transcript: text, options: options)
             let chosen = format ?? output.flatMap { AlignmentFormat(pathExtension: URL(fileURLWithPath: $0).pathExtension) } ?? .json
             try write(result.rendered(as: chosen), to: output)
+            if let plot {
+                let samples = try readMono16k(path: input, raw: inputOptions.rawFormat)
+                let canvas = try QuickPlots.alignment(samples: samples, result: result, config: model.config)
+                try PartialFiles.writeAtomically(try PNG.encode(canvas, name: plot), to: plot)
+            }
         }
     }
 

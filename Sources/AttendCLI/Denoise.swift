@@ -24,6 +24,8 @@ struct Denoise: ParsableCommand {
     @Option(help: "Strength 0...1: gain = strength·mask + (1 − strength).") var strength: Float = 1
     @Option(name: .customLong("mask-out"), help: "Write the mask (frames × 257, first channel) as float32 .npy.")
     var maskOut: String?
+    @Option(help: "Also draw the input's and the output's spectrograms (before/after) into this PNG.")
+    var plot: String?
     @OptionGroup var inputOptions: InputOptions
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var batchOptions: BatchOptions
@@ -33,7 +35,9 @@ struct Denoise: ParsableCommand {
         if isDirectory(input) {
             guard output != nil, output != "-" else { throw ValidationError("a directory input needs -o OUTDIR") }
             guard maskOut == nil else { throw ValidationError("--mask-out takes a single input file") }
+            guard plot == nil else { throw ValidationError("--plot takes a single input file") }
         }
+        if plot != nil, input == "-" || output == "-" { throw ValidationError("--plot needs a file input and a file output, not a stream") }
     }
 
     func run() throws {
@@ -54,6 +58,13 @@ struct Denoise: ParsableCommand {
             options.maskPath = maskOut
             if input == "-" || out == "-" { options.chunkFrames = 160 }  // low latency on streams
             try Denoiser(model: model).run(input: input, raw: inputOptions.rawFormat, output: out, options: options)
+            if let plot {
+                let before = try readMono16k(path: input, raw: inputOptions.rawFormat)
+                let after = try readMono16k(path: out)
+                let name = URL(fileURLWithPath: input).lastPathComponent
+                let canvas = try QuickPlots.beforeAfter(input: before, output: after, config: model.config, name: name)
+                try PartialFiles.writeAtomically(try PNG.encode(canvas, name: plot), to: plot)
+            }
         }
     }
 

@@ -1,0 +1,39 @@
+import Alignment
+import NeuralEngine
+import SpeechModels
+
+/// An alignment with the intermediate values the report draws.
+struct InspectAlignment {
+    /// Encoder output the alignment used `(frames, dModel)` (of the denoised audio when the
+    /// aligner chose to denoise).
+    var hidden: Tensor
+    var tokens: AlignmentTokens
+    var aligned: [AlignedToken]
+    /// Aligner queries `(tokens, dAlign)`.
+    var queries: Tensor
+    /// Times relative to the window's start.
+    var result: AlignmentResult
+}
+
+extension Aligner {
+    /// `align(samples:…)`, keeping what the report draws. `denoised` is the window already
+    /// denoised with the model's own context (used when the options ask for denoising).
+    func inspectAlignment(samples: [Float], denoised: [Float], transcript: Transcript, audioName: String,
+                          options: AlignOptions) throws -> InspectAlignment {
+        let duration = Double(samples.count) / Double(model.config.sampleRate)
+        let context = options.context ?? defaultContext
+        var hidden = encode(samples, context: context)
+        if options.denoise == .on || (options.denoise == .auto && meanSpeechMask(hidden: hidden, samples: samples) < 0.6) {
+            hidden = encode(denoised, context: context)
+        }
+        var tokens = AlignmentTokens(transcript: transcript, config: model.config)
+        if tokens.skippable.filter({ !$0 }).count > hidden.shape[0] {
+            tokens = AlignmentTokens(transcript: transcript, config: model.config, wordLevel: true)
+        }
+        let decoded = try decode(hidden: hidden, tokens: tokens, options: options)
+        let result = result(aligned: decoded.tokens, posteriors: decoded.posteriors, tokens: tokens, transcript: transcript,
+                            audioName: audioName, duration: duration)
+        return InspectAlignment(hidden: hidden, tokens: tokens, aligned: decoded.tokens, queries: model.textQueries(tokens.phones),
+                                result: result)
+    }
+}

@@ -1,0 +1,2 @@
+// Figures are part of the library's public face: `import Attend` gives Canvas, Heatmap, PNG.
+@_exported import Plotting
