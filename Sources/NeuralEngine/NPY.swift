@@ -174,7 +174,9 @@ public enum NPY {
             let t = part.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "L", with: "")
             if t.isEmpty { continue }
             guard let v = Int(t), v >= 0 else {
-                throw NPYError.malformed(path: name, reason: "bad dimension '\(t)' in shape")
+                // One line, whatever the header holds (found by Fuzz/FuzzNPY).
+                let shown = String(t.prefix(24)).split(whereSeparator: \.isNewline).joined(separator: " ")
+                throw NPYError.malformed(path: name, reason: "bad dimension '\(shown)' in shape")
             }
             shape.append(v)
         }

@@ -29,6 +29,18 @@ import Testing
         }
     }
 
+    /// FuzzNPY: a bad dimension holding a newline made the error text two lines.
+    @Test func npyBadDimensionErrorIsOneLine() throws {
+        let header = "{'descr': '<f4', 'fortran_order': False, 'shape': (0, yy\nyy), }\n"
+        let bytes = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count), 0] + Array(header.utf8)
+        do {
+            _ = try NPY.decode(Data(bytes), name: "x.npy")
+            Issue.record("a bad dimension was accepted")
+        } catch {
+            #expect("\(error)".contains("x.npy") && !"\(error)".contains("\n"), "\(error)")
+        }
+    }
+
     /// Every saved FuzzNPY crash input now decodes consistently or throws an NPYError.
     @Test func savedNPYCrashInputs() throws {
         let inputs = Self.crashInputs("FuzzNPY")

@@ -23,7 +23,6 @@ public func fuzzStreamReader(_ bytes: UnsafePointer<UInt8>?, _ size: Int) -> CIn
         raw = RawPCMFormat(sample: sample, sampleRate: rawRates[Int(control >> 4) & 3], channels: 1 + Int(control >> 6))
     }
     guard feedStdin(payload) else { fatalError("fuzz harness: cannot set up the stdin pipe") }
-    defer { close(0) }
     do {
         let reader = try AudioFileReader(path: "-", raw: raw)
         let channels = reader.info.channels
@@ -54,10 +53,11 @@ public func fuzzStreamReader(_ bytes: UnsafePointer<UInt8>?, _ size: Int) -> CIn
     return 0
 }
 
-/// Makes fd 0 the read end of a pipe that holds `bytes` and is closed for writing.
+/// Makes fd 0 the read end of a pipe that holds `bytes` and is closed for writing. fd 0 stays
+/// open between inputs (`dup2` replaces the previous pipe), so `pipe` never hands out fd 0.
 private func feedStdin(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     var fds: [Int32] = [0, 0]
-    guard pipe(&fds) == 0 else { return false }
+    guard pipe(&fds) == 0, fds[0] != 0, fds[1] != 0 else { return false }
     // 1 MiB of pipe buffer (Linux's default maximum) holds any input libFuzzer is given here.
     _ = fcntl(fds[1], 1031 /* F_SETPIPE_SZ */, 1 << 20)
     var offset = 0
