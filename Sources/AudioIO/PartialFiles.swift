@@ -22,6 +22,25 @@ public enum PartialFiles {
         }
     }
 
+    /// Removes the temporary files (`.NAME.PID.RANDOM.partial`) that writers in processes no longer
+    /// running left under `directory`, e.g. after `kill -9` or a power cut. Files of live
+    /// processes (this one included) are kept. Returns the paths removed.
+    @discardableResult
+    public static func removeStale(under directory: URL) -> [String] {
+        guard let walk = FileManager.default.enumerator(atPath: directory.path) else { return [] }
+        var removed: [String] = []
+        for case let relative as String in walk {
+            let name = (relative as NSString).lastPathComponent
+            guard name.hasPrefix("."), name.hasSuffix(".partial") else { continue }
+            let parts = name.split(separator: ".")
+            guard parts.count >= 4, let pid = Int32(parts[parts.count - 3]), pid > 0, pid != getpid(),
+                  kill(pid, 0) != 0, errno == ESRCH else { continue }
+            let path = directory.appendingPathComponent(relative).path
+            if unlink(path) == 0 { removed.append(path) }
+        }
+        return removed
+    }
+
     /// Writes `data` to `path` atomically: a registered temporary file in the same folder,
     /// then a rename.
     public static func writeAtomically(_ data: Data, to path: String) throws {

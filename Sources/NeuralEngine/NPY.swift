@@ -123,9 +123,15 @@ public enum NPY {
         case "|u1", "|b1", "<u1", "|i1": itemSize = 1
         default: throw NPYError.unsupported(path: name, reason: "dtype \(dtype) (want <f4)")
         }
-        let n = shape.reduce(1, *)
+        // A lying shape must not overflow the element or byte count (found by Fuzz/FuzzNPY).
+        var n = 1, bytesNeeded = itemSize, overflow = false
+        for d in shape {
+            (n, overflow) = n.multipliedReportingOverflow(by: d)
+            if !overflow { (bytesNeeded, overflow) = n.multipliedReportingOverflow(by: itemSize) }
+            if overflow { throw NPYError.malformed(path: name, reason: "shape \(shape) is too large") }
+        }
         let start = headerStart + headerLength
-        guard b.count - start >= n * itemSize else {
+        guard b.count - start >= bytesNeeded else {
             throw NPYError.malformed(path: name, reason: "data holds \(b.count - start) bytes, shape \(shape) of \(dtype) needs \(n * itemSize)")
         }
         var values = [Float](repeating: 0, count: n)
@@ -168,7 +174,9 @@ public enum NPY {
             let t = part.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "L", with: "")
             if t.isEmpty { continue }
             guard let v = Int(t), v >= 0 else {
-                throw NPYError.malformed(path: name, reason: "bad dimension '\(t)' in shape")
+                // One line, whatever the header holds (found by Fuzz/FuzzNPY).
+                let shown = String(t.prefix(24)).split(whereSeparator: \.isNewline).joined(separator: " ")
+                throw NPYError.malformed(path: name, reason: "bad dimension '\(shown)' in shape")
             }
             shape.append(v)
         }

@@ -62,10 +62,20 @@ public final class NPYStreamWriter {
 
     private func flush() throws {
         guard let handle, !pending.isEmpty else { return }
-        do { try pending.withUnsafeBytes { try handle.write(contentsOf: Data($0)) } } catch {  // little-endian hosts
-            throw NPYError.io(path: path, reason: "write failed: \(error.localizedDescription)")
-        }
+        try pending.withUnsafeBytes { try writeAll($0, to: handle) }  // little-endian hosts
         pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes through the descriptor so that a full disk or file-size limit is reported with
+    /// its own errno text ("No space left on device"), not a Foundation wrapper.
+    private func writeAll(_ bytes: UnsafeRawBufferPointer, to handle: FileHandle) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = Foundation.write(handle.fileDescriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw NPYError.io(path: path, reason: "write failed: " + String(cString: strerror(errno))) }
+            offset += n
+        }
     }
 
     /// Writes the final header and moves the file into place.
@@ -74,11 +84,14 @@ public final class NPYStreamWriter {
         do {
             try flush()
             try handle.seek(toOffset: 0)
-            try handle.write(contentsOf: Self.header(rows: rows, columns: columns))
-            try handle.synchronize()
+            try Self.header(rows: rows, columns: columns).withUnsafeBytes { try writeAll($0, to: handle) }
+            guard fsync(handle.fileDescriptor) == 0 else {
+                throw NPYError.io(path: path, reason: "write failed: " + String(cString: strerror(errno)))
+            }
             try handle.close()
         } catch {
             cancel()
+            if let error = error as? NPYError { throw error }
             throw NPYError.io(path: path, reason: "write failed: \(error.localizedDescription)")
         }
         self.handle = nil

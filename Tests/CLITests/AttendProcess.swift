@@ -3,7 +3,9 @@ import Foundation
 /// Runs the built `attend` binary (`.build/debug/attend`; scripts/test.sh builds it first).
 enum AttendProcess {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let binary = packageRoot.appendingPathComponent(".build/debug/attend")
+    /// `$ATTEND_BINARY` when set (scripts/sanitize.sh points it at a sanitized build).
+    static let binary = ProcessInfo.processInfo.environment["ATTEND_BINARY"].map { URL(fileURLWithPath: $0) }
+        ?? packageRoot.appendingPathComponent(".build/debug/attend")
     static let fixtures = packageRoot.appendingPathComponent("Tests/CLITests/Fixtures")
     static let tinyModel = packageRoot.appendingPathComponent("Tests/SpeechModelsTests/Fixtures/tiny.safetensors").path
 

@@ -8,7 +8,8 @@ enum CLIRunner {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static let attendPath = packageRoot.appendingPathComponent(".build/debug/attend").path
+    static let attendPath = ProcessInfo.processInfo.environment["ATTEND_BINARY"]
+        ?? packageRoot.appendingPathComponent(".build/debug/attend").path
 
     static var attendExists: Bool { FileManager.default.isExecutableFile(atPath: attendPath) }
 

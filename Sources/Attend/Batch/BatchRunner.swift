@@ -1,3 +1,4 @@
+import AudioIO
 import Foundation
 
 /// One file of a batch: where it comes from and where its result goes.
@@ -31,7 +32,8 @@ public struct BatchSummary: Equatable, Sendable {
 /// `manifest-shard-I-of-N.jsonl` when sharded, so shards never share a file).
 ///
 /// A file whose output exists is done (outputs appear only by an atomic rename, so an existing
-/// one is complete), unless `overwrite` is set. One file's failure is reported and recorded; the
+/// one is complete), unless `overwrite` is set. Temporary files that a killed run left in the
+/// output folder (`.NAME.PID.RANDOM.partial` of a dead process) are removed when a run starts. One file's failure is reported and recorded; the
 /// batch goes on.
 public final class BatchRunner {
     public let inputRoot: URL
@@ -61,6 +63,8 @@ public final class BatchRunner {
     /// duration in seconds; a thrown error marks the file failed.
     public func run(progress: BatchProgress? = nil, process: (BatchItem) throws -> Double) throws -> BatchSummary {
         try FileManager.default.createDirectory(at: outputRoot, withIntermediateDirectories: true)
+        // A run killed mid-write (kill -9, power cut) left its temporary file; its output is absent.
+        PartialFiles.removeStale(under: outputRoot)
         let manifest = try ManifestWriter(url: manifestURL)
         var summary = BatchSummary()
         let start = Date()
