@@ -82,7 +82,13 @@ def main():
     last = pick[-1] if pick else {}
     minutes = float(last.get("minutes", 0) or 0)
     steps = int(last.get("step", 0) or 0)
-    command = (run / "command.txt").read_text().strip() if (run / "command.txt").exists() else "(not recorded)"
+    recipe = ROOT / "Training" / "recipes" / f"{args.name}.sh"
+    if recipe.exists():
+        command = f"bash Training/recipes/{args.name}.sh"
+        recipe_text = recipe.read_text().strip()
+    else:
+        command = (run / "command.txt").read_text().strip() if (run / "command.txt").exists() else "(not recorded)"
+        recipe_text = None
 
     L = [f"# {args.name}: the attend encoder, its data, recipe and measured scores", ""]
     L += ["One attention encoder that gives both a denoising ratio mask and phone posteriors plus monotonic "
@@ -110,9 +116,11 @@ def main():
           "reserved (evaluation) list is used.", ""]
     L += ["## Recipe", "", "```", "bash Training/make_data.sh --scale full", command, "```", "",
           f"Trained {minutes:.0f} min on 2 CPU cores ({steps} steps of 8 × ≤4 s crops); dynamic chunk training "
-          "(chunk 1–32 frames, left context 16–128 per step); losses: compressed-spectrum mask loss + 0.02·SI-SDR, "
-          "0.5·frame cross-entropy (exact phone times), 0.2·CTC (transcripts), 0.3·forward-sum (aligner). "
-          "The checkpoint with the best validation score is exported.", ""]
+          "(chunk 1–32 frames, left context 16–128 per step); losses: compressed-spectrum mask loss, SI-SDR, "
+          "frame cross-entropy (exact phone times), CTC (transcripts), forward-sum (aligner), weighted per stage "
+          "as below. The checkpoint with the best validation score is exported.", ""]
+    if recipe_text:
+        L += ["The stages (the recipe script itself):", "", "```sh", recipe_text, "```", ""]
     if pick:
         L += ["Loss curve (training batch losses; `log.csv` in the run has every 10th step):", "",
               "| step | minutes | total | mask | −SI-SDR | frame CE | CTC | forward-sum |",

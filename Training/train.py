@@ -53,6 +53,10 @@ def parse():
     ap.add_argument("--export", default=None, help="export the best model to Models/NAME.{safetensors,json}")
     ap.add_argument("--threads", type=int, default=1,
                     help="PyTorch threads of the training process (a second process mixes the batches)")
+    ap.add_argument("--steps", type=int, default=None,
+                    help="stop at this step (then validation and checkpoints happen only every 200 steps)")
+    ap.add_argument("--schedule-steps", type=int, default=None,
+                    help="length of the cosine learning-rate schedule in steps (default: from --minutes at 1.5 s/step)")
     ap.add_argument("--max-items", type=int, default=None, help="use only the first N utterances (smoke tests)")
     return ap.parse_args()
 
@@ -210,9 +214,9 @@ def main():
     producer.start()
     t0 = time.time()
     last_save = t0
-    total_steps_hint = int(args.minutes * 60 / 1.5) + step
+    total_steps_hint = args.schedule_steps or (int(args.minutes * 60 / 1.5) + step)
     model.train()
-    while time.time() - t0 < args.minutes * 60:
+    while time.time() - t0 < args.minutes * 60 and (args.steps is None or step < args.steps):
         lr = args.lr * min(1.0, (step + 1) / 300) * 0.5 * (1 + math.cos(math.pi * min(step / max(total_steps_hint, 1), 1.0)))
         for g in opt.param_groups:
             g["lr"] = max(lr, args.lr * 0.02) * g.get("lr_scale", 1.0)
@@ -226,7 +230,7 @@ def main():
         step += 1
         minutes = (elapsed_before + time.time() - t0) / 60
         val = ""
-        if step % 200 == 0 or time.time() - last_save > 600:
+        if step % 200 == 0 or (args.steps is None and time.time() - last_save > 600):
             v = validate(model, val_batches, cfg, weights)
             val = json.dumps(v)
             score = v["val_sisdr_gain_c2"] - v.get("val_loss", 0)

@@ -64,7 +64,7 @@ run_target() {  # TARGET: runs it, writes its summary line to $scratch/TARGET.re
     start=$(date +%s)
     nice -n "$niceness" "$bin/$t" "$work" "Fuzz/Corpus/$t" \
         -max_total_time="$seconds" -max_len="$(max_len_for "$t")" -timeout=20 -rss_limit_mb=2048 \
-        "${parallel[@]}" -artifact_prefix="$artifacts" -print_final_stats=1 >"$log" 2>&1
+        "${parallel[@]}" ${FUZZ_SEED:+-seed="$FUZZ_SEED"} -artifact_prefix="$artifacts" -print_final_stats=1 >"$log" 2>&1
     status=$?
     local runs rate cov line
     runs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | paste -sd+ | bc)

@@ -7,7 +7,7 @@ packages=(
   libsndfile1-dev libfftw3-dev libopenblas-dev libsoxr-dev   # audio, FFT, BLAS, resampling
   libespeak-ng-dev libpng-dev                                # text → phonemes (G2P)
   sox libsox-fmt-all flac vorbis-tools ffmpeg                # reference tools used by tests
-  python3 python3-venv                                       # output-format validation (praatio, srt, webvtt)
+  python3 python3-venv bc                                    # format validation (praatio, srt, webvtt); fuzz.sh
 )
 missing=()
 for p in "${packages[@]}"; do

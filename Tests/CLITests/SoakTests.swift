@@ -168,8 +168,10 @@ import Testing
                                 header: Self.streamHeader, source: { _ in pcm })
         #expect(run.samples.count >= 20)
         let (warm, last) = Self.growthAfterWarmUp(run)
-        // The stream ends long before the transcript: that is a clean one-line error, not a crash.
-        #expect(run.status == 0 || (run.status == 1 && run.stderr.contains("cannot hold the tokens")), "\(run.stderr)")
+        // The stream ends long before the transcript (or, under load, the beam runs dry first):
+        // either way a clean one-line error, not a crash.
+        let lines = run.stderr.split(separator: "\n", omittingEmptySubsequences: true)
+        #expect(run.status == 0 || (run.status == 1 && lines.count == 1 && lines[0].hasPrefix("attend: error:")), "\(run.stderr)")
         withKnownIssue("streaming align keeps every unsettled frame's scores; nothing settles with the untrained tiny model") {
             #expect(last - warm <= Self.tolerance, "peak RSS grew from \(warm / 1024) KiB to \(last / 1024) KiB")
         }
