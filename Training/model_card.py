@@ -193,6 +193,9 @@ def main():
             L.append("")
     else:
         L += ["## Measured scores", "", f"No benchmark results at {bench}: run `Benchmarks/run.sh`.", ""]
+    notes = ROOT / "Training" / "recipes" / f"{args.name}.notes.md"
+    if notes.exists():  # the hand-written limits of this model, kept beside its recipe
+        L += [notes.read_text().strip(), ""]
     out = models / f"{args.name}.md"
     out.write_text("\n".join(L))
     print("wrote", out)
