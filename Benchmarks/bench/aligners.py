@@ -129,52 +129,49 @@ def _fill_runs(v: np.ndarray, value: bool, max_len: int) -> np.ndarray:
     return v
 
 
+def _run_attend(x, words, stream: bool):
+    """Runs `attend align` on x with the transcript `words`: on a file with JSON out, or (stream)
+    with the WAV piped to stdin and `--jsonl` out. Returns (returncode, stdout text, stderr text)."""
+    with tempfile.TemporaryDirectory() as d:
+        a, t = f"{d}/in.wav", f"{d}/t.txt"
+        write_pcm16(a, x)
+        with open(t, "w") as f:
+            f.write(" ".join(words) + "\n")
+        if stream:
+            with open(a, "rb") as f:
+                r = subprocess.run([str(attend_bin()), "align", "-", "--transcript-file", t, "--jsonl"],
+                                   stdin=f, capture_output=True)
+        else:
+            r = subprocess.run([str(attend_bin()), "align", a, "--transcript-file", t, "--format", "json"],
+                               capture_output=True)
+    return r.returncode, r.stdout.decode(errors="replace"), r.stderr.decode(errors="replace")
+
+
 class Attend(Aligner):
+    """`attend align FILE --transcript-file T --format json`."""
     name, label = "attend", "attend align"
+    stream = False
 
     def align(self, x, words):
-        with tempfile.TemporaryDirectory() as d:
-            a, t = f"{d}/in.wav", f"{d}/t.txt"
-            write_pcm16(a, x)
-            with open(t, "w") as f:
-                f.write(" ".join(words) + "\n")
-            r = subprocess.run([str(attend_bin()), "align", a, "--transcript-file", t, "--format", "json"],
-                               capture_output=True, text=True)
-        if r.returncode != 0:
-            return None, {"pass": "failed", "error": r.stderr.strip()[-300:]}
+        code, out_text, err = _run_attend(x, words, self.stream)
+        if code != 0:
+            return None, {"pass": "failed", "error": err.strip()[-300:]}
         try:
-            js = json.loads(r.stdout)
-            out = [(w["word"], float(w["start"]), float(w["end"]), float(w.get("confidence", 0.0)))
-                   for w in js["words"]]
+            if self.stream:  # one JSON object a line, each a settled word
+                ws = [j for j in (json.loads(line) for line in out_text.splitlines() if line.strip()) if "word" in j]
+            else:
+                ws = json.loads(out_text)["words"]
+            out = [(w["word"], float(w["start"]), float(w["end"]), float(w.get("confidence", 0.0))) for w in ws]
         except Exception as e:  # noqa: BLE001 - unreadable output is a failure of the file
             return None, {"pass": "failed", "error": f"bad JSON: {e}"}
         return (out if len(out) == len(words) else None), {"pass": "ok" if len(out) == len(words) else "failed"}
 
 
-class AttendStream(Aligner):
+class AttendStream(Attend):
     """`attend align - --transcript-file T --jsonl`: the live path, audio through a pipe, one JSON
     line per word as soon as its timing is settled."""
     name, label = "attend-stream", "attend align, stdin stream (--jsonl)"
-
-    def align(self, x, words):
-        with tempfile.TemporaryDirectory() as d:
-            a, t = f"{d}/in.wav", f"{d}/t.txt"
-            write_pcm16(a, x)
-            with open(t, "w") as f:
-                f.write(" ".join(words) + "\n")
-            with open(a, "rb") as f:
-                data = f.read()
-            r = subprocess.run([str(attend_bin()), "align", "-", "--transcript-file", t, "--jsonl"],
-                               input=data, capture_output=True)
-        if r.returncode != 0:
-            return None, {"pass": "failed", "error": r.stderr.decode(errors="replace").strip()[-300:]}
-        try:
-            lines = [json.loads(line) for line in r.stdout.decode().splitlines() if line.strip()]
-            ws = [j for j in lines if "word" in j]
-            out = [(w["word"], float(w["start"]), float(w["end"]), float(w.get("confidence", 0.0))) for w in ws]
-        except Exception as e:  # noqa: BLE001 - unreadable output is a failure of the file
-            return None, {"pass": "failed", "error": f"bad JSON lines: {e}"}
-        return (out if len(out) == len(words) else None), {"pass": "ok" if len(out) == len(words) else "failed"}
+    stream = True
 
 
 SYSTEMS = {"attend": lambda: Attend(), "attend-stream": lambda: AttendStream(), "ps": lambda: PocketSphinx(False), "ps-retry": lambda: PocketSphinx(True),
