@@ -7,11 +7,14 @@ public enum NPYError: Error, CustomStringConvertible, Equatable {
     case unsupported(path: String, reason: String)
 
     public var description: String {
+        let text: String
         switch self {
-        case let .io(path, reason): return "\(path): cannot access .npy file: \(reason)"
-        case let .malformed(path, reason): return "\(path): malformed .npy file: \(reason)"
-        case let .unsupported(path, reason): return "\(path): unsupported .npy file: \(reason)"
+        case let .io(path, reason): text = "\(path): cannot access .npy file: \(reason)"
+        case let .malformed(path, reason): text = "\(path): malformed .npy file: \(reason)"
+        case let .unsupported(path, reason): text = "\(path): unsupported .npy file: \(reason)"
         }
+        // Header text quoted into a reason may hold line breaks: keep the message on one line.
+        return text.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
     }
 }
 

@@ -29,6 +29,18 @@ import Testing
         }
     }
 
+    /// FuzzNPY (CI, seed 1): a dtype string holding a newline made the error text two lines.
+    @Test func npyDescrWithANewlineErrorIsOneLine() throws {
+        let header = "{'descr': '\n|b1', 'fortran_order': False, 'shape': (4,), }\n"
+        let bytes = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count), 0] + Array(header.utf8) + [UInt8](repeating: 1, count: 16)
+        do {
+            _ = try NPY.decode(Data(bytes), name: "x.npy")
+            Issue.record("a dtype with a newline was accepted")
+        } catch {
+            #expect("\(error)".contains("x.npy") && !"\(error)".contains("\n"), "\(error)")
+        }
+    }
+
     /// FuzzNPY: a bad dimension holding a newline made the error text two lines.
     @Test func npyBadDimensionErrorIsOneLine() throws {
         let header = "{'descr': '<f4', 'fortran_order': False, 'shape': (0, yy\nyy), }\n"
