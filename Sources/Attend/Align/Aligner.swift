@@ -61,22 +61,27 @@ public struct Aligner: Sendable {
     /// Aligns 16 kHz mono `samples`.
     public func align(samples: [Float], audioName: String, transcript: Transcript, options: AlignOptions = AlignOptions()) throws -> AlignmentResult {
         let duration = Double(samples.count) / Double(model.config.sampleRate)
-        let context = options.context ?? defaultContext
-        var hidden = encode(samples, context: context)
-        if options.denoise != .off {
-            let noisy = options.denoise == .on || meanSpeechMask(hidden: hidden, samples: samples) < 0.6
-            if noisy {
-                let clean = try denoised(samples)
-                hidden = encode(clean, context: context)
-            }
-        }
-        let frames = hidden.shape[0]
-        var tokens = AlignmentTokens(transcript: transcript, config: model.config)
-        let required = tokens.skippable.filter { !$0 }.count
-        if required > frames { tokens = AlignmentTokens(transcript: transcript, config: model.config, wordLevel: true) }
+        let (hidden, tokens) = try prepare(samples: samples, transcript: transcript, options: options) { try denoised(samples) }
         let aligned = try decode(hidden: hidden, tokens: tokens, options: options)
         return result(aligned: aligned.tokens, posteriors: aligned.posteriors, tokens: tokens, transcript: transcript,
                       audioName: audioName, duration: duration)
+    }
+
+    /// The encoder frames and tokens an alignment decodes: the audio is encoded, and encoded again
+    /// from `clean()` when `options.denoise` is on (or auto and the audio looks noisy: energy-weighted
+    /// mean mask below 0.6); word-level tokens when the phones would not fit the frames.
+    func prepare(samples: [Float], transcript: Transcript, options: AlignOptions,
+                 clean: () throws -> [Float]) throws -> (hidden: Tensor, tokens: AlignmentTokens) {
+        let context = options.context ?? defaultContext
+        var hidden = encode(samples, context: context)
+        if options.denoise == .on || (options.denoise == .auto && meanSpeechMask(hidden: hidden, samples: samples) < 0.6) {
+            hidden = encode(try clean(), context: context)
+        }
+        var tokens = AlignmentTokens(transcript: transcript, config: model.config)
+        if tokens.skippable.filter({ !$0 }).count > hidden.shape[0] {
+            tokens = AlignmentTokens(transcript: transcript, config: model.config, wordLevel: true)
+        }
+        return (hidden, tokens)
     }
 
     func encode(_ samples: [Float], context: ChunkedContext?) -> Tensor {
@@ -84,13 +89,7 @@ public struct Aligner: Sendable {
         let features = frontEnd.features(of: samples)
         let bins = model.config.nBins
         let session = EncoderSession(model: model, context: context)
-        let n = features.count / bins
-        var hidden = session.encode(Tensor(shape: [n, bins], data: features))
-        let tail = session.finish()
-        if tail.shape[0] > 0 {
-            hidden = Tensor(shape: [hidden.shape[0] + tail.shape[0], hidden.shape[1]], data: Array(hidden.elements) + Array(tail.elements))
-        }
-        return hidden
+        return session.encodeToEnd(Tensor(shape: [features.count / bins, bins], data: features))
     }
 
     /// Mean mask over frames, weighted by each frame's energy: near 1 for clean speech, low when

@@ -21,15 +21,7 @@ extension Aligner {
     func inspectAlignment(samples: [Float], denoised: [Float], transcript: Transcript, audioName: String,
                           options: AlignOptions) throws -> InspectAlignment {
         let duration = Double(samples.count) / Double(model.config.sampleRate)
-        let context = options.context ?? defaultContext
-        var hidden = encode(samples, context: context)
-        if options.denoise == .on || (options.denoise == .auto && meanSpeechMask(hidden: hidden, samples: samples) < 0.6) {
-            hidden = encode(denoised, context: context)
-        }
-        var tokens = AlignmentTokens(transcript: transcript, config: model.config)
-        if tokens.skippable.filter({ !$0 }).count > hidden.shape[0] {
-            tokens = AlignmentTokens(transcript: transcript, config: model.config, wordLevel: true)
-        }
+        let (hidden, tokens) = try prepare(samples: samples, transcript: transcript, options: options) { denoised }
         let decoded = try decode(hidden: hidden, tokens: tokens, options: options)
         let result = result(aligned: decoded.tokens, posteriors: decoded.posteriors, tokens: tokens, transcript: transcript,
                             audioName: audioName, duration: duration)
