@@ -127,3 +127,15 @@ extension Tensor {
         return m
     }
 }
+
+extension Tensor {
+    /// This rank-2 tensor `(n, c)` with the rows of `other` `(m, c)` after it: `(n + m, c)`. An empty
+    /// side (no rows) gives the other back unchanged.
+    public func appendingRows(of other: Tensor) -> Tensor {
+        if other.shape[0] == 0 { return self }
+        if shape[0] == 0 { return other }
+        precondition(rank == 2 && other.rank == 2 && shape[1] == other.shape[1],
+                     "Tensor.appendingRows: \(shape) and \(other.shape)")
+        return Tensor(shape: [shape[0] + other.shape[0], shape[1]], data: Array(elements) + Array(other.elements))
+    }
+}

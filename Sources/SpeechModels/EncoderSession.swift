@@ -72,6 +72,12 @@ public final class EncoderSession {
         return takePending(frames: ready, context: ctx)
     }
 
+    /// Feeds `features` `(frames, nBins)` as the rest of the input and returns every hidden frame
+    /// still to come: ``encode(_:)`` followed by ``finish()``.
+    public func encodeToEnd(_ features: Tensor) -> Tensor {
+        encode(features).appendingRows(of: finish())
+    }
+
     /// Processes any buffered partial chunk (end of stream) and returns its hidden frames.
     public func finish() -> Tensor {
         guard isStreaming, let ctx = context else { return Tensor(zeros: [0, model.config.dModel]) }

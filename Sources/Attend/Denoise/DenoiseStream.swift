@@ -79,13 +79,7 @@ public final class DenoiseStream {
         let n = features.count / bins
         var hidden = n > 0 ? session.encode(Tensor(shape: [n, bins], data: features)) : Tensor(zeros: [0, model.config.dModel])
         features.removeAll(keepingCapacity: true)
-        if final, session.isStreaming {
-            let tail = session.finish()
-            if tail.shape[0] > 0 {
-                hidden = hidden.shape[0] == 0 ? tail : Tensor(shape: [hidden.shape[0] + tail.shape[0], hidden.shape[1]],
-                                                              data: Array(hidden.elements) + Array(tail.elements))
-            }
-        }
+        if final { hidden = hidden.appendingRows(of: session.finish()) }
         let ready = hidden.shape[0]
         guard ready > 0 else { return }
         model.mask(hidden, into: &mask)

@@ -222,11 +222,7 @@ struct InspectBuilder {
         let n = features.count / config.nBins
         let session = EncoderSession(model: model, context: context)
         session.captureAttention = capture
-        var hidden = session.encode(Tensor(shape: [n, config.nBins], data: features))
-        let tail = session.finish()
-        if tail.shape[0] > 0 {
-            hidden = Tensor(shape: [hidden.shape[0] + tail.shape[0], hidden.shape[1]], data: Array(hidden.elements) + Array(tail.elements))
-        }
+        let hidden = session.encodeToEnd(Tensor(shape: [n, config.nBins], data: features))
         return (hidden, session.attention)
     }
 
