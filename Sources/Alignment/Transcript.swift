@@ -34,8 +34,8 @@ public struct Transcript: Sendable {
 
     public init(_ text: String, phonemizer: Phonemizer) throws {
         var words: [TranscriptWord] = []
-        for token in text.split(whereSeparator: { $0.isWhitespace }) {
-            let word = Self.stripPunctuation(String(token))
+        for token in Self.tokens(of: text) {
+            let word = Self.stripPunctuation(token)
             guard !word.isEmpty else { continue }
             words.append(TranscriptWord(text: word, phones: phonemizer.phonemes(of: word)))
         }
@@ -48,6 +48,13 @@ public struct Transcript: Sendable {
         let data = try Data(contentsOf: url)
         guard let text = String(data: data, encoding: .utf8) else { throw TranscriptError.notUTF8(url.path) }
         try self.init(text, phonemizer: phonemizer)
+    }
+
+    /// The white-space-separated pieces of `text`, split on Unicode scalars: a scalar such as
+    /// U+0605 (a prepended concatenation mark) joins the following space into one `Character`, so
+    /// a split on `Character.isWhitespace` would leave a space inside a word.
+    public static func tokens(of text: String) -> [String] {
+        text.unicodeScalars.split(whereSeparator: { $0.properties.isWhitespace }).map { String(String.UnicodeScalarView($0)) }
     }
 
     static func stripPunctuation(_ token: String) -> String {

@@ -40,7 +40,21 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
     /// A writer was given inconsistent input (shape and value count disagree, duplicate name).
     case invalidTensor(tensor: String, reason: String)
 
+    /// One line whatever the quoted names and values hold: line breaks and other control
+    /// characters of a file's text (a tensor name, a config value) are shown escaped.
     public var description: String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                out.append(contentsOf: scalar.escaped(asASCII: true).unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    private var text: String {
         switch self {
         case let .unreadable(file, reason):
             return "\(file): cannot read: \(reason)"

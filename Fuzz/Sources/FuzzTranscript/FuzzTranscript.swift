@@ -15,10 +15,10 @@ public func fuzzTranscript(_ bytes: UnsafePointer<UInt8>?, _ size: Int) -> CInt 
     guard let text = String(data: Data(bytes: data, count: size), encoding: .utf8) else { return 0 }
     do {
         let transcript = try Transcript(text, phonemizer: phonemizer)
-        let tokens = text.split(whereSeparator: { $0.isWhitespace })
+        let tokens = Transcript.tokens(of: text)
         precondition(!transcript.words.isEmpty && transcript.words.count <= tokens.count)
         for word in transcript.words {
-            precondition(!word.text.isEmpty && !word.text.contains(where: { $0.isWhitespace }))
+            precondition(!word.text.isEmpty && !word.text.unicodeScalars.contains(where: { $0.properties.isWhitespace }))
             precondition(word.phones.allSatisfy { !$0.isEmpty && !$0.contains(" ") })
         }
     } catch TranscriptError.empty {
