@@ -39,6 +39,11 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var dAlign: Int
     public var textKernel: Int
     public var layerNormEps: Float
+    /// Weight of the aligner head's term in the alignment scores (absent: 1). A model whose
+    /// aligner head misleads the search ships 0 (see `TokenScoring` in the Attend module).
+    public var alignWeight: Float?
+    /// Log prior of each phone class over the training frames (absent: no prior division).
+    public var phoneLogPrior: [Float]?
 
     enum CodingKeys: String, CodingKey {
         case modelType = "model_type", version, sampleRate = "sample_rate", nFFT = "n_fft", hop, compress, window, synthesisLength = "synthesis_length"
@@ -47,6 +52,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         case normaliser, alphaMin = "alpha_min", alphaMax = "alpha_max", entmaxIters = "entmax_iters"
         case chunkSize = "chunk_size", leftContext = "left_context", nPhones = "n_phones", phones
         case espeakMap = "espeak_map", dAlign = "d_align", textKernel = "text_kernel", layerNormEps = "layer_norm_eps"
+        case alignWeight = "align_weight", phoneLogPrior = "phone_log_prior"
     }
 
     public var headDim: Int { dModel / nHeads }
@@ -88,5 +94,10 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         guard alphaMin > 1, alphaMax <= 2, alphaMin <= alphaMax else { throw bad("alpha_min", "need 1 < alpha_min <= alpha_max <= 2") }
         guard chunkSize >= 0, leftContext >= 0 else { throw bad("chunk_size", "must not be negative") }
         guard phones.isEmpty || phones.count == nPhones else { throw bad("phones", "\(phones.count) names for n_phones = \(nPhones)") }
+        if let w = alignWeight, !(w.isFinite && w >= 0) { throw bad("align_weight", "must be finite and not negative, found \(w)") }
+        if let prior = phoneLogPrior {
+            guard prior.count == nPhones else { throw bad("phone_log_prior", "\(prior.count) values for n_phones = \(nPhones)") }
+            guard prior.allSatisfy({ $0.isFinite && $0 <= 0 }) else { throw bad("phone_log_prior", "values must be finite log probabilities (<= 0)") }
+        }
     }
 }

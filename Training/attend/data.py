@@ -64,6 +64,27 @@ class PhoneSet:
         return out or None
 
 
+def phone_log_prior(speech: list[dict], phones: PhoneSet) -> list[float]:
+    """Log prior of each phone class over the frames of the speech records with exact phone times
+    (frames no phone covers are silence; the CTC blank, never a frame label, gets a floor of 1e-4).
+    The Swift aligner divides the phone posteriors by it (TokenScoring, config `phone_log_prior`),
+    so that silence, the most frequent class, does not claim every frame it can."""
+    counts = np.ones(len(phones))
+    for m in speech:
+        if not m.get("phones"):
+            continue
+        frames = int(m["duration"] * SR / HOP) + 1
+        covered = 0
+        for p in m["phones"]:
+            n = max(0, int(round((p["end"] - p["start"]) * SR / HOP)))
+            if p["phone"] in phones.index:
+                counts[phones.index[p["phone"]]] += n
+                covered += n
+        counts[phones.sil] += max(0, frames - covered)
+    counts[BLANK] = max(counts[BLANK], 1e-4 * counts.sum())
+    return [round(float(v), 5) for v in np.log(counts / counts.sum())]
+
+
 def load_manifest(path: pathlib.Path) -> list[dict]:
     if not path.exists():
         return []

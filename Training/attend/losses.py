@@ -67,10 +67,14 @@ def forward_sum_loss(align_scores, token_lengths, frame_lengths, blank_logprob=-
     return torch.stack(losses).mean()
 
 
-def token_scores(align_scores, phone_logits, token_ids, prior_weight: float = 1.0):
-    """Per-frame log-score of each transcript token, as the Swift aligner decodes it:
-    log_softmax over tokens of the aligner scores + prior_weight · the phone head's log posterior
-    of each token's phone. align_scores (N, T), phone_logits (T, C), token_ids (N,) → (T, N)."""
+def token_scores(align_scores, phone_logits, token_ids, prior_weight: float = 1.0, align_weight: float = 1.0,
+                 log_prior=None):
+    """Per-frame log-score of each transcript token, as the Swift aligner decodes it (TokenScoring):
+    align_weight · log_softmax over tokens of the aligner scores + prior_weight · (the phone head's
+    log posterior of each token's phone − its log prior). align_scores (N, T), phone_logits (T, C),
+    token_ids (N,), log_prior (C,) or None → (T, N)."""
     attn = align_scores.transpose(0, 1).log_softmax(-1)  # (T, N)
     post = phone_logits.log_softmax(-1)[:, token_ids]  # (T, N)
-    return attn + prior_weight * post
+    if log_prior is not None:
+        post = post - log_prior[token_ids][None, :]
+    return align_weight * attn + prior_weight * post

@@ -56,6 +56,8 @@ class ModelConfig:
     d_align: int = 128
     text_kernel: int = 3
     layer_norm_eps: float = 1e-5
+    align_weight: float = 1.0  # weight of the aligner head's term in the decoder's token scores
+    phone_log_prior: list = dataclasses.field(default_factory=list)  # log prior per phone class (training frames)
     model_type: str = "attend-encoder"
     version: int = 1
 

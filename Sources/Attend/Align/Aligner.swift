@@ -18,7 +18,7 @@ public struct AlignOptions: Sendable {
     /// own full context when it has one).
     public var context: ChunkedContext?
     public var denoise: DenoiseMode = .auto
-    /// Weight of the phone head's log posterior added to the aligner's scores.
+    /// Weight of the phone head's log posterior (over its prior) in the token scores (`TokenScoring`).
     public var priorWeight: Float = 1
     /// Beam of the monotonic search in log-score units; nil = exact.
     public var beam: Float? = 200
@@ -28,9 +28,8 @@ public struct AlignOptions: Sendable {
 
 /// Aligns a transcript to speech: word and phone start/end times with a confidence per word.
 ///
-/// Scores per frame t and token n: `log_softmax_n(aligner scores)[t, n] + priorWeight ·
-/// log P_phone(t, phone(n))` (the model's aligner head and phone head, as in
-/// Training/attend/losses.py `token_scores`), decoded by the monotonic DP row by row (the
+/// Scores per frame t and token n come from the model's aligner head and phone head
+/// (`TokenScoring`, as Training/attend/losses.py `token_scores`), decoded by the monotonic DP row by row (the
 /// (frames × tokens) matrix is never held). Confidence of a word: the phone head's mean
 /// posterior of its phones over the frames the path gives them.
 public struct Aligner: Sendable {
@@ -135,30 +134,17 @@ public struct Aligner: Sendable {
 
     private func decode(hidden: Tensor, tokens: AlignmentTokens, options: AlignOptions, beam: Float?) throws -> Decoded {
         let frames = hidden.shape[0], n = tokens.count
-        let scores = model.alignScores(hidden: hidden, phones: tokens.phones)  // (N, T)
+        let scoring = TokenScoring(config: model.config, posteriorWeight: options.priorWeight)
+        let scores = scoring.usesAlignerHead ? model.alignScores(hidden: hidden, phones: tokens.phones) : nil  // (N, T)
         var logPost = model.phoneLogits(hidden)  // (T, P) → log posteriors, in place
         let p = model.config.nPhones
-        logPost.withMutablePointer { lp in
-            for t in 0..<frames {
-                let r = lp + t * p
-                var m = -Float.infinity
-                for j in 0..<p { m = max(m, r[j]) }
-                var z: Float = 0
-                for j in 0..<p { z += expf(r[j] - m) }
-                let lz = m + logf(z)
-                for j in 0..<p { r[j] -= lz }
-            }
-        }
+        TokenScoring.logSoftmaxRows(&logPost)
         var aligner = try IncrementalAligner(constraints: TokenConstraints(tokenCount: n, skippable: tokens.skippable), beam: beam)
         var row = [Float](repeating: 0, count: n)
         var settled: [AlignedToken] = []
         for t in 0..<frames {
-            var m = -Float.infinity
-            for k in 0..<n { row[k] = scores.data[k * frames + t]; m = max(m, row[k]) }
-            var z: Float = 0
-            for k in 0..<n { z += expf(row[k] - m) }
-            let lz = m + logf(z)
-            for k in 0..<n { row[k] = (row[k] - lz) + options.priorWeight * logPost.data[t * p + tokens.phones[k]] }
+            scoring.fill(&row, phones: tokens.phones, alignScores: scores, frame: t, frameCount: frames,
+                         logPosterior: logPost.data, offset: t * p)
             settled += try aligner.push(row)
         }
         settled += try aligner.finish()

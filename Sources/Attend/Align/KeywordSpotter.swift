@@ -34,17 +34,10 @@ public struct KeywordSpotter: Sendable {
         if denoise == .on || (denoise == .auto && aligner.meanSpeechMask(hidden: hidden, samples: samples) < 0.6) {
             hidden = aligner.encode(try aligner.denoised(samples), context: aligner.defaultContext)
         }
-        let logits = model.phoneLogits(hidden)
+        var logits = model.phoneLogits(hidden)
         let frames = hidden.shape[0], classes = model.config.nPhones
-        var lp = logits.data
-        for t in 0..<frames {
-            var m = -Float.infinity
-            for j in 0..<classes { m = max(m, lp[t * classes + j]) }
-            var z: Float = 0
-            for j in 0..<classes { z += expf(lp[t * classes + j] - m) }
-            let lz = m + logf(z)
-            for j in 0..<classes { lp[t * classes + j] -= lz }
-        }
+        TokenScoring.logSoftmaxRows(&logits)
+        let lp = logits.data
         let hits = KeywordSearch(keywords: phoneIDs, threshold: threshold).search(logPosteriors: Array(lp[0..<(frames * classes)]), frames: frames, classes: classes)
         let frameSeconds = Double(model.config.hop) / Double(model.config.sampleRate)
         let duration = Double(samples.count) / Double(model.config.sampleRate)

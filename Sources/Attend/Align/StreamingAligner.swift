@@ -17,7 +17,7 @@ public final class StreamingAligner {
     private let frontEnd: FrontEnd
     private let session: EncoderSession
     private var search: IncrementalAligner
-    private let priorWeight: Float
+    private let scoring: TokenScoring
     private var features: [Float] = []
     private var frames = 0
     /// Phone-head log posteriors of frames from `firstKeptFrame` on (for confidences).
@@ -46,7 +46,7 @@ public final class StreamingAligner {
         precondition(ctx.leftContext != nil, "StreamingAligner: the context needs a finite left context")
         session = EncoderSession(model: model, context: ctx)
         search = try IncrementalAligner(constraints: TokenConstraints(tokenCount: tokens.count, skippable: tokens.skippable), beam: beam)
-        self.priorWeight = priorWeight
+        scoring = TokenScoring(config: model.config, posteriorWeight: priorWeight)
         remaining = [Int](repeating: 0, count: transcript.words.count)
         for w in tokens.word { if let w { remaining[w] += 1 } }
         words = transcript.words.map { WordTiming(word: $0.text, start: 0, end: 0, confidence: 0) }
@@ -88,19 +88,15 @@ public final class StreamingAligner {
     private func consumeTokens(of hidden: Tensor) throws -> [AlignedToken] {
         let t = hidden.shape[0], n = tokens.count, p = model.config.nPhones
         guard t > 0 else { return [] }
-        let scores = model.alignScores(queries: queries, hidden: hidden)  // (N, t)
-        let logits = model.phoneLogits(hidden)
+        let scores = scoring.usesAlignerHead ? model.alignScores(queries: queries, hidden: hidden) : nil  // (N, t)
+        var logits = model.phoneLogits(hidden)
+        TokenScoring.logSoftmaxRows(&logits)
         var settled: [AlignedToken] = []
         var row = [Float](repeating: 0, count: n)
         for f in 0..<t {
-            let lp = Self.logSoftmax(Array(logits.data[(f * p)..<((f + 1) * p)]))
-            logPost += lp
-            var m = -Float.infinity
-            for k in 0..<n { row[k] = scores.data[k * t + f]; m = max(m, row[k]) }
-            var z: Float = 0
-            for k in 0..<n { z += expf(row[k] - m) }
-            let lz = m + logf(z)
-            for k in 0..<n { row[k] = row[k] - lz + priorWeight * lp[tokens.phones[k]] }
+            logPost += logits.data[(f * p)..<((f + 1) * p)]
+            scoring.fill(&row, phones: tokens.phones, alignScores: scores, frame: f, frameCount: t,
+                         logPosterior: logits.data, offset: f * p)
             settled += try search.push(row)
             frames += 1
         }
@@ -142,13 +138,5 @@ public final class StreamingAligner {
             firstKeptFrame += drop
         }
         return done
-    }
-
-    static func logSoftmax(_ x: [Float]) -> [Float] {
-        let m = x.max() ?? 0
-        var z: Float = 0
-        for v in x { z += expf(v - m) }
-        let lz = m + logf(z)
-        return x.map { $0 - lz }
     }
 }

@@ -1,0 +1,88 @@
+import Foundation
+import NeuralEngine
+import SpeechModels
+import Testing
+@testable import Attend
+
+/// How the aligners score tokens (`TokenScoring`) and what the shipped model's alignment of the
+/// espeak sample is worth against its exact times (Audio/espeak_en_16k.words.json, written from
+/// libespeak-ng's synthesis events by Training/sample_timings.py).
+@Suite struct AlignmentScoringTests {
+    static func shippedConfig() throws -> ModelConfig {
+        let url = ShippedModelTests.repo.appendingPathComponent("Models/attend-base.json")
+        return try JSONDecoder().decode(ModelConfig.self, from: Data(contentsOf: url))
+    }
+
+    @Test func alignWeightAndPriorAreValidated() throws {
+        var config = try Self.shippedConfig()
+        try config.validate(file: "m.json")
+        config.alignWeight = -1
+        #expect(throws: CheckpointError.badConfig(file: "m.json", key: "align_weight", reason: "must be finite and not negative, found -1.0")) {
+            try config.validate(file: "m.json")
+        }
+        config.alignWeight = 0
+        config.phoneLogPrior = [Float](repeating: -1, count: config.nPhones - 1)
+        #expect(throws: CheckpointError.self) { try config.validate(file: "m.json") }
+        config.phoneLogPrior = [Float](repeating: 0.5, count: config.nPhones)
+        #expect(throws: CheckpointError.self) { try config.validate(file: "m.json") }
+        config.phoneLogPrior = [Float](repeating: -3, count: config.nPhones)
+        try config.validate(file: "m.json")
+    }
+
+    /// A config without the keys (models exported before them) keeps the old scores: the aligner
+    /// head at weight 1 and no prior.
+    @Test func absentKeysMeanAlignerHeadAndNoPrior() throws {
+        var config = try Self.shippedConfig()
+        config.alignWeight = nil
+        config.phoneLogPrior = nil
+        let data = try JSONEncoder().encode(config)
+        #expect(!String(decoding: data, as: UTF8.self).contains("align_weight"))
+        let scoring = TokenScoring(config: try JSONDecoder().decode(ModelConfig.self, from: data))
+        #expect(scoring.alignWeight == 1 && scoring.usesAlignerHead && scoring.logPrior.allSatisfy { $0 == 0 })
+    }
+
+    @Test func scoresAreWeightedAlignerTermPlusPosteriorOverPrior() throws {
+        var config = try Self.shippedConfig()
+        let p = config.nPhones
+        config.alignWeight = 0.5
+        config.phoneLogPrior = (0..<p).map { -Float($0 % 5) - 1 }
+        let scoring = TokenScoring(config: config, posteriorWeight: 2)
+        let phones = [1, 7, 3]
+        // Aligner scores (tokens × frames) for 2 frames; frame 1's column is [0, ln 2, 0].
+        let align = Tensor(shape: [3, 2], data: [9, 0, 9, logf(2), 9, 0])
+        let logPost = (0..<(2 * p)).map { -Float($0) / 10 }
+        var row = [Float](repeating: .nan, count: 3)
+        scoring.fill(&row, phones: phones, alignScores: align, frame: 1, frameCount: 2, logPosterior: logPost, offset: p)
+        for (k, phone) in phones.enumerated() {
+            let attn = (k == 1 ? logf(2) : 0) - logf(4)
+            let expected = 0.5 * attn + 2 * (logPost[p + phone] - config.phoneLogPrior![phone])
+            #expect(abs(row[k] - expected) < 1e-5, "token \(k): \(row[k]) vs \(expected)")
+        }
+        config.alignWeight = 0
+        let postOnly = TokenScoring(config: config)
+        #expect(!postOnly.usesAlignerHead)
+        postOnly.fill(&row, phones: phones, alignScores: nil, frame: 0, frameCount: 2, logPosterior: logPost, offset: 0)
+        #expect(row == phones.map { logPost[$0] - config.phoneLogPrior![$0] })
+    }
+
+    /// The default model on the espeak sample: word boundaries against libespeak-ng's own times.
+    /// (With the aligner head at weight 1 and no prior, as attend-base first shipped, every word was
+    /// squeezed into the first half second: 1 boundary of 30 within 100 ms.)
+    @Test func shippedModelFindsTheEspeakSampleWords() throws {
+        struct Reference: Decodable { struct Word: Decodable { var word: String; var start: Double; var end: Double }; var words: [Word] }
+        let audio = ShippedModelTests.audio
+        let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: audio.appendingPathComponent("espeak_en_16k.words.json")))
+        let phonemizer = try Phonemizer(voice: "en-us")
+        let text = try String(contentsOf: audio.appendingPathComponent("espeak_en_16k.txt"), encoding: .utf8)
+        let aligner = Aligner(model: try ShippedModelTests.model(), phonemizer: phonemizer)
+        let result = try aligner.align(file: audio.appendingPathComponent("espeak_en_16k.wav").path,
+                                       transcript: try Transcript(text, phonemizer: phonemizer))
+        #expect(result.words.map(\.word) == reference.words.map(\.word))
+        var errors: [Double] = []
+        for (h, r) in zip(result.words, reference.words) { errors += [abs(h.start - r.start), abs(h.end - r.end)] }
+        let within100 = Double(errors.filter { $0 <= 0.1 }.count) / Double(errors.count)
+        let median = errors.sorted()[errors.count / 2]
+        #expect(within100 >= 0.6, "\(Int(within100 * 100)) % of boundaries within 100 ms")
+        #expect(median < 0.1, "median boundary error \(median) s")
+    }
+}
