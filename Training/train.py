@@ -27,7 +27,7 @@ import torch.nn.functional as F
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "Training"))
-from attend.data import HOP, Corpus, PhoneSet  # noqa: E402
+from attend.data import HOP, Corpus, PhoneSet, phone_log_prior  # noqa: E402
 from attend.export import export  # noqa: E402
 from attend.losses import forward_sum_loss, frame_phone_loss, mask_loss, phone_ctc_loss, si_sdr  # noqa: E402
 from attend.model import AttendModel, ModelConfig, analysis_window, compressed_magnitude, stft  # noqa: E402
@@ -57,6 +57,11 @@ def parse():
                     help="stop at this step (then validation and checkpoints happen only every 200 steps)")
     ap.add_argument("--schedule-steps", type=int, default=None,
                     help="length of the cosine learning-rate schedule in steps (default: from --minutes at 1.5 s/step)")
+    ap.add_argument("--init", default=None,
+                    help="start from exported weights (Models/NAME.safetensors, its NAME.json gives the config)")
+    ap.add_argument("--encoder-lr-scale", type=float, default=1.0,
+                    help="learning-rate multiplier of the stem and encoder blocks (heads keep 1)")
+    ap.add_argument("--snr", default="-5,20", help="SNR range of the training mixtures in dB, LO,HI")
     ap.add_argument("--max-items", type=int, default=None, help="use only the first N utterances (smoke tests)")
     return ap.parse_args()
 
@@ -86,14 +91,14 @@ def istft(spec, cfg, length):
     return torch.istft(spec.transpose(1, 2), cfg.n_fft, cfg.hop, window=analysis_window(cfg), center=True, length=length)
 
 
-def batch_producer(queue, data, phones_path, max_items, seed, batch, max_seconds, cfg):
+def batch_producer(queue, data, phones_path, max_items, seed, batch, max_seconds, cfg, snr=(-5.0, 20.0)):
     """Runs in a child process: mixes batches on one thread while the parent trains on the other.
     Deterministic: one producer, its own generator seeded from (seed, first step)."""
     torch.set_num_threads(1)
     phones = PhoneSet(phones_path)
     train = Corpus(data, "train", phones, max_items)
     rng = np.random.default_rng(seed)
-    params = MixParams()
+    params = MixParams(snr_db=snr)
     while True:
         examples = [train.example(int(rng.integers(len(train.speech))), rng, max_seconds, params) for _ in range(batch)]
         queue.put(collate(examples, cfg))
@@ -134,6 +139,7 @@ def alpha_report(model):
 def validate(model, batches, cfg, weights):
     model.eval()
     out = {}
+    frame_ce, frame_acc = {}, {}
     for chunk, left in ((0, 0), (2, 64)):
         tot, sdr_gain = [], []
         for batch in batches:
@@ -146,9 +152,18 @@ def validate(model, batches, cfg, weights):
             if chunk == 0:
                 t, _ = step_losses(model, batch, cfg, weights, 0, 0)
                 tot.append(float(t))
+            labels = batch[2]
+            if (labels >= 0).any():
+                logits = model.phone_logits(hidden)
+                known = labels >= 0
+                frame_ce.setdefault(chunk, []).append(float(frame_phone_loss(logits, labels)))
+                frame_acc.setdefault(chunk, []).append(float((logits.argmax(-1)[known] == labels[known]).float().mean()))
         out[f"val_sisdr_gain_c{chunk}"] = float(np.mean(sdr_gain))
         if tot:
             out["val_loss"] = float(np.mean(tot))
+        if chunk in frame_ce:
+            out[f"val_frame_ce_c{chunk}"] = float(np.mean(frame_ce[chunk]))
+            out[f"val_frame_acc_c{chunk}"] = float(np.mean(frame_acc[chunk]))
     model.train()
     return out
 
@@ -162,22 +177,34 @@ def main():
     phones = PhoneSet(ROOT / "Training" / "data_pipeline" / "phones.json")
     cfg = ModelConfig(n_phones=len(phones), phones=phones.names, espeak_map=phones.espeak_map,
                       entmax_iters=20, chunk_size=2, left_context=64)
+    if args.init:
+        init_json = pathlib.Path(args.init).with_suffix(".json")
+        base = {k: v for k, v in json.loads(init_json.read_text()).items() if k in {f.name for f in dataclasses.fields(ModelConfig)}}
+        cfg = dataclasses.replace(cfg, **base)
     cfg = dataclasses.replace(cfg, **json.loads(args.config))
     weights = {k: float(v) for k, v in (kv.split("=") for kv in args.weights.split(","))}
     random.seed(args.seed)
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
     train = Corpus(data, "train", phones, args.max_items)
+    cfg = dataclasses.replace(cfg, phone_log_prior=phone_log_prior(train.speech, phones))
     val = Corpus(data, "val", phones, 64)
     vrng = np.random.default_rng(12345)
     val_batches = [collate([val.example(int(vrng.integers(len(val.speech))), vrng, args.max_seconds, MixParams(snr_db=(0, 10)))
                             for _ in range(args.batch)], cfg) for _ in range(3)]
     model = AttendModel(cfg)
+    if args.init and not (args.resume and (run / "ckpt.pt").exists()):
+        from safetensors.torch import load_file
+        model.load_state_dict(load_file(args.init))
+        print(f"initialised from {args.init}")
     # α logits learn faster (a sparsity per head needs to move within a short CPU run) and are not
     # decayed towards α = 1.5.
     alpha_params = [p for n, p in model.named_parameters() if n.endswith("alpha_logit")]
-    other_params = [p for n, p in model.named_parameters() if not n.endswith("alpha_logit")]
-    opt = torch.optim.AdamW([{"params": other_params, "weight_decay": 0.01, "lr_scale": 1.0},
+    encoder = lambda n: n.startswith("stem.") or n.startswith("blocks.")  # noqa: E731
+    encoder_params = [p for n, p in model.named_parameters() if encoder(n) and not n.endswith("alpha_logit")]
+    head_params = [p for n, p in model.named_parameters() if not encoder(n) and not n.endswith("alpha_logit")]
+    opt = torch.optim.AdamW([{"params": encoder_params, "weight_decay": 0.01, "lr_scale": args.encoder_lr_scale},
+                             {"params": head_params, "weight_decay": 0.01, "lr_scale": 1.0},
                              {"params": alpha_params, "weight_decay": 0.0, "lr_scale": args.alpha_lr_scale}],
                             lr=args.lr)
     step, best, elapsed_before = 0, -math.inf, 0.0
@@ -210,7 +237,8 @@ def main():
     queue = ctx.Queue(maxsize=4)
     producer = ctx.Process(target=batch_producer, daemon=True,
                            args=(queue, data, ROOT / "Training" / "data_pipeline" / "phones.json", args.max_items,
-                                 (args.seed, step), args.batch, args.max_seconds, cfg))
+                                 (args.seed, step), args.batch, args.max_seconds, cfg,
+                                 tuple(float(v) for v in args.snr.split(","))))
     producer.start()
     t0 = time.time()
     last_save = t0
