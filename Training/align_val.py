@@ -1,0 +1,100 @@
+"""Alignment on the training data's validation split, for choosing decoder settings without
+touching the reserved evaluation audio: synthetic utterances (espeak-ng and flite voices the
+training never saw) with exact word times, clean and mixed with validation noise at 5 and 0 dB.
+
+    python3 Training/align_val.py [--model Models/attend-base.safetensors] [--n 40] [--bin .build/release/attend]
+
+Builds the set once under Training/data/align_val/ (deterministic), runs `attend align` on every
+file and prints, per condition, the median boundary error and the % of word boundaries within
+20/50/100 ms (a failed file counts every boundary as a miss).
+"""
+from __future__ import annotations
+
+import argparse
+import concurrent.futures as cf
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import numpy as np
+import soundfile as sf
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "Training"))
+from data_pipeline.augment import MixParams, mix  # noqa: E402
+
+SR = 16000
+CONDITIONS = {"clean": None, "noise5": 5.0, "noise0": 0.0}
+
+
+def build(data: pathlib.Path, out: pathlib.Path, n: int) -> list[dict]:
+    manifest = out / "manifest.json"
+    if manifest.exists():
+        items = json.loads(manifest.read_text())
+        if items and items[0].get("n") == n:
+            return items
+    out.mkdir(parents=True, exist_ok=True)
+    speech = [json.loads(line) for line in (data / "speech_val.jsonl").read_text().splitlines() if line.strip()]
+    speech = [m for m in speech if m.get("timing") == "exact-synthesis" and m.get("words") and m.get("spoken")]
+    rng = np.random.default_rng(7)
+    picked = [speech[i] for i in sorted(rng.choice(len(speech), size=min(n, len(speech)), replace=False))]
+    noise_items = [json.loads(line) for line in (data / "noise_val.jsonl").read_text().splitlines() if line.strip()]
+    noises = [sf.read(str(data / m["path"]), dtype="float32")[0] for m in noise_items]
+    items = []
+    for i, m in enumerate(picked):
+        clean, sr = sf.read(str(data / m["path"]), dtype="float32")
+        assert sr == SR
+        words = [[w["word"], w["start"], w["end"]] for w in m["words"]]
+        (out / f"{i:03d}.txt").write_text(" ".join(w[0] for w in words) + "\n")
+        for cond, snr in CONDITIONS.items():
+            audio = clean
+            if snr is not None:
+                params = MixParams(snr_db=(snr, snr), p_reverb=0, p_telephone=0, p_clip=0, p_bitdepth=0,
+                                   level_db=(-26, -26), p_second_noise=0)
+                audio, _, _ = mix(clean, noises, rng, params)
+            sf.write(str(out / f"{i:03d}.{cond}.wav"), audio, SR, subtype="PCM_16")
+            items.append({"n": n, "id": i, "cond": cond, "audio": f"{i:03d}.{cond}.wav", "text": f"{i:03d}.txt",
+                          "words": words, "source": m["source"]})
+    manifest.write_text(json.dumps(items))
+    return items
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", default=None)
+    ap.add_argument("--bin", default=str(ROOT / ".build" / "release" / "attend"))
+    ap.add_argument("--data", default=str(ROOT / "Training" / "data"))
+    ap.add_argument("--n", type=int, default=40)
+    ap.add_argument("--jobs", type=int, default=2)
+    args, extra = ap.parse_known_args()
+    data = pathlib.Path(args.data)
+    out = data / "align_val"
+    items = build(data, out, args.n)
+
+    def run(item):
+        cmd = [args.bin, "align", str(out / item["audio"]), "--transcript-file", str(out / item["text"]), "--format", "json"]
+        if args.model:
+            cmd += ["--model", args.model]
+        r = subprocess.run(cmd + extra, capture_output=True, text=True, env=dict(os.environ))
+        return item, (json.loads(r.stdout) if r.returncode == 0 else None)
+
+    errors: dict[str, list[float]] = {}
+    with cf.ThreadPoolExecutor(args.jobs) as ex:
+        for item, result in ex.map(run, items):
+            e = errors.setdefault(item["cond"], [])
+            ref = item["words"]
+            if result is None or len(result["words"]) != len(ref):
+                e += [float("inf")] * (2 * len(ref))
+                continue
+            for (_, a, b), h in zip(ref, result["words"]):
+                e += [abs(h["start"] - a) * 1000, abs(h["end"] - b) * 1000]
+    for cond in CONDITIONS:
+        e = np.array(errors[cond])
+        print(f"{cond:7s} boundaries {len(e):4d}  median {np.median(e):6.0f} ms  "
+              + "  ".join(f"≤{t} ms {100 * np.mean(e <= t):5.1f}%" for t in (20, 50, 100)))
+
+
+if __name__ == "__main__":
+    main()
