@@ -36,38 +36,60 @@ public struct AlignmentMemory: Sendable, Equatable {
 /// Settlement checks run when the frames since the last check reach a quarter of the frames
 /// since the settled point, so their cost stays proportional to the DP while the extra delay is
 /// at most a quarter of the inherent traceback lag.
+///
+/// Fixed lag (`maxLag`, streaming): when the settled point lags the input by more than `maxLag`
+/// frames, the aligner stops waiting for the paths to agree. It takes the best partial path now,
+/// makes final every token that path ends before frame `now − maxLag`, and restarts the search
+/// from there (the token the path holds at that frame goes on, its start kept), replaying the
+/// scores since. A token is then out at most about `maxLag` frames after its end, and memory is
+/// bounded by the lag, even through a long silence. Forced tokens are no longer guaranteed to be
+/// the ones the whole-input search would choose; a token that spans a restart gets its confidence
+/// from the frames after the restart only.
 public struct IncrementalAligner: Sendable {
     public let constraints: TokenConstraints
     public let beam: Float?
+    /// Frames the settled point may lag the input before a fixed-lag decision (nil: never).
+    public let maxLag: Int?
     private var decoder: MonotonicDecoder
+    /// The decoder searches tokens `tokenBase...` from global frame `frameBase` on (both 0 until a
+    /// fixed-lag restart); its token 0 began at global frame `firstStart`.
+    private var local: TokenConstraints
+    private var tokenBase = 0
+    private var frameBase = 0
+    private var firstStart = 0
     private let streaming: Bool
     private var retained: [Float] = []
     private var retainedFirstFrame = 0
     private var nextToken = 0
     private var lastCheck = 0
+    private var lastForced = 0
     private var finished = false
 
     /// - Parameters:
     ///   - constraints: minimum frames and skippability per token.
     ///   - beam: prune partial paths more than `beam` (log-score units) below the best at each
     ///     frame; `nil` keeps every path (exact).
-    public init(constraints: TokenConstraints, beam: Float? = nil) throws(AlignmentError) {
-        try self.init(constraints: constraints, beam: beam, streaming: true)
+    ///   - maxLag: fixed-lag decision after this many frames without settlement (nil: wait).
+    public init(constraints: TokenConstraints, beam: Float? = nil, maxLag: Int? = nil) throws(AlignmentError) {
+        try self.init(constraints: constraints, beam: beam, streaming: true, maxLag: maxLag)
     }
 
-    init(constraints: TokenConstraints, beam: Float?, streaming: Bool) throws(AlignmentError) {
+    init(constraints: TokenConstraints, beam: Float?, streaming: Bool, maxLag: Int? = nil) throws(AlignmentError) {
         try constraints.validate()
         if let beam, !(beam >= 0) { throw .invalidConstraints("beam \(beam) must be non-negative") }
+        if let maxLag, maxLag < 1 { throw .invalidConstraints("maxLag \(maxLag) must be at least 1 frame") }
         self.constraints = constraints
         self.beam = beam
         self.streaming = streaming
+        self.maxLag = streaming ? maxLag : nil
+        local = constraints
         decoder = MonotonicDecoder(constraints: constraints, beam: beam)
     }
 
     /// Frames consumed so far.
-    public var frameCount: Int { decoder.frame }
+    public var frameCount: Int { frameBase + decoder.frame }
     /// Frames before this one are settled: no future input changes the path there.
-    public var settledFrame: Int { decoder.anchorFrame }
+    public var settledFrame: Int { frameBase + decoder.anchorFrame }
 
     public var memory: AlignmentMemory {
         AlignmentMemory(backpointerBytes: decoder.bits.byteCount, peakBackpointerBytes: decoder.bits.peakByteCount,
@@ -86,10 +108,20 @@ public struct IncrementalAligner: Sendable {
     public mutating func push(_ row: UnsafeBufferPointer<Float>) throws(AlignmentError) -> [AlignedToken] {
         guard !finished else { throw .alreadyFinished }
         guard row.count == constraints.tokenCount else { throw .wrongScoreCount(expected: constraints.tokenCount, found: row.count) }
-        if let k = Self.firstInvalid(row) { throw .invalidScore(frame: decoder.frame, token: k, value: row[k]) }
-        decoder.push(row)
+        if let k = Self.firstInvalid(row) { throw .invalidScore(frame: frameCount, token: k, value: row[k]) }
+        decoder.push(UnsafeBufferPointer(rebasing: row[tokenBase...]))
         guard streaming else { return [] }
         retained.append(contentsOf: row)
+        var emitted = settle()
+        if let maxLag, frameCount - settledFrame > maxLag, frameCount - lastForced >= max(1, maxLag / 4) {
+            lastForced = frameCount
+            emitted += decideFixedLag(keep: maxLag)
+        }
+        return emitted
+    }
+
+    /// Emits what every surviving path agrees on and moves the anchor there.
+    private mutating func settle() -> [AlignedToken] {
         let t = decoder.frame
         guard t - lastCheck >= max(1, (t - decoder.anchorFrame) / 4) else { return [] }
         lastCheck = t
@@ -98,7 +130,42 @@ public struct IncrementalAligner: Sendable {
         let start = spans.last.map { $0.token == merge.token ? $0.start : decoder.anchorStart } ?? decoder.anchorStart
         let emitted = emit(spans)
         decoder.setAnchor(frame: merge.frame, token: merge.token, start: merge.token >= 0 ? start : 0)
-        dropRetained(before: decoder.anchorStart)
+        dropRetained(before: frameBase + decoder.anchorStart)
+        return emitted
+    }
+
+    /// The fixed-lag decision: the best path's tokens that end before `frame − keep` become final,
+    /// and the search restarts at that frame inside the token the path holds there.
+    private mutating func decideFixedLag(keep: Int) -> [AlignedToken] {
+        guard let best = decoder.bestLiveD() else { return [] }
+        let t = decoder.frame
+        let cut = t - keep
+        guard cut > decoder.anchorFrame else { return [] }
+        let spans = decoder.trace(frame: t, token: best, viaF: false)
+        guard let held = spans.firstIndex(where: { $0.start <= cut && cut < ($0.end ?? Int.max) && $0.start != $0.end }) else { return [] }
+        let emitted = emit(Array(spans[..<held]))
+        let k = spans[held].token
+        let heldStart = k == 0 ? firstStart + spans[held].start : frameBase + spans[held].start
+        let ran = cut - spans[held].start  // frames the held token covered before the cut
+        var minFrames = Array(local.minFrames[k...])
+        var skippable = Array(local.skippable[k...])
+        minFrames[0] = max(1, minFrames[0] - ran)
+        skippable[0] = false
+        local = TokenConstraints(tokenCount: minFrames.count, minFrames: minFrames, skippable: skippable)
+        let end = frameCount
+        decoder = MonotonicDecoder(constraints: local, beam: beam)
+        tokenBase += k
+        frameBase += cut
+        firstStart = heldStart
+        lastCheck = 0
+        dropRetained(before: frameBase)
+        let n = constraints.tokenCount
+        retained.withUnsafeBufferPointer { rows in
+            for f in frameBase ..< end {
+                let row = (f - retainedFirstFrame) * n
+                decoder.push(UnsafeBufferPointer(rebasing: rows[(row + tokenBase) ..< (row + n)]))
+            }
+        }
         return emitted
     }
 
@@ -122,27 +189,58 @@ public struct IncrementalAligner: Sendable {
         guard !finished else { throw .alreadyFinished }
         finished = true
         let frames = decoder.frame
-        let required = constraints.requiredFrames
-        guard frames >= required else { throw .tooFewFrames(frames: frames, required: required) }
-        guard decoder.finalScore > -.infinity else {
-            if let beam { throw .noPathWithinBeam(frames: frames, beam: beam) }
-            throw .noPath(frames: frames)
+        let required = local.requiredFrames
+        if frameBase > 0, frames < required || !(decoder.finalScore > -.infinity) {
+            return finishAfterForcedDecision()
         }
-        return emit(decoder.trace(frame: frames, token: constraints.tokenCount - 1, viaF: true))
+        guard frames >= required else { throw .tooFewFrames(frames: frameCount, required: frameBase + required) }
+        guard decoder.finalScore > -.infinity else {
+            if let beam { throw .noPathWithinBeam(frames: frameCount, beam: beam) }
+            throw .noPath(frames: frameCount)
+        }
+        return emit(decoder.trace(frame: frames, token: local.tokenCount - 1, viaF: true))
     }
 
-    /// Score of the best complete path (valid after `finish()`).
+    /// The input ended where, after a fixed-lag decision, the remaining tokens no longer fit (the
+    /// stream stopped early, or the decision went wrong): the best partial path's tokens, its open
+    /// token closed at the last frame, then every token it did not reach as an empty span there
+    /// (no confidence), so each token still comes out once and in order.
+    private mutating func finishAfterForcedDecision() -> [AlignedToken] {
+        var tokens: [AlignedToken] = []
+        if let best = decoder.bestLiveD() {
+            var spans = decoder.trace(frame: decoder.frame, token: best, viaF: false)
+            if let last = spans.indices.last, spans[last].end == nil { spans[last].end = decoder.frame }
+            tokens = emit(spans)
+        }
+        while nextToken < constraints.tokenCount {
+            tokens.append(AlignedToken(token: nextToken, start: frameCount, end: frameCount))
+            nextToken += 1
+        }
+        return tokens
+    }
+
+    /// Score of the best complete path (valid after `finish()`; whole-input searches only).
     var finalScore: Double { decoder.finalScore }
 
+    /// Spans of the decoder (its tokens and frames) → tokens in the caller's numbering, those
+    /// not emitted yet, in order, up to the first still open.
     private mutating func emit(_ spans: [(token: Int, start: Int, end: Int?)]) -> [AlignedToken] {
         var tokens: [AlignedToken] = []
-        for span in spans where span.token >= nextToken {
+        for span in spans where tokenBase + span.token >= nextToken {
             guard let end = span.end else { break }
-            precondition(span.token == nextToken, "tokens must be emitted in order")
-            var token = AlignedToken(token: span.token, start: span.start, end: end)
+            let k = tokenBase + span.token
+            precondition(k == nextToken, "tokens must be emitted in order")
+            let start = span.token == 0 ? firstStart + span.start : frameBase + span.start
+            var token = AlignedToken(token: k, start: start, end: frameBase + end)
             if streaming {
                 let n = constraints.tokenCount
-                token.computeConfidence(tokenCount: n) { f, k in retained[(f - retainedFirstFrame) * n + k] }
+                var scored = token
+                scored.start = max(start, retainedFirstFrame)  // a token spanning a restart: frames since it
+                if scored.start < scored.end {
+                    scored.computeConfidence(tokenCount: n) { f, k in retained[(f - retainedFirstFrame) * n + k] }
+                }
+                token.meanPosterior = scored.meanPosterior
+                token.margin = scored.margin
             }
             tokens.append(token)
             nextToken += 1

@@ -260,4 +260,13 @@ struct MonotonicDecoder: Sendable {
     }
 
     func liveD(token k: Int) -> Bool { d[k] > -.infinity }
+
+    /// The token of the best live D(frame, ·), or nil when none is finite.
+    func bestLiveD() -> Int? {
+        guard let band = dRange else { return nil }
+        var best = -Double.infinity
+        var arg: Int?
+        for k in band where d[k] > best { best = d[k]; arg = k }
+        return arg
+    }
 }

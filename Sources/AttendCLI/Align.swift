@@ -27,6 +27,9 @@ struct Align: ParsableCommand {
     @Option(help: "espeak-ng voice (language) for the transcript's phonemes.") var voice = "en-us"
     @Flag(help: "Follow the input as a live stream: print each word as a JSON line as soon as its timing is settled.")
     var jsonl = false
+    @Option(name: .customLong("decision-lag"),
+            help: "With --jsonl: seconds the search may wait after a word for certainty before it takes the best path (0.4 s: words out within 1 s of their end).")
+    var decisionLag: Double = StreamingAligner.defaultDecisionLag
     @Option(help: "Also draw the spectrogram with the aligned words and phones into this PNG.")
     var plot: String?
     @OptionGroup var inputOptions: InputOptions
@@ -34,6 +37,7 @@ struct Align: ParsableCommand {
     @OptionGroup var batchOptions: BatchOptions
 
     func validate() throws {
+        guard decisionLag.isFinite, decisionLag >= 0.01 else { throw ValidationError("--decision-lag must be at least 0.01 s") }
         if isDirectory(input) {
             guard let output, output != "-" else { throw ValidationError("a directory input needs -o OUTDIR") }
             guard transcript == nil, transcriptFile == nil else {
@@ -86,7 +90,7 @@ struct Align: ParsableCommand {
         let reader = try AudioFileReader(path: input, raw: inputOptions.rawFormat, rejectNonFinite: true)
         let stream = try MonoStream(reader: reader, sampleRate: aligner.model.config.sampleRate,
                                     chunkFrames: max(1, reader.info.sampleRate / 20))  // 50 ms reads
-        let follower = try StreamingAligner(aligner: aligner, transcript: transcript, context: context)
+        let follower = try StreamingAligner(aligner: aligner, transcript: transcript, context: context, decisionLag: decisionLag)
         func emit(_ words: [WordTiming]) {
             for w in words {
                 let line = "{\"word\":\(JSONText.string(w.word)),\"start\":\(AlignmentResult.seconds(w.start)),"

@@ -19,7 +19,7 @@ import Testing
         options.beam = 40
         let offline = try aligner.align(samples: samples, audioName: "x", transcript: transcript, options: options)
 
-        let follower = try StreamingAligner(aligner: aligner, transcript: transcript, context: context, beam: 40)
+        let follower = try StreamingAligner(aligner: aligner, transcript: transcript, context: context, beam: 40, decisionLag: nil)
         var streamed: [WordTiming] = []
         var start = 0
         while start < samples.count {
@@ -33,6 +33,32 @@ import Testing
         for (a, b) in zip(streamed, offline.words) {
             #expect(abs(a.start - b.start) < 1e-9 && abs(a.end - b.end) < 1e-9, "\(a.word)")
             #expect(abs(a.confidence - b.confidence) < 1e-6)
+        }
+    }
+
+    /// Issue 5: a live stream's word comes out at most 1 s after it ends. The shipped model follows
+    /// the espeak sample fed in 10 ms pieces; each word's emission time (audio pushed when it came
+    /// back) is compared with its exact end (libespeak-ng's own times, Audio/espeak_en_16k.words.json).
+    @Test func wordsAreEmittedWithinOneSecondOfTheirEnd() throws {
+        struct Reference: Decodable { struct Word: Decodable { var word: String; var end: Double }; var words: [Word] }
+        let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: Self.audio.deletingPathExtension().appendingPathExtension("words.json")))
+        let model = try ShippedModelTests.model()
+        let aligner = Aligner(model: model, phonemizer: try Phonemizer())
+        let text = try String(contentsOf: Self.audio.deletingPathExtension().appendingPathExtension("txt"), encoding: .utf8)
+        let transcript = try Transcript(text, phonemizer: aligner.phonemizer)
+        let samples = try readMono16k(path: Self.audio.path)
+        let follower = try StreamingAligner(aligner: aligner, transcript: transcript)
+        var emitted: [(word: String, at: Double)] = []
+        var start = 0
+        while start < samples.count {
+            let n = min(160, samples.count - start)
+            for w in try follower.push(Array(samples[start..<(start + n)])) { emitted.append((w.word, Double(start + n) / 16000)) }
+            start += n
+        }
+        for w in try follower.finish() { emitted.append((w.word, Double(samples.count) / 16000)) }
+        #expect(emitted.map(\.word) == reference.words.map(\.word))
+        for (e, r) in zip(emitted, reference.words) {
+            #expect(e.at - r.end <= 1.0, "\(e.word) ends at \(r.end) s, emitted at \(e.at) s")
         }
     }
 }

@@ -35,7 +35,12 @@ public final class StreamingAligner {
     /// - Parameters:
     ///   - context: attention context (finite left context); default 32-frame chunks, 128 frames left.
     ///   - beam: pruning beam of the search in log-score units: smaller settles words sooner.
-    public init(aligner: Aligner, transcript: Transcript, context: ChunkedContext? = nil, beam: Float = 100, priorWeight: Float = 1) throws {
+    ///   - decisionLag: seconds of audio after a phone's end the search may wait for its paths to
+    ///     agree before it takes the best one (`IncrementalAligner.maxLag`); nil waits however
+    ///     long it takes (exact, but a word can come out seconds late and memory follows the lag).
+    ///     A word comes out at most this lag + one attention chunk + a quarter of the lag after its end.
+    public init(aligner: Aligner, transcript: Transcript, context: ChunkedContext? = nil, beam: Float = 100, priorWeight: Float = 1,
+                decisionLag: Double? = StreamingAligner.defaultDecisionLag) throws {
         self.aligner = aligner
         self.transcript = transcript
         model = aligner.model
@@ -45,7 +50,9 @@ public final class StreamingAligner {
         let ctx = context ?? aligner.defaultContext ?? ChunkedContext(chunkSize: 32, leftContext: 128)
         precondition(ctx.leftContext != nil, "StreamingAligner: the context needs a finite left context")
         session = EncoderSession(model: model, context: ctx)
-        search = try IncrementalAligner(constraints: TokenConstraints(tokenCount: tokens.count, skippable: tokens.skippable), beam: beam)
+        let frameRate = Double(model.config.sampleRate) / Double(model.config.hop)
+        search = try IncrementalAligner(constraints: TokenConstraints(tokenCount: tokens.count, skippable: tokens.skippable), beam: beam,
+                                        maxLag: decisionLag.map { max(1, Int(($0 * frameRate).rounded())) })
         scoring = TokenScoring(config: model.config, posteriorWeight: priorWeight)
         remaining = [Int](repeating: 0, count: transcript.words.count)
         for w in tokens.word { if let w { remaining[w] += 1 } }
@@ -53,6 +60,10 @@ public final class StreamingAligner {
         frameCounts = [Int](repeating: 0, count: words.count)
         posteriorSums = [Double](repeating: 0, count: words.count)
     }
+
+    /// The default `decisionLag`: 0.4 s, so that with 32-frame (0.32 s) attention chunks a word
+    /// is out within 1 s of its end.
+    public static let defaultDecisionLag = 0.4
 
     /// Samples pushed so far, at 16 kHz.
     public var samplesPushed: Int { samplesIn }

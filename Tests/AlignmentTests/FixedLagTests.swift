@@ -1,0 +1,110 @@
+import Testing
+@testable import Alignment
+
+/// `IncrementalAligner(maxLag:)`: the fixed-lag decision that bounds a live stream's delay and memory.
+@Suite struct FixedLagTests {
+    /// Feeds every row; returns the tokens in emission order and the frame count when each came out.
+    private func run(_ scores: [Float], frames: Int, constraints: TokenConstraints, beam: Float?, maxLag: Int?,
+                     memory: ((AlignmentMemory) -> Void)? = nil) throws -> (tokens: [AlignedToken], at: [Int]) {
+        let n = constraints.tokenCount
+        var aligner = try IncrementalAligner(constraints: constraints, beam: beam, maxLag: maxLag)
+        var tokens: [AlignedToken] = [], at: [Int] = []
+        for f in 0 ..< frames {
+            let out = try aligner.push(Array(scores[f * n ..< (f + 1) * n]))
+            tokens += out
+            at += out.map { _ in f + 1 }
+            memory?(aligner.memory)
+        }
+        let rest = try aligner.finish()
+        tokens += rest
+        at += rest.map { _ in frames }
+        return (tokens, at)
+    }
+
+    /// Whatever the scores: every token once, in order, the frames covered exactly once, each
+    /// token at least its minimum unless skipped, and out within maxLag + maxLag/4 + 1 frames of
+    /// its end — where without the lag the same searches keep tokens for far longer.
+    @Test func randomScoresGiveAValidPathOnTime() throws {
+        var rng = SeededGenerator(seed: 2026)
+        var waitedLonger = 0
+        for _ in 0 ..< 120 {
+            let n = Int.random(in: 2 ... 12, using: &rng)
+            let frames = Int.random(in: 40 ... 300, using: &rng)
+            let constraints = TokenConstraints(
+                tokenCount: n, minFrames: (0 ..< n).map { _ in Int.random(in: 1 ... 3, using: &rng) },
+                skippable: (0 ..< n).map { _ in Int.random(in: 0 ..< 3, using: &rng) == 0 })
+            guard frames >= constraints.requiredFrames else { continue }
+            let scores = (0 ..< frames * n).map { _ in Float.random(in: -3 ... 0, using: &rng) }
+            let maxLag = Int.random(in: 4 ... 20, using: &rng)
+            let (tokens, at) = try run(scores, frames: frames, constraints: constraints, beam: nil, maxLag: maxLag)
+            #expect(tokens.map(\.token) == Array(0 ..< n))
+            var next = 0
+            for (token, when) in zip(tokens, at) {
+                #expect(token.start == next, "token \(token.token) starts at \(token.start), expected \(next)")
+                next = token.end
+                if token.isSkipped {
+                    #expect(constraints.skippable[token.token])
+                } else {
+                    #expect(token.frameCount >= constraints.minFrames[token.token])
+                }
+                #expect(when - token.end <= maxLag + maxLag / 4 + 1 || when == frames, "token \(token.token) ended \(token.end), out at \(when)")
+            }
+            #expect(next == frames)
+            let exact = try run(scores, frames: frames, constraints: constraints, beam: nil, maxLag: nil)
+            if zip(exact.tokens, exact.at).contains(where: { $0.1 - $0.0.end > maxLag + maxLag / 4 + 1 }) { waitedLonger += 1 }
+        }
+        #expect(waitedLonger > 10, "the exact search should often wait longer than the lag on noise")
+    }
+
+    /// Clear scores (a diagonal): the lag changes nothing, the path is the exact one.
+    @Test func clearScoresGiveTheExactPath() throws {
+        let n = 30, per = 8, frames = n * per
+        var scores = [Float](repeating: 0, count: frames * n)
+        var row = [Float](repeating: 0, count: n)
+        for f in 0 ..< frames {
+            diagonalRow(frame: f, tokens: n, framesPerToken: per, into: &row)
+            scores.replaceSubrange(f * n ..< (f + 1) * n, with: row)
+        }
+        let constraints = TokenConstraints(tokenCount: n)
+        let exact = try MonotonicAligner(constraints: constraints).align(scores: scores, frameCount: frames)
+        let lagged = try run(scores, frames: frames, constraints: constraints, beam: nil, maxLag: 5)
+        #expect(lagged.tokens.map { [$0.token, $0.start, $0.end] } == exact.tokens.map { [$0.token, $0.start, $0.end] })
+    }
+
+    /// One token holding a long stretch (a long silence) with nothing to tell the paths apart:
+    /// with the lag, memory stays flat; without it, it grows with the stretch.
+    @Test func memoryStaysFlatThroughALongUndecidedStretch() throws {
+        let n = 200, frames = 20_000
+        var scores = [Float](repeating: -1, count: frames * n)
+        let stretch = frames - n
+        for f in 0 ..< stretch { for k in 0 ..< 3 { scores[f * n + k] = 0 } }  // tokens 0–2 tie
+        for f in stretch ..< frames { scores[f * n + f - stretch] = 0 }  // then one token a frame
+        let constraints = TokenConstraints(tokenCount: n)
+        var peakLagged = 0, peakExact = 0
+        _ = try run(scores, frames: frames, constraints: constraints, beam: 5, maxLag: 50) {
+            peakLagged = max(peakLagged, $0.backpointerBytes + $0.retainedScoreBytes)
+        }
+        _ = try run(scores, frames: frames, constraints: constraints, beam: 5, maxLag: nil) {
+            peakExact = max(peakExact, $0.backpointerBytes + $0.retainedScoreBytes)
+        }
+        // 50 + 12 frames of lag: rows of 200 floats (800 bytes) and backpointers, with slack for capacity.
+        #expect(peakLagged < 200_000, "peak \(peakLagged) bytes")
+        #expect(peakExact > 10 * peakLagged, "exact \(peakExact) vs lagged \(peakLagged)")
+    }
+
+    /// The stream ends before the remaining tokens fit after a decision: every token still comes
+    /// out once, in order, the unreached ones as empty spans at the end.
+    @Test func aStreamThatEndsEarlyStillGivesEveryToken() throws {
+        let n = 20, frames = 120
+        var scores = [Float](repeating: -2, count: frames * n)
+        for f in 0 ..< frames { scores[f * n] = 0 }  // token 0 holds everything
+        let (tokens, _) = try run(scores, frames: frames, constraints: TokenConstraints(tokenCount: n), beam: nil, maxLag: 10)
+        #expect(tokens.map(\.token) == Array(0 ..< n))
+        #expect(tokens.last?.end == frames)
+        for (a, b) in zip(tokens, tokens.dropFirst()) { #expect(a.end == b.start) }
+    }
+
+    @Test func aLagBelowOneFrameIsRefused() {
+        #expect(throws: AlignmentError.self) { try IncrementalAligner(constraints: TokenConstraints(tokenCount: 2), maxLag: 0) }
+    }
+}
