@@ -188,10 +188,10 @@ def main():
     torch.manual_seed(args.seed)
     train = Corpus(data, "train", phones, args.max_items)
     cfg = dataclasses.replace(cfg, phone_log_prior=phone_log_prior(train.speech, phones))
-    val = Corpus(data, "val", phones, 64)
+    val = Corpus(data, "val", phones)  # batches drawn across the whole split (its first files are one language)
     vrng = np.random.default_rng(12345)
     val_batches = [collate([val.example(int(vrng.integers(len(val.speech))), vrng, args.max_seconds, MixParams(snr_db=(0, 10)))
-                            for _ in range(args.batch)], cfg) for _ in range(3)]
+                            for _ in range(args.batch)], cfg) for _ in range(4)]
     model = AttendModel(cfg)
     if args.init and not (args.resume and (run / "ckpt.pt").exists()):
         from safetensors.torch import load_file
