@@ -1,3 +1,5 @@
+import Foundation
+
 /// Memory held by an aligner, in bytes.
 public struct AlignmentMemory: Sendable, Equatable {
     /// Packed backpointers (2 bits per unsettled frame and token) currently allocated.
@@ -58,8 +60,17 @@ public struct IncrementalAligner: Sendable {
     private var frameBase = 0
     private var firstStart = 0
     private let streaming: Bool
-    private var retained: [Float] = []
+    /// Score rows of the unsettled frames, each only over the tokens a path could hold at that
+    /// frame (the decoder's band) and their neighbours: what confidences and a restart's replay
+    /// read. A token outside a row's window scores −∞ there.
+    private var retained: [RetainedRow] = []
     private var retainedFirstFrame = 0
+    private var retainedBytes = 0
+    /// Reused by the replay: a row of −∞ over the decoder's tokens.
+    private var replayRow: [Float] = []
+    /// Confidence sums of the token the search has settled inside, over its frames before
+    /// `folded.next` (their score rows are dropped once folded).
+    private var folded = ConfidenceSums(token: -1, next: 0)
     private var nextToken = 0
     private var lastCheck = 0
     private var lastForced = 0
@@ -91,9 +102,18 @@ public struct IncrementalAligner: Sendable {
     /// Frames before this one are settled: no future input changes the path there.
     public var settledFrame: Int { frameBase + decoder.anchorFrame }
 
+    /// The token that holds the settled frames from `start` up to `settledFrame` and is not out
+    /// yet (it still goes on), or nil. Lets a caller fold per-frame data of those frames away.
+    public var settledToken: (token: Int, start: Int)? {
+        let local = decoder.anchorToken
+        if local >= 0 { return (tokenBase + local, local == 0 ? firstStart : frameBase + decoder.anchorStart) }
+        if frameBase > 0 { return (tokenBase, firstStart) }  // held across a fixed-lag restart
+        return nil
+    }
+
     public var memory: AlignmentMemory {
         AlignmentMemory(backpointerBytes: decoder.bits.byteCount, peakBackpointerBytes: decoder.bits.peakByteCount,
-                        stateBytes: decoder.stateByteCount, retainedScoreBytes: retained.capacity * 4)
+                        stateBytes: decoder.stateByteCount, retainedScoreBytes: retainedBytes)
     }
 
     mutating func reserve(frames: Int) { decoder.reserve(rows: frames + 1) }
@@ -111,7 +131,7 @@ public struct IncrementalAligner: Sendable {
         if let k = Self.firstInvalid(row) { throw .invalidScore(frame: frameCount, token: k, value: row[k]) }
         decoder.push(UnsafeBufferPointer(rebasing: row[tokenBase...]))
         guard streaming else { return [] }
-        retained.append(contentsOf: row)
+        retainRow(row)
         var emitted = settle()
         if let maxLag, frameCount - settledFrame > maxLag, frameCount - lastForced >= max(1, maxLag / 4) {
             lastForced = frameCount
@@ -130,7 +150,11 @@ public struct IncrementalAligner: Sendable {
         let start = spans.last.map { $0.token == merge.token ? $0.start : decoder.anchorStart } ?? decoder.anchorStart
         let emitted = emit(spans)
         decoder.setAnchor(frame: merge.frame, token: merge.token, start: merge.token >= 0 ? start : 0)
-        dropRetained(before: frameBase + decoder.anchorStart)
+        if merge.token >= 0 {  // frames from the anchor token's start to the anchor are its own now
+            let k = tokenBase + merge.token
+            fold(token: k, from: merge.token == 0 ? firstStart + start : frameBase + start, to: frameBase + merge.frame)
+        }
+        dropRetained(before: frameBase + decoder.anchorFrame)
         return emitted
     }
 
@@ -152,6 +176,7 @@ public struct IncrementalAligner: Sendable {
         minFrames[0] = max(1, minFrames[0] - ran)
         skippable[0] = false
         local = TokenConstraints(tokenCount: minFrames.count, minFrames: minFrames, skippable: skippable)
+        fold(token: tokenBase + k, from: heldStart, to: frameBase + cut)
         let end = frameCount
         decoder = MonotonicDecoder(constraints: local, beam: beam)
         tokenBase += k
@@ -159,12 +184,14 @@ public struct IncrementalAligner: Sendable {
         firstStart = heldStart
         lastCheck = 0
         dropRetained(before: frameBase)
-        let n = constraints.tokenCount
-        retained.withUnsafeBufferPointer { rows in
-            for f in frameBase ..< end {
-                let row = (f - retainedFirstFrame) * n
-                decoder.push(UnsafeBufferPointer(rebasing: rows[(row + tokenBase) ..< (row + n)]))
-            }
+        replayRow = [Float](repeating: -.infinity, count: constraints.tokenCount - tokenBase)
+        for f in frameBase ..< end {
+            let row = retained[f - retainedFirstFrame]
+            let lo = max(row.lo, tokenBase)
+            for k in lo ..< row.lo + row.values.count { replayRow[k - tokenBase] = row.values[k - row.lo] }
+            replayRow.withUnsafeBufferPointer { decoder.push($0) }
+            for k in lo ..< row.lo + row.values.count { replayRow[k - tokenBase] = -.infinity }
+            // the replayed frame's band may differ: keep its window as stored (it covers the path)
         }
         return emitted
     }
@@ -232,15 +259,11 @@ public struct IncrementalAligner: Sendable {
             precondition(k == nextToken, "tokens must be emitted in order")
             let start = span.token == 0 ? firstStart + span.start : frameBase + span.start
             var token = AlignedToken(token: k, start: start, end: frameBase + end)
-            if streaming {
-                let n = constraints.tokenCount
-                var scored = token
-                scored.start = max(start, retainedFirstFrame)  // a token spanning a restart: frames since it
-                if scored.start < scored.end {
-                    scored.computeConfidence(tokenCount: n) { f, k in retained[(f - retainedFirstFrame) * n + k] }
-                }
-                token.meanPosterior = scored.meanPosterior
-                token.margin = scored.margin
+            if streaming, token.end > token.start {
+                fold(token: k, from: start, to: token.end)
+                let count = Double(folded.count)
+                token.meanPosterior = Float(folded.posterior / count)
+                token.margin = constraints.tokenCount > 1 ? Float(folded.lead / count) : nil
             }
             tokens.append(token)
             nextToken += 1
@@ -248,11 +271,78 @@ public struct IncrementalAligner: Sendable {
         return tokens
     }
 
-    private mutating func dropRetained(before frame: Int) {
+    /// Keeps the pushed row (frame t − 1) over the tokens a path could hold there, widened by one
+    /// each side: those live in D(t), and those that can enter from a boundary a in
+    /// t − maxMin ..< t (a token enters with its first minFrames at once, so its D is not live
+    /// yet at the frames it will cover).
+    private mutating func retainRow(_ row: UnsafeBufferPointer<Float>) {
         let n = constraints.tokenCount
-        let drop = frame - retainedFirstFrame
+        let t = decoder.frame
+        var lo = Int.max, hi = Int.min
+        if let band = decoder.dRange { lo = band.lowerBound; hi = band.upperBound }
+        for a in max(0, t - decoder.maxMin) ..< t {
+            if a == 0 { lo = min(lo, 0); hi = max(hi, 0) }  // token 0 enters from the start
+            if let r = decoder.fRange(at: a) { lo = min(lo, r.lowerBound + 1); hi = max(hi, r.upperBound + 1) }
+        }
+        guard lo <= hi else {
+            retained.append(RetainedRow(lo: 0, values: []))
+            return
+        }
+        lo = max(0, tokenBase + lo - 1)
+        hi = min(n - 1, tokenBase + hi + 1)
+        let values = lo <= hi ? Array(row[lo ... hi]) : []
+        retainedBytes += values.count * 4
+        retained.append(RetainedRow(lo: lo, values: values))
+    }
+
+    /// Adds frames `from ..< to` of token `k` to its confidence sums (frames already added are
+    /// skipped), in frame order, with `AlignedToken.computeConfidence`'s arithmetic, so a token
+    /// whose rows were dropped part by part gets the same confidence as one scored at once.
+    private mutating func fold(token k: Int, from start: Int, to end: Int) {
+        if folded.token != k { folded = ConfidenceSums(token: k, next: start) }
+        let n = constraints.tokenCount
+        var f = max(folded.next, start)
+        precondition(f >= retainedFirstFrame || f >= end, "confidence rows were dropped before they were used")
+        while f < end {
+            let row = retained[f - retainedFirstFrame]
+            let own = row.score(k)
+            folded.posterior += exp(Double(own))
+            var rival = -Float.infinity
+            if k > 0 { rival = max(rival, row.score(k - 1)) }
+            if k + 1 < n { rival = max(rival, row.score(k + 1)) }
+            let difference = Double(own) - Double(rival)
+            folded.lead += difference.isNaN ? 0 : difference
+            folded.count += 1
+            f += 1
+        }
+        folded.next = max(folded.next, end)
+    }
+
+    private mutating func dropRetained(before frame: Int) {
+        let drop = min(frame - retainedFirstFrame, retained.count)
         guard drop > 0 else { return }
-        retained.removeFirst(drop * n)
-        retainedFirstFrame = frame
+        for row in retained[..<drop] { retainedBytes -= row.values.count * 4 }
+        retained.removeFirst(drop)
+        retainedFirstFrame += drop
+    }
+}
+
+/// Running confidence sums of one token (see `AlignedToken.computeConfidence`).
+private struct ConfidenceSums: Sendable {
+    var token: Int
+    var next: Int
+    var posterior = 0.0
+    var lead = 0.0
+    var count = 0
+}
+
+/// One frame's scores over a window of tokens `lo ..< lo + values.count`.
+private struct RetainedRow: Sendable {
+    var lo: Int
+    var values: [Float]
+
+    func score(_ k: Int) -> Float {
+        let i = k - lo
+        return i >= 0 && i < values.count ? values[i] : -.infinity
     }
 }

@@ -23,6 +23,12 @@ public final class StreamingAligner {
     /// Phone-head log posteriors of frames from `firstKeptFrame` on (for confidences).
     private var logPost: [Float] = []
     private var firstKeptFrame = 0
+    /// Posterior sum of the token the search has settled inside (`IncrementalAligner.settledToken`)
+    /// over its frames before `next`; their rows of `logPost` can go.
+    private var held = (token: -1, next: 0, sum: 0.0)
+    private var lastEmittedToken = -1
+    /// Sums of tokens the search held before `held`, emitted in the batch being scored.
+    private var heldBefore: [Int: (next: Int, sum: Double)] = [:]
     private var samplesIn = 0
     // per word: phone tokens left to settle, frames, posterior sum, timings
     private var remaining: [Int]
@@ -110,8 +116,25 @@ public final class StreamingAligner {
                          logPosterior: logits.data, offset: f * p)
             settled += try search.push(row)
             frames += 1
+            foldSettledFrames()
         }
         return settled
+    }
+
+    /// Adds the settled frames of the token the search holds to its posterior sum.
+    private func foldSettledFrames() {
+        guard let token = search.settledToken, token.token > lastEmittedToken else { return }
+        if held.token != token.token {
+            if held.token > lastEmittedToken { heldBefore[held.token] = (held.next, held.sum) }  // out, not yet booked
+            held = (token.token, token.start, 0)
+        }
+        let p = model.config.nPhones, phone = tokens.phones[token.token]
+        var f = max(held.next, token.start)
+        while f < search.settledFrame {
+            held.sum += Double(expf(logPost[(f - firstKeptFrame) * p + phone]))
+            f += 1
+        }
+        held.next = max(held.next, f)
     }
 
     /// Books settled tokens into their words; returns the words now complete.
@@ -126,13 +149,20 @@ public final class StreamingAligner {
                 if frameCounts[w] == 0 { words[w].start = time(token.start) }
                 words[w].end = time(token.end)
                 words[w].phones.append(PhoneTiming(phone: tokens.names[token.token], start: time(token.start), end: time(token.end)))
-                for f in token.start..<token.end {
+                var from = token.start
+                if let folded = held.token == token.token ? (held.next, held.sum) : heldBefore[token.token] {
+                    posteriorSums[w] += folded.1
+                    from = max(from, folded.0)
+                }
+                for f in from..<token.end {
                     posteriorSums[w] += Double(expf(logPost[(f - firstKeptFrame) * p + tokens.phones[token.token]]))
                 }
                 frameCounts[w] += token.frameCount
             }
             remaining[w] -= 1
         }
+        if let last = settled.last { lastEmittedToken = last.token }
+        heldBefore.removeAll()
         for token in settled { settledUpTo = max(settledUpTo, token.end) }
         var done: [WordTiming] = []
         while nextWord < words.count, remaining[nextWord] == 0 {
@@ -140,11 +170,13 @@ public final class StreamingAligner {
             w.confidence = frameCounts[nextWord] > 0 ? min(1, posteriorSums[nextWord] / Double(frameCounts[nextWord])) : 0
             if transcript.words[nextWord].phones.isEmpty { w.phones = [] }
             done.append(w)
+            words[nextWord].phones = []  // handed out: the stream keeps no per-word data behind it
             nextWord += 1
         }
-        // Frames before the last settled token's end are never needed again.
-        let drop = settledUpTo - firstKeptFrame
-        if drop > 4096 {
+        // Frames before the last settled token's end, or folded into the held token's sum, are
+        // never needed again.
+        let drop = max(settledUpTo, held.token > lastEmittedToken ? held.next : 0) - firstKeptFrame
+        if drop > 256 {
             logPost.removeFirst(drop * p)
             firstKeptFrame += drop
         }
