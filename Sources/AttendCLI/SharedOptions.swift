@@ -8,10 +8,10 @@ struct ModelOptions: ParsableArguments {
                                discussion: "Default: $ATTEND_MODEL, else attend-base from Models/."))
     var model: String?
 
-    @Option(name: .customLong("chunk-frames"), help: "Attention chunk in 10 ms frames (default: the model's).")
+    @Option(name: .customLong("chunk-frames"), help: "Attention chunk in 10 ms frames (default: the model's streaming chunk on stdin; for files at least 32).")
     var chunkFrames: Int?
 
-    @Option(name: .customLong("left-frames"), help: "Attention left context in 10 ms frames; 0 = unlimited (default: the model's).")
+    @Option(name: .customLong("left-frames"), help: "Attention left context in 10 ms frames; 0 = unlimited (default: the model's on stdin; for files at least 128).")
     var leftFrames: Int?
 
     func validate() throws {

@@ -69,6 +69,14 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         chunkSize > 0 ? ChunkedContext(chunkSize: chunkSize, leftContext: leftContext > 0 ? leftContext : nil) : nil
     }
 
+    /// The context for whole files, where latency does not matter: chunks of at least 32 frames
+    /// with at least 128 frames of left context (inside what the models are trained on, chunks of
+    /// 1–32 and left contexts of 16–128 frames, and faster per frame than the streaming setting),
+    /// or full context for a model that has it.
+    public var offlineContext: ChunkedContext? {
+        chunkSize > 0 ? ChunkedContext(chunkSize: max(chunkSize, 32), leftContext: leftContext > 0 ? max(leftContext, 128) : nil) : nil
+    }
+
     /// Checks what the weights cannot: sizes that divide, values in range.
     public func validate(file: String) throws(CheckpointError) {
         func bad(_ key: String, _ reason: String) -> CheckpointError { .badConfig(file: file, key: key, reason: reason) }

@@ -41,12 +41,8 @@ public struct Aligner: Sendable {
         self.phonemizer = phonemizer
     }
 
-    /// The context used by default for alignment.
-    public var defaultContext: ChunkedContext? {
-        let c = model.config
-        if c.chunkSize == 0 { return nil }
-        return ChunkedContext(chunkSize: max(c.chunkSize, 32), leftContext: c.leftContext > 0 ? max(c.leftContext, 128) : nil)
-    }
+    /// The context used by default for alignment: the model's offline one (`ModelConfig.offlineContext`).
+    public var defaultContext: ChunkedContext? { model.config.offlineContext }
 
     /// Aligns the audio file (or "-") with `transcript`.
     public func align(file: String, raw: RawPCMFormat? = nil, transcript: Transcript, options: AlignOptions = AlignOptions()) throws -> AlignmentResult {
@@ -110,7 +106,7 @@ public struct Aligner: Sendable {
     }
 
     func denoised(_ samples: [Float]) throws -> [Float] {
-        let stream = try DenoiseStream(model: model, context: model.config.defaultContext)
+        let stream = try DenoiseStream(model: model, context: model.config.offlineContext)
         var out: [Float] = []
         out.reserveCapacity(samples.count)
         try samples.withUnsafeBufferPointer { try stream.push($0) { out += $0 } }

@@ -7,7 +7,8 @@ import SpeechModels
 public struct DenoiseOptions: Sendable {
     /// 0 … 1: gain = strength · mask + (1 − strength).
     public var strength: Float = 1
-    /// Attention context; nil = the model's own (`chunk_size`, `left_context`).
+    /// Attention context; nil = the model's streaming one (`chunk_size`, `left_context`) for stdin,
+    /// its offline one (`ModelConfig.offlineContext`: larger chunks, same weights) for files.
     public var context: ChunkedContext?
     /// Output encoding; nil = from the output path (`.flac` → FLAC 24-bit, else WAV 16-bit).
     public var format: AudioOutputFormat?
@@ -47,7 +48,9 @@ public struct Denoiser: Sendable {
         let info = reader.info
         let channels = info.channels, rate = info.sampleRate
         let format = options.format ?? AudioOutputFormat.guess(path: output)
-        let lanes = try (0..<channels).map { _ in try Lane(model: model, rate: rate, options: options, name: reader.name) }
+        var laneOptions = options
+        if laneOptions.context == nil { laneOptions.context = input == "-" ? model.config.defaultContext : model.config.offlineContext }
+        let lanes = try (0..<channels).map { _ in try Lane(model: model, rate: rate, options: laneOptions, name: reader.name) }
         let maskWriter = try options.maskPath.map { try NPYStreamWriter(path: $0, columns: model.config.nBins) }
         if let maskWriter { lanes[0].stream.maskHandler = { try maskWriter.append($0) } }
         let writer = try AudioFileWriter(path: output, sampleRate: rate, channels: channels, format: format)
@@ -102,7 +105,7 @@ public struct Denoiser: Sendable {
         var ready: [Float] = []
 
         init(model: AttendModel, rate: Int, options: DenoiseOptions, name: String) throws {
-            stream = try DenoiseStream(model: model, context: options.context ?? model.config.defaultContext, strength: options.strength)
+            stream = try DenoiseStream(model: model, context: options.context, strength: options.strength)
             let modelRate = Double(model.config.sampleRate)
             down = rate == model.config.sampleRate ? nil : try Resampler(inputRate: Double(rate), outputRate: modelRate, channels: 1, name: name)
             up = rate == model.config.sampleRate ? nil : try Resampler(inputRate: modelRate, outputRate: Double(rate), channels: 1, name: name)

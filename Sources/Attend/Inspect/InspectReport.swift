@@ -137,7 +137,7 @@ struct InspectBuilder {
     func build() throws -> InspectReport {
         let clock = ContinuousClock()
         let t0 = clock.now
-        let context = options.context ?? config.defaultContext
+        let context = options.context ?? config.offlineContext
         // Denoise the window, keeping the mask it applies.
         var mask: [Float] = []
         var denoised: [Float] = []
@@ -277,7 +277,7 @@ struct InspectBuilder {
         let n = probs.shape.count == 3 ? probs.shape[1] : 0
         var values = [Float](repeating: 0, count: n * n)
         var zeros = 0, allowed = 0, peak: Float = 0
-        let context = options.context ?? config.defaultContext
+        let context = options.context ?? config.offlineContext
         probs.withPointer { p in
             let base = p + h * n * n
             for q in 0..<n {
