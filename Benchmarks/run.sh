@@ -57,6 +57,17 @@ if [ "$SETUP" = 1 ]; then
   fi
 fi
 
+# The encoder comparison (Swift against PyTorch and ONNX Runtime) and the librosa/torch front-end
+# rows run with the system python, where Training/requirements.txt puts torch (a large download).
+if [ "$SETUP" = 1 ] && { [ -z "$ONLY" ] || [ "$ONLY" = speed ]; }; then
+  if ! python3 -c "import torch, entmax, safetensors, librosa, onnx, onnxruntime, onnxscript" 2>/dev/null; then
+    log "system python: installing Training/requirements.txt and onnx, onnxruntime, onnxscript"
+    python3 -m pip install -q -r ../Training/requirements.txt onnx onnxruntime onnxscript 2>/dev/null \
+      || python3 -m pip install -q --break-system-packages -r ../Training/requirements.txt onnx onnxruntime onnxscript \
+      || log "system python: install failed; the encoder comparison will say so"
+  fi
+fi
+
 export PYTHONPATH="$HERE"
 PYBIN="$HERE/.venv/bin/python"
 mkdir -p work results

@@ -229,6 +229,59 @@ def _long_file(seconds: float) -> Path:
     return path
 
 
+def _attend_frontend(wav: Path, seconds: int, repeats: int) -> dict:
+    """`attend features` (Swift, FFTW) as a user runs it, pinned to core 0: CPU time of the whole
+    process (start, reading, features, writing the .npy), so it is a ceiling on the front end's own
+    cost. magnitude^0.3 is not one of its kinds: its `--kind magnitude` row stands in (same STFT,
+    the power 0.3 is one pass over the frames)."""
+    import resource
+    from .denoisers import attend_bin, attend_has
+    ok, why = attend_has("features")
+    if not ok:
+        return {"status": f"not available: {why}"}
+    binary = attend_bin()
+    out = WORK / "runs" / "frontend-attend.npy"
+    times = {"magnitude": [], "logmel": []}
+    for _ in range(repeats):
+        for kind in times:
+            cmd = ["taskset", "-c", CORE, str(binary), "features", str(wav), "--kind", kind, "-o", str(out)]
+            if kind == "logmel":
+                cmd[-2:-2] = ["--mels", "80"]
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            r = subprocess.run(cmd, capture_output=True, text=True)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if r.returncode != 0:
+                return {"status": "failed: " + (r.stderr.strip().splitlines() or [""])[-1][-200:]}
+            times[kind].append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+    comp = np.array(times["magnitude"]) / seconds
+    mel = np.array(times["logmel"]) / seconds
+    x = np.load(out)  # the log-mel of the last run: its shape is checked, values by the test suite
+    version = "attend " + (machine().get("commit") or "?")
+    return {"status": "ok" if x.ndim == 2 and x.shape[1] == 80 else f"failed: log-mel shape {x.shape}",
+            "version": version, "compressed_rtf": float(np.median(comp)), "compressed_min": float(comp.min()),
+            "compressed_max": float(comp.max()), "logmel_rtf": float(np.median(mel)), "logmel_min": float(mel.min()),
+            "logmel_max": float(mel.max()), "runs": len(comp), "max_abs_diff_vs_numpy": float("nan"),
+            "whole_process": True}
+
+
+def run_encoder(quick: bool) -> dict:
+    """The engine comparison of Benchmarks/encoder (Swift against PyTorch eager and ONNX Runtime on
+    the same weights and input, plus attention cost at 1, 10 and 60 minutes), run with the system
+    python where Training/ installs torch; its tables go into the report."""
+    sys_py = os.environ.get("BENCH_SYSTEM_PYTHON", "python3")
+    missing = [m for m in ("torch", "entmax", "safetensors", "onnxruntime", "onnx", "onnxscript")
+               if subprocess.run([sys_py, "-c", f"import {m}"], capture_output=True).returncode != 0]
+    if missing:
+        return {"status": f"not available: {sys_py} lacks {', '.join(missing)} "
+                          "(pip install -r Training/requirements.txt onnx onnxruntime onnxscript)"}
+    _log("speed encoder engines: Benchmarks/encoder/bench_encoder.py" + (" --quick" if quick else ""))
+    r = subprocess.run(["nice", "-n", "5", sys_py, str(BENCH / "encoder" / "bench_encoder.py")] + (["--quick"] if quick else []),
+                       env=_env(), capture_output=True, text=True, cwd=str(REPO))
+    if r.returncode != 0:
+        return {"status": "failed: " + (r.stderr.strip().splitlines() or [""])[-1][-200:]}
+    return {"status": "ok", "results_md": str(BENCH / "encoder" / "results.md")}
+
+
 def run_frontend(seconds: int, repeats: int) -> dict:
     """attend's features with numpy and scipy (venv) and librosa and torch (BENCH_SYSTEM_PYTHON, default
     python3, where Training/ installs them), pinned to core 0, CPU time, ratio to numpy."""
@@ -259,6 +312,7 @@ def run_frontend(seconds: int, repeats: int) -> dict:
                      "logmel_rtf": float(np.median(mel)), "logmel_min": float(mel.min()),
                      "logmel_max": float(mel.max()), "runs": len(comp),
                      "max_abs_diff_vs_numpy": d["max_abs_diff_vs_numpy"]}
+    rows["attend"] = _attend_frontend(wav, seconds, repeats)
     base = rows.get("numpy", {})
     for r in rows.values():
         if r.get("status") == "ok" and base.get("status") == "ok":
@@ -268,13 +322,15 @@ def run_frontend(seconds: int, repeats: int) -> dict:
 
 
 def run_speed(quick: bool) -> dict:
-    lengths = [(30, 3)] if quick else [(60, 5), (600, 1)]
+    lengths = [(30, 3)] if quick else [(60, 5), (600, 1), (3600, 1)]
     out = {"denoise": {}, "align": {}, "anchor": DENOISE_ANCHOR, "align_anchor": ALIGN_ANCHOR}
     for seconds, repeats in lengths:
         wav = _long_file(seconds)
         key = f"{seconds}s"
         out["denoise"][key] = {}
         for name in DENOISERS:
+            if seconds >= 3600 and not (name.startswith("attend") or name == DENOISE_ANCHOR):
+                continue  # the hour-long case: attend and the anchor only
             ok, why = _available("denoise", name)
             if not ok:
                 out["denoise"][key][name] = {"status": f"not available: {why}"}
@@ -297,6 +353,7 @@ def run_speed(quick: bool) -> dict:
             if a and d.get("rtf_median"):
                 d["vs_anchor"] = d["rtf_median"] / a
     out["frontend"] = run_frontend(60 if not quick else 30, 5 if not quick else 3)
+    out["encoder"] = run_encoder(quick)
     # aligners: the longest clean utterance of the alignment set, 3 runs
     man = load_json(SETS / "align" / "manifest.json")
     clean = [it for it in man["items"] if it["cond"] == "clean"]

@@ -1,6 +1,8 @@
 """Render results/latest.json as Markdown (results/latest.md)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from .denoisers import SYSTEMS as DEN
 
 LOWER_IS_BETTER = {"median_ms", "mean_ms", "rtf", "failed_utterances"}
@@ -190,8 +192,10 @@ def render_speed(sp: dict) -> list[str]:
             L.append(f"| {lib} | {r['version']} | {r['compressed_rtf']:.5f} | {r['compressed_min']:.5f}–"
                      f"{r['compressed_max']:.5f} | {f(r.get('compressed_vs_numpy'))} | {r['logmel_rtf']:.5f} | "
                      f"{f(r.get('logmel_vs_numpy'))} | {r['max_abs_diff_vs_numpy']:.1e} | ok |")
-        L += ["", "attend's own front end (Swift, FFTW) has no command of its own yet; it is inside "
-              "`attend denoise`'s RTF above.", ""]
+        L += ["", "attend's row is `attend features` run as a whole process (start-up, reading the WAV, features, "
+              "writing the .npy), so it bounds its front end's cost from above; its magnitude^0.3 column is "
+              "`--kind magnitude` (the 0.3 power is one more pass). The front end is also inside `attend denoise`'s "
+              "RTF above.", ""]
     af = sp.get("align_file", {})
     L += [f"### Aligners, {af.get('id')} ({af.get('seconds', 0):.1f} s)", "",
           f"| system | RTF median | min–max | wall RTF | runs | ×{sp['align_anchor']} | load (s) | peak RSS (MB) | status |",
@@ -206,6 +210,21 @@ def render_speed(sp: dict) -> list[str]:
                  f"{r.get('vs_anchor', 0):.2f} | {r['load_s']:.2f} | {r['peak_rss_mb']:.0f} | "
                  f"{'ok' if r['succeeded'] else 'ran, alignment failed'} |")
     L.append("")
+    enc = sp.get("encoder")
+    if enc:
+        L += ["### Encoder engines: Swift against PyTorch and ONNX Runtime, one core", ""]
+        md = Path(enc.get("results_md", ""))
+        if enc.get("status") == "ok" and md.is_file():
+            for line in md.read_text().splitlines():
+                if line.startswith("# "):
+                    L.append("From `Benchmarks/encoder/bench_encoder.py` (" + line[2:].strip() + ").")
+                elif line.startswith("#"):
+                    L.append("#" * 2 + line)  # one level below this section
+                else:
+                    L.append(line)
+        else:
+            L.append(f"not run: {enc.get('status')}")
+        L.append("")
     return L
 
 
