@@ -52,6 +52,9 @@ public struct IncrementalAligner: Sendable {
     public let beam: Float?
     /// Frames the settled point may lag the input before a fixed-lag decision (nil: never).
     public let maxLag: Int?
+    /// The fixed-lag decision follows the least advanced partial path scoring within this many
+    /// log-score units of the best (0: the best path; see `MonotonicDecoder.bestLiveD(margin:)`).
+    public let lagMargin: Float
     private var decoder: MonotonicDecoder
     /// The decoder searches tokens `tokenBase...` from global frame `frameBase` on (both 0 until a
     /// fixed-lag restart); its token 0 began at global frame `firstStart`.
@@ -81,11 +84,13 @@ public struct IncrementalAligner: Sendable {
     ///   - beam: prune partial paths more than `beam` (log-score units) below the best at each
     ///     frame; `nil` keeps every path (exact).
     ///   - maxLag: fixed-lag decision after this many frames without settlement (nil: wait).
-    public init(constraints: TokenConstraints, beam: Float? = nil, maxLag: Int? = nil) throws(AlignmentError) {
-        try self.init(constraints: constraints, beam: beam, streaming: true, maxLag: maxLag)
+    ///   - lagMargin: the decision follows the least advanced partial path within this margin of
+    ///     the best (0: the best).
+    public init(constraints: TokenConstraints, beam: Float? = nil, maxLag: Int? = nil, lagMargin: Float = 0) throws(AlignmentError) {
+        try self.init(constraints: constraints, beam: beam, streaming: true, maxLag: maxLag, lagMargin: lagMargin)
     }
 
-    init(constraints: TokenConstraints, beam: Float?, streaming: Bool, maxLag: Int? = nil) throws(AlignmentError) {
+    init(constraints: TokenConstraints, beam: Float?, streaming: Bool, maxLag: Int? = nil, lagMargin: Float = 0) throws(AlignmentError) {
         try constraints.validate()
         if let beam, !(beam >= 0) { throw .invalidConstraints("beam \(beam) must be non-negative") }
         if let maxLag, maxLag < 1 { throw .invalidConstraints("maxLag \(maxLag) must be at least 1 frame") }
@@ -93,6 +98,7 @@ public struct IncrementalAligner: Sendable {
         self.beam = beam
         self.streaming = streaming
         self.maxLag = streaming ? maxLag : nil
+        self.lagMargin = lagMargin
         local = constraints
         decoder = MonotonicDecoder(constraints: constraints, beam: beam)
     }
@@ -161,7 +167,7 @@ public struct IncrementalAligner: Sendable {
     /// The fixed-lag decision: the best path's tokens that end before `frame − keep` become final,
     /// and the search restarts at that frame inside the token the path holds there.
     private mutating func decideFixedLag(keep: Int) -> [AlignedToken] {
-        guard let best = decoder.bestLiveD() else { return [] }
+        guard let best = decoder.bestLiveD(margin: Double(lagMargin)) else { return [] }
         let t = decoder.frame
         let cut = t - keep
         guard cut > decoder.anchorFrame else { return [] }

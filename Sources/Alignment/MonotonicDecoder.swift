@@ -261,12 +261,17 @@ struct MonotonicDecoder: Sendable {
 
     func liveD(token k: Int) -> Bool { d[k] > -.infinity }
 
-    /// The token of the best live D(frame, ·), or nil when none is finite.
-    func bestLiveD() -> Int? {
+    /// The token of the best live D(frame, ·), or nil when none is finite. With a `margin`, the
+    /// least advanced token whose D is within `margin` of the best: a partial path pays nothing
+    /// for running ahead of the audio (later phones may fit the frames now), so the most advanced
+    /// plausible path is the one most likely to be wrong.
+    func bestLiveD(margin: Double = 0) -> Int? {
         guard let band = dRange else { return nil }
         var best = -Double.infinity
         var arg: Int?
         for k in band where d[k] > best { best = d[k]; arg = k }
+        guard margin > 0 else { return arg }
+        for k in band where d[k] >= best - margin { return k }
         return arg
     }
 }
