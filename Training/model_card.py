@@ -111,11 +111,12 @@ def main():
           "Built by `bash Training/make_data.sh --scale full` (see `Training/DATA_CARD.md`): real speech of the "
           "training pool (festvox-ru, tuxpaint, Asterisk prompts, ktuberling/klettres words) and synthetic English "
           "from espeak-ng, festival and flite with exact phone times; noise from the training-pool packages, "
-          "coloured noise and babble, mixed on the fly at −5…20 dB SNR with room reverberation, band limits, "
+          "coloured noise and babble, mixed on the fly (−5…20 dB SNR in stages A–D, −5…25 dB in E) with room reverberation, band limits, "
           "clipping and bit-depth variation. Validation is split by speaker and by noise file. Nothing from the "
           "reserved (evaluation) list is used.", ""]
     L += ["## Recipe", "", "```", "bash Training/make_data.sh --scale full", command, "```", "",
-          f"Trained {minutes:.0f} min on 2 CPU cores ({steps} steps of 8 × ≤4 s crops); dynamic chunk training "
+          f"The run given (`--run`, the last stage when the recipe has several; earlier stages are in the recipe "
+          f"below) trained {minutes:.0f} min on 2 CPU cores ({steps} steps of 8 × ≤4 s crops); dynamic chunk training "
           "(chunk 1–32 frames, left context 16–128 per step); losses: compressed-spectrum mask loss, SI-SDR, "
           "frame cross-entropy (exact phone times), CTC (transcripts), forward-sum (aligner), weighted per stage "
           "as below. The checkpoint with the best validation score is exported.", ""]

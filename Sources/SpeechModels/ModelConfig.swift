@@ -42,7 +42,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// Weight of the aligner head's term in the alignment scores (absent: 1). A model whose
     /// aligner head misleads the search ships 0 (see `TokenScoring` in the Attend module).
     public var alignWeight: Float?
-    /// Log prior of each phone class over the training frames (absent: no prior division).
+    /// Log prior of each phone class over the training frames (absent or empty: no prior division).
     public var phoneLogPrior: [Float]?
 
     enum CodingKeys: String, CodingKey {
@@ -103,7 +103,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         guard chunkSize >= 0, leftContext >= 0 else { throw bad("chunk_size", "must not be negative") }
         guard phones.isEmpty || phones.count == nPhones else { throw bad("phones", "\(phones.count) names for n_phones = \(nPhones)") }
         if let w = alignWeight, !(w.isFinite && w >= 0) { throw bad("align_weight", "must be finite and not negative, found \(w)") }
-        if let prior = phoneLogPrior {
+        if let prior = phoneLogPrior, !prior.isEmpty {  // [] (Python's default) = no prior
             guard prior.count == nPhones else { throw bad("phone_log_prior", "\(prior.count) values for n_phones = \(nPhones)") }
             guard prior.allSatisfy({ $0.isFinite && $0 <= 0 }) else { throw bad("phone_log_prior", "values must be finite log probabilities (<= 0)") }
         }

@@ -27,6 +27,9 @@ import Testing
         #expect(throws: CheckpointError.self) { try config.validate(file: "m.json") }
         config.phoneLogPrior = [Float](repeating: -3, count: config.nPhones)
         try config.validate(file: "m.json")
+        config.phoneLogPrior = []  // what Python's ModelConfig writes by default: no prior
+        try config.validate(file: "m.json")
+        #expect(TokenScoring(config: config).logPrior.allSatisfy { $0 == 0 })
     }
 
     /// A config without the keys (models exported before them) keeps the old scores: the aligner
