@@ -62,6 +62,17 @@ func diagonalRow(frame f: Int, tokens n: Int, framesPerToken: Int, into row: ino
     }
 }
 
+/// The whole `frames × tokens` matrix of `diagonalRow`s, row-major.
+func diagonalScores(frames: Int, tokens n: Int, framesPerToken: Int) -> [Float] {
+    var scores = [Float](repeating: 0, count: frames * n)
+    var row = [Float](repeating: 0, count: n)
+    for f in 0 ..< frames {
+        diagonalRow(frame: f, tokens: n, framesPerToken: framesPerToken, into: &row)
+        scores.replaceSubrange(f * n ..< (f + 1) * n, with: row)
+    }
+    return scores
+}
+
 /// Whether `tokens` is an admissible path for `frames` frames.
 func isAdmissible(_ tokens: [AlignedToken], frames: Int, constraints: TokenConstraints) -> Bool {
     guard tokens.count == constraints.tokenCount else { return false }

@@ -59,12 +59,7 @@ import Testing
     /// Clear scores (a diagonal): the lag changes nothing, the path is the exact one.
     @Test func clearScoresGiveTheExactPath() throws {
         let n = 30, per = 8, frames = n * per
-        var scores = [Float](repeating: 0, count: frames * n)
-        var row = [Float](repeating: 0, count: n)
-        for f in 0 ..< frames {
-            diagonalRow(frame: f, tokens: n, framesPerToken: per, into: &row)
-            scores.replaceSubrange(f * n ..< (f + 1) * n, with: row)
-        }
+        let scores = diagonalScores(frames: frames, tokens: n, framesPerToken: per)
         let constraints = TokenConstraints(tokenCount: n)
         let exact = try MonotonicAligner(constraints: constraints).align(scores: scores, frameCount: frames)
         let lagged = try run(scores, frames: frames, constraints: constraints, beam: nil, maxLag: 5)

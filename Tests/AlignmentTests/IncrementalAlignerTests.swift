@@ -53,12 +53,7 @@ import Testing
 
     @Test func diagonalStreamsWithSmallLag() throws {
         let n = 40, perToken = 6, frames = n * perToken
-        var scores = [Float](repeating: 0, count: frames * n)
-        var row = [Float](repeating: 0, count: n)
-        for f in 0 ..< frames {
-            diagonalRow(frame: f, tokens: n, framesPerToken: perToken, into: &row)
-            scores.replaceSubrange(f * n ..< (f + 1) * n, with: row)
-        }
+        let scores = diagonalScores(frames: frames, tokens: n, framesPerToken: perToken)
         let constraints = TokenConstraints(tokenCount: n, minFrames: Array(repeating: 2, count: n))
         let offline = try MonotonicAligner(constraints: constraints, beam: 10).align(scores: scores, frameCount: frames)
         #expect(offline.tokens.map(\.start) == (0 ..< n).map { $0 * perToken })
@@ -115,12 +110,7 @@ import Testing
     /// Offline decoding keeps every row: 2 bits per cell, rounded up to 64-token words.
     @Test func offlineMemoryIsTwoBitsPerCell() throws {
         let n = 1000, frames = 3000, perToken = 3
-        var scores = [Float](repeating: 0, count: frames * n)
-        var row = [Float](repeating: 0, count: n)
-        for f in 0 ..< frames {
-            diagonalRow(frame: f, tokens: n, framesPerToken: perToken, into: &row)
-            scores.replaceSubrange(f * n ..< (f + 1) * n, with: row)
-        }
+        let scores = diagonalScores(frames: frames, tokens: n, framesPerToken: perToken)
         let result = try MonotonicAligner(constraints: TokenConstraints(tokenCount: n), beam: 8).align(scores: scores, frameCount: frames)
         #expect(result.tokens.map(\.start) == (0 ..< n).map { $0 * perToken })
         let exact = (frames + 1) * ((n + 63) / 64) * 16
