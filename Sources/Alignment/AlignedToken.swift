@@ -37,19 +37,35 @@ extension AlignedToken {
     /// Fills `meanPosterior` and `margin` from `score(frame, token)`.
     mutating func computeConfidence(tokenCount: Int, score: (Int, Int) -> Float) {
         guard end > start else { return }
-        var posterior = 0.0
-        var lead = 0.0
-        for f in start ..< end {
-            let own = score(f, token)
-            posterior += exp(Double(own))
-            var rival = -Float.infinity
-            if token > 0 { rival = max(rival, score(f, token - 1)) }
-            if token + 1 < tokenCount { rival = max(rival, score(f, token + 1)) }
-            let difference = Double(own) - Double(rival)
-            lead += difference.isNaN ? 0 : difference
-        }
-        let count = Double(end - start)
-        meanPosterior = Float(posterior / count)
-        margin = tokenCount > 1 ? Float(lead / count) : nil
+        var sums = ConfidenceSums()
+        for f in start ..< end { sums.add(frame: f, token: token, tokenCount: tokenCount, score: score) }
+        sums.apply(to: &self, tokenCount: tokenCount)
+    }
+}
+
+/// Running sums behind a token's confidence, frame by frame (so a streaming search can add a
+/// token's frames part by part, in frame order, and get the same numbers as one pass).
+struct ConfidenceSums: Sendable {
+    var posterior = 0.0
+    var lead = 0.0
+    var count = 0
+
+    /// Adds one frame: exp(own score), and own score − the best of the neighbouring tokens'.
+    mutating func add(frame f: Int, token: Int, tokenCount: Int, score: (Int, Int) -> Float) {
+        let own = score(f, token)
+        posterior += exp(Double(own))
+        var rival = -Float.infinity
+        if token > 0 { rival = max(rival, score(f, token - 1)) }
+        if token + 1 < tokenCount { rival = max(rival, score(f, token + 1)) }
+        let difference = Double(own) - Double(rival)
+        lead += difference.isNaN ? 0 : difference
+        count += 1
+    }
+
+    /// Sets `meanPosterior` and `margin` of `token` from the sums.
+    func apply(to token: inout AlignedToken, tokenCount: Int) {
+        let n = Double(count)
+        token.meanPosterior = Float(posterior / n)
+        token.margin = tokenCount > 1 ? Float(lead / n) : nil
     }
 }

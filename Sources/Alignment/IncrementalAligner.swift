@@ -73,7 +73,7 @@ public struct IncrementalAligner: Sendable {
     private var replayRow: [Float] = []
     /// Confidence sums of the token the search has settled inside, over its frames before
     /// `folded.next` (their score rows are dropped once folded).
-    private var folded = ConfidenceSums(token: -1, next: 0)
+    private var folded = FoldedConfidence(token: -1, next: 0)
     private var nextToken = 0
     private var lastCheck = 0
     private var lastForced = 0
@@ -267,9 +267,7 @@ public struct IncrementalAligner: Sendable {
             var token = AlignedToken(token: k, start: start, end: frameBase + end)
             if streaming, token.end > token.start {
                 fold(token: k, from: start, to: token.end)
-                let count = Double(folded.count)
-                token.meanPosterior = Float(folded.posterior / count)
-                token.margin = constraints.tokenCount > 1 ? Float(folded.lead / count) : nil
+                folded.sums.apply(to: &token, tokenCount: constraints.tokenCount)
             }
             tokens.append(token)
             nextToken += 1
@@ -305,20 +303,13 @@ public struct IncrementalAligner: Sendable {
     /// skipped), in frame order, with `AlignedToken.computeConfidence`'s arithmetic, so a token
     /// whose rows were dropped part by part gets the same confidence as one scored at once.
     private mutating func fold(token k: Int, from start: Int, to end: Int) {
-        if folded.token != k { folded = ConfidenceSums(token: k, next: start) }
+        if folded.token != k { folded = FoldedConfidence(token: k, next: start) }
         let n = constraints.tokenCount
         var f = max(folded.next, start)
         precondition(f >= retainedFirstFrame || f >= end, "confidence rows were dropped before they were used")
         while f < end {
             let row = retained[f - retainedFirstFrame]
-            let own = row.score(k)
-            folded.posterior += exp(Double(own))
-            var rival = -Float.infinity
-            if k > 0 { rival = max(rival, row.score(k - 1)) }
-            if k + 1 < n { rival = max(rival, row.score(k + 1)) }
-            let difference = Double(own) - Double(rival)
-            folded.lead += difference.isNaN ? 0 : difference
-            folded.count += 1
+            folded.sums.add(frame: f, token: k, tokenCount: n) { _, j in row.score(j) }
             f += 1
         }
         folded.next = max(folded.next, end)
@@ -333,13 +324,11 @@ public struct IncrementalAligner: Sendable {
     }
 }
 
-/// Running confidence sums of one token (see `AlignedToken.computeConfidence`).
-private struct ConfidenceSums: Sendable {
+/// Confidence sums of one token over its frames before `next`.
+private struct FoldedConfidence: Sendable {
     var token: Int
     var next: Int
-    var posterior = 0.0
-    var lead = 0.0
-    var count = 0
+    var sums = ConfidenceSums()
 }
 
 /// One frame's scores over a window of tokens `lo ..< lo + values.count`.
