@@ -89,12 +89,31 @@ public final class EncoderSession {
         return .full
     }
 
+    /// Most frames one pass of the layers takes at a time (rounded down to whole chunks): a long
+    /// file fed at once is run in blocks, so the activations stay bounded (tens of MB) whatever
+    /// its length. The output is the same as chunk-by-chunk streaming.
+    public static let maxBlockFrames = 1024
+
     private func takePending(frames n: Int, context ctx: ChunkedContext) -> Tensor {
-        let bins = model.config.nBins
-        guard n > 0 else { return Tensor(zeros: [0, model.config.dModel]) }
-        let chunk = Tensor(shape: [n, bins], data: Array(pending[0..<(n * bins)]))
+        let bins = model.config.nBins, d = model.config.dModel
+        guard n > 0 else { return Tensor(zeros: [0, d]) }
+        let block = max(ctx.chunkSize, Self.maxBlockFrames / ctx.chunkSize * ctx.chunkSize)
+        if n <= block {
+            let chunk = Tensor(shape: [n, bins], data: Array(pending[0..<(n * bins)]))
+            pending.removeFirst(n * bins)
+            return run(chunk, mask: .chunked(ctx))
+        }
+        var out = [Float]()
+        out.reserveCapacity(n * d)
+        var done = 0
+        while done < n {
+            let m = min(block, n - done)
+            let chunk = Tensor(shape: [m, bins], data: Array(pending[(done * bins)..<((done + m) * bins)]))
+            out.append(contentsOf: run(chunk, mask: .chunked(ctx)).elements)
+            done += m
+        }
         pending.removeFirst(n * bins)
-        return run(chunk, mask: .chunked(ctx))
+        return Tensor(shape: [n, d], data: out)
     }
 
     private func run(_ features: Tensor, mask: AttentionMask) -> Tensor {

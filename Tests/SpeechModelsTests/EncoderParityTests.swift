@@ -80,6 +80,28 @@ import Testing
         }
     }
 
+    /// A long input fed in one call is run in blocks of `maxBlockFrames` (bounded activations)
+    /// and gives the same frames as the input fed chunk by chunk.
+    @Test func longInputInOneCallEqualsChunkByChunk() throws {
+        let model = try Self.model()
+        let feats = try Self.load("feats")
+        let bins = feats.shape[1]
+        var tiled: [Float] = []
+        while tiled.count / bins < EncoderSession.maxBlockFrames * 2 + 37 { tiled += feats.elements }
+        let frames = tiled.count / bins
+        let context = ChunkedContext(chunkSize: 4, leftContext: 8)
+        let whole = EncoderSession(model: model, context: context).encodeToEnd(Tensor(shape: [frames, bins], data: tiled))
+        let session = EncoderSession(model: model, context: context)
+        var pieces: [Float] = []
+        for t in stride(from: 0, to: frames, by: 4) {
+            let n = min(4, frames - t)
+            pieces += session.encode(Tensor(shape: [n, bins], data: Array(tiled[(t * bins)..<((t + n) * bins)]))).elements
+        }
+        pieces += session.finish().elements
+        #expect(whole.shape == [frames, model.config.dModel])
+        Self.expectClose(whole, Tensor(shape: whole.shape, data: pieces), "one call vs chunk by chunk")
+    }
+
     @Test func wrongShapeInCheckpointNamesTheTensor() throws {
         let weights = try SafeTensorsFile(contentsOf: Self.fixtures.appendingPathComponent("tiny.safetensors"))
         var config = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.fixtures.appendingPathComponent("tiny.json"))) as! [String: Any]

@@ -65,10 +65,11 @@ public struct Aligner: Sendable {
     /// The encoder frames and tokens an alignment decodes: the audio is encoded, and encoded again
     /// from `clean()` when `options.denoise` is on (or auto and the audio looks noisy: energy-weighted
     /// mean mask below 0.6); word-level tokens when the phones would not fit the frames.
-    func prepare(samples: [Float], transcript: Transcript, options: AlignOptions,
+    /// `encoded`, when given, is `samples` already encoded with the alignment's context.
+    func prepare(samples: [Float], transcript: Transcript, options: AlignOptions, encoded: Tensor? = nil,
                  clean: () throws -> [Float]) throws -> (hidden: Tensor, tokens: AlignmentTokens) {
         let context = options.context ?? defaultContext
-        var hidden = encode(samples, context: context)
+        var hidden = encoded ?? encode(samples, context: context)
         if options.denoise == .on || (options.denoise == .auto && meanSpeechMask(hidden: hidden, samples: samples) < 0.6) {
             hidden = encode(try clean(), context: context)
         }

@@ -19,6 +19,9 @@ public final class DenoiseStream {
     public let strength: Float
     /// Called with each frame's mask (`nBins` values) in frame order, e.g. for `--mask-out`.
     public var maskHandler: ((UnsafeBufferPointer<Float>) throws -> Void)?
+    /// Called with each block of encoder output `(frames, dModel)` in frame order, before its
+    /// mask is applied: what `attend inspect` reuses instead of encoding the audio again.
+    public var hiddenHandler: ((Tensor) throws -> Void)?
 
     private let frontEnd: FrontEnd
     private let istft: StreamingISTFT
@@ -82,6 +85,7 @@ public final class DenoiseStream {
         if final { hidden = hidden.appendingRows(of: session.finish()) }
         let ready = hidden.shape[0]
         guard ready > 0 else { return }
+        if let hiddenHandler { try hiddenHandler(hidden) }
         model.mask(hidden, into: &mask)
         let s = strength
         try mask.withMutablePointer { mp in

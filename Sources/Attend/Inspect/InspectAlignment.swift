@@ -18,10 +18,12 @@ struct InspectAlignment {
 extension Aligner {
     /// `align(samples:…)`, keeping what the report draws. `denoised` is the window already
     /// denoised with the model's own context (used when the options ask for denoising).
-    func inspectAlignment(samples: [Float], denoised: [Float], transcript: Transcript, audioName: String,
-                          options: AlignOptions) throws -> InspectAlignment {
+    /// `hidden` is `samples` encoded with `context`, reused when that is the alignment's context.
+    func inspectAlignment(samples: [Float], denoised: [Float], hidden encoded: Tensor, context: ChunkedContext?,
+                          transcript: Transcript, audioName: String, options: AlignOptions) throws -> InspectAlignment {
         let duration = Double(samples.count) / Double(model.config.sampleRate)
-        let (hidden, tokens) = try prepare(samples: samples, transcript: transcript, options: options) { denoised }
+        let reuse = context == (options.context ?? defaultContext) ? encoded : nil
+        let (hidden, tokens) = try prepare(samples: samples, transcript: transcript, options: options, encoded: reuse) { denoised }
         let decoded = try decode(hidden: hidden, tokens: tokens, options: options)
         let result = result(aligned: decoded.tokens, posteriors: decoded.posteriors, tokens: tokens, transcript: transcript,
                             audioName: audioName, duration: duration)

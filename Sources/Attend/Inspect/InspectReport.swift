@@ -142,20 +142,25 @@ struct InspectBuilder {
         var mask: [Float] = []
         var denoised: [Float] = []
         denoised.reserveCapacity(samples.count)
+        var inputHidden: [Float] = []
+        inputHidden.reserveCapacity((samples.count / config.hop + 2) * config.dModel)
         let stream = try DenoiseStream(model: model, context: context)
         stream.maskHandler = { mask.append(contentsOf: $0) }
+        stream.hiddenHandler = { inputHidden.append(contentsOf: $0.elements) }
         try samples.withUnsafeBufferPointer { try stream.push($0) { denoised += $0 } }
         try stream.finish { denoised += $0 }
         stream.maskHandler = nil
+        stream.hiddenHandler = nil
+        // The encoder output of the input, from the denoising pass (same context): no second pass.
+        var hidden = Tensor(shape: [inputHidden.count / config.dModel, config.dModel], data: inputHidden)
+        inputHidden = []
 
-        let hidden: Tensor
         var alignment: InspectAlignment?
         if let transcript = options.transcript, let aligner {
-            alignment = try aligner.inspectAlignment(samples: samples, denoised: denoised, transcript: transcript,
+            alignment = try aligner.inspectAlignment(samples: samples, denoised: denoised, hidden: hidden,
+                                                     context: context, transcript: transcript,
                                                      audioName: source, options: options.align)
             hidden = alignment!.hidden
-        } else {
-            hidden = encode(samples, context: context)
         }
         let posteriors = softmaxRows(model.phoneLogits(hidden), columns: config.nPhones)
 
@@ -211,10 +216,6 @@ struct InspectBuilder {
 
     func timeAxis(frames: Int, offset: Int = 0) -> Axis {
         Axis(label: "time (s)", start: start + Double(offset) * frameSeconds, end: start + Double(offset + frames) * frameSeconds)
-    }
-
-    func encode(_ samples: [Float], context: ChunkedContext?, capture: Bool = false) -> Tensor {
-        encodeSession(samples, context: context, capture: capture).hidden
     }
 
     func encodeSession(_ samples: [Float], context: ChunkedContext?, capture: Bool) -> (hidden: Tensor, attention: [Tensor]) {
