@@ -66,6 +66,13 @@ if [ "$SETUP" = 1 ] && { [ -z "$ONLY" ] || [ "$ONLY" = speed ]; }; then
       || python3 -m pip install -q --break-system-packages -r ../Training/requirements.txt onnx onnxruntime onnxscript \
       || log "system python: install failed; the encoder comparison will say so"
   fi
+  # torchaudio for the features comparison: its MelSpectrogram is pure Python over torch.stft, so
+  # the newest release runs on the newer torch Training/ installs (--no-deps keeps that torch).
+  if ! python3 -c "import torchaudio" 2>/dev/null; then
+    python3 -m pip install -q --no-deps torchaudio==2.11.1 2>/dev/null \
+      || python3 -m pip install -q --no-deps --break-system-packages torchaudio==2.11.1 \
+      || log "system python: torchaudio install failed; the features table will say so"
+  fi
 fi
 
 export PYTHONPATH="$HERE"

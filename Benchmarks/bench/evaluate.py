@@ -321,6 +321,42 @@ def run_frontend(seconds: int, repeats: int) -> dict:
     return {"seconds": seconds, "rows": rows}
 
 
+def run_features10(repeats: int = 5) -> dict:
+    """Issue 2's comparison: an 80-band power mel spectrogram (librosa.feature.melspectrogram's
+    conventions) of 10 minutes of audio, librosa, scipy, torch.stft and torchaudio against attend,
+    one pinned core, CPU time, by Benchmarks/features/bench_features.py under the system python.
+    attend runs twice: its library in-process on the decoded audio (`attend-bench features`, the
+    way the Python libraries are timed) and `attend features` as a whole process."""
+    from .denoisers import attend_bin
+    sys_py = os.environ.get("BENCH_SYSTEM_PYTHON", "python3")
+    if subprocess.run([sys_py, "-c", "import librosa, soundfile, scipy"], capture_output=True).returncode != 0:
+        return {"status": f"not available: {sys_py} lacks librosa/soundfile/scipy"}
+    binary = attend_bin()
+    bench = binary.parent / "attend-bench"
+    if not bench.exists():
+        subprocess.run(["swift", "build", "-c", "release", "--product", "attend-bench"], cwd=str(REPO),
+                       capture_output=True)
+    src = _long_file(600)
+    res = WORK / "runs" / "features10.json"
+    cmd = [sys_py, str(BENCH / "features" / "bench_features.py"), "--audio", str(src), "--repeat", str(repeats),
+           "--cpu", CORE, "--clock", "cpu", "--json", str(res),
+           "--cmd", f"{binary} features {{input}} --kind power --mels 80 -o {{output}}", "--name", "attend-cli"]
+    if bench.exists():
+        cmd += ["--lib-cmd", f"{bench} features --input {{input}} --repeat {repeats} --output {{output}}",
+                "--lib-name", "attend-library"]
+    _log(f"speed features, 10 min: librosa, scipy, torch, torchaudio, attend (core {CORE})")
+    r = subprocess.run(cmd, env=_env(), capture_output=True, text=True)
+    if r.returncode != 0:
+        return {"status": "failed: " + (r.stderr.strip().splitlines() or [""])[-1][-200:]}
+    d = load_json(res)
+    d["status"] = "ok"
+    versions = subprocess.run([sys_py, "-c", "import importlib.metadata as m\nfor p in ('librosa','scipy','torch','torchaudio'):\n"
+                               "  try: print(p, m.version(p))\n  except Exception: print(p, '-')"],
+                              capture_output=True, text=True).stdout.split("\n")
+    d["versions"] = dict(line.split(" ", 1) for line in versions if " " in line)
+    return d
+
+
 def run_speed(quick: bool) -> dict:
     lengths = [(30, 3)] if quick else [(60, 5), (600, 1), (3600, 1)]
     out = {"denoise": {}, "align": {}, "anchor": DENOISE_ANCHOR, "align_anchor": ALIGN_ANCHOR}
@@ -353,6 +389,7 @@ def run_speed(quick: bool) -> dict:
             if a and d.get("rtf_median"):
                 d["vs_anchor"] = d["rtf_median"] / a
     out["frontend"] = run_frontend(60 if not quick else 30, 5 if not quick else 3)
+    out["features10"] = run_features10()
     out["encoder"] = run_encoder(quick)
     # aligners: the longest clean utterance of the alignment set, 3 runs
     man = load_json(SETS / "align" / "manifest.json")

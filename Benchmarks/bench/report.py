@@ -196,6 +196,34 @@ def render_speed(sp: dict) -> list[str]:
               "writing the .npy), so it bounds its front end's cost from above; its magnitude^0.3 column is "
               "`--kind magnitude` (the 0.3 power is one more pass). The front end is also inside `attend denoise`'s "
               "RTF above.", ""]
+    f10 = sp.get("features10")
+    if f10:
+        L += [f"### Features, {f10.get('seconds_of_audio', 600) / 60:.0f} minutes: 80-band power mel spectrogram, one core",
+              "", "`librosa.feature.melspectrogram(y, sr=16000, n_fft=512, hop_length=160, n_mels=80)` and the same "
+              "computed by each library (Benchmarks/features/bench_features.py): CPU seconds, best of the runs; "
+              "× fastest = fastest Python library's time / this one's (> 1: faster than every Python library); "
+              "parity = worst per-frame relative error against librosa.", "",
+              "| contender | version | CPU s | × real time | × fastest Python | parity vs librosa | how timed |",
+              "|---|---|---:|---:|---:|---:|---|"]
+        if f10.get("status") != "ok":
+            L.append(f"| – | – | – | – | – | – | {f10['status']} |")
+        else:
+            vers = f10.get("versions", {})
+            for r in f10["results"]:
+                name = r["name"]
+                base = name.split(".")[0]
+                ver = vers.get(base, "") if r.get("python") else "this commit"
+                if "skipped" in r:
+                    L.append(f"| {name} | {ver} | – | – | – | – | {r['skipped']} |")
+                    continue
+                how = ("in-process on the decoded array" if r.get("python") or r.get("in_process")
+                       else "whole process: start-up, decoding, writing the .npy")
+                bold = "**" if name.startswith("attend") else ""
+                p = r["parity"]
+                L.append(f"| {bold}{name}{bold} | {ver} | {r['cpu']:.3f} | {r['realtime']:.0f}× | "
+                         f"{bold}{r['ratio']:.2f}×{bold} | {p:.1e} | {how} |" if isinstance(p, float) else
+                         f"| {name} | {ver} | {r['cpu']:.3f} | {r['realtime']:.0f}× | {r['ratio']:.2f}× | {p} | {how} |")
+        L.append("")
     af = sp.get("align_file", {})
     L += [f"### Aligners, {af.get('id')} ({af.get('seconds', 0):.1f} s)", "",
           f"| system | RTF median | min–max | wall RTF | runs | ×{sp['align_anchor']} | load (s) | peak RSS (MB) | status |",

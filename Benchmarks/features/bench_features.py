@@ -10,6 +10,9 @@ n_fft=512, hop=160, periodic Hann, center=True with zero padding, Slaney mel sca
     # with attend's CLI: {input} and {output} are substituted, output must be a (frames, 80) .npy
     python3 Benchmarks/features/bench_features.py --audio ten_min.wav \
         --cmd '.build/release/attend features {input} --kind power --mels 80 -o {output}'
+    # with attend's library timed in-process on the decoded audio, as the Python contenders are:
+    python3 Benchmarks/features/bench_features.py --audio ten_min.wav \
+        --lib-cmd '.build/release/attend-bench features --input {input} --repeat 5 --output {output}'
 
 The script pins itself (and the command, via `taskset -c CPU`) to one core and forces every
 library to one thread. Python contenders are timed on the decoded array (decoding excluded, in
@@ -17,6 +20,8 @@ their favour); the command is timed end to end (process start, decoding, writing
 Each time is the best of --repeat runs after one warm-up, as wall time and as CPU time
 (user + system, the command's from its rusage); --clock picks which one the ratios use. Every result is checked against
 librosa: worst per-frame relative error ||a-b|| / ||b|| over frames with energy > 1e-8.
+A --lib-cmd times itself: it decodes the audio untimed, runs its features --repeat times and prints
+one JSON object whose "seconds" and "cpu_seconds" hold the runs ("min" is used: best of, as here).
 Ratios are "fastest Python library time / contender time" (> 1 is faster than all of Python).
 """
 import argparse
@@ -181,6 +186,9 @@ def main():
     ap.add_argument("--cmd", action="append", default=[],
                     help="command to time, with {input} and {output}; repeatable")
     ap.add_argument("--name", action="append", default=[], help="display name for each --cmd")
+    ap.add_argument("--lib-cmd", action="append", default=[],
+                    help="command that times a library in-process and prints JSON (see above); repeatable")
+    ap.add_argument("--lib-name", action="append", default=[], help="display name for each --lib-cmd")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--cpu", type=int, default=CPU_DEFAULT, help="core to pin to")
     ap.add_argument("--clock", choices=("wall", "cpu"), default="wall",
@@ -224,6 +232,17 @@ def main():
         wall, cpu = best_of(run, args.repeat)
         result = np.load(output).astype(np.float32)
         rows.append({"name": name, "wall": wall, "cpu": cpu, "python": False, "command": cmd,
+                     "parity": parity(result, reference)})
+
+    for i, cmd in enumerate(args.lib_cmd):
+        name = args.lib_name[i] if i < len(args.lib_name) else f"lib{i + 1}"
+        output = os.path.join(tmp, f"{name}.npy")
+        argv = ["taskset", "-c", str(args.cpu)] + shlex.split(cmd.format(input=audio, output=output))
+        r = subprocess.run(argv, check=True, capture_output=True, text=True)
+        report = json.loads(r.stdout)
+        result = np.load(output).astype(np.float32)
+        rows.append({"name": name, "wall": report["seconds"]["min"], "cpu": report["cpu_seconds"]["min"],
+                     "python": False, "in_process": True, "command": cmd, "report": report,
                      "parity": parity(result, reference)})
 
     timed = [r for r in rows if "cpu" in r]

@@ -5,6 +5,7 @@
 //                          [--stream] [--feed P]
 //   attend-bench attention --model M.safetensors [--config M.json] --frames N [--chunk C --left L]
 //                          [--layer I] [--repeat R] [--warmup W] [--seed S] [--stream]
+//   attend-bench features  --input AUDIO [--kind power] [--mels 80] [--repeat R] [--warmup W] [--output F.npy]
 //
 // `encoder` runs `EncoderSession` over N frames of seeded random features (or `--input`, raw
 // little-endian float32 (frames, n_bins) as numpy's `tofile` writes) R times, each run with a fresh session: full context without
@@ -14,6 +15,10 @@
 // `attention` times one attention layer of the model alone over N random frames (x ~ N(0, 1)),
 // in one offline call, or with `--stream` chunk by chunk through a KVCache (per-chunk CPU times,
 // medians per minute of frames).
+// `features` decodes AUDIO to 16 kHz mono (not timed, as the Python contenders of
+// Benchmarks/features are timed on the decoded array) and times `FeatureExtractor.extract` on it
+// R times; it also times the STFT alone (`--kind power` without mels), so the mel and log stages'
+// share shows. `--output` writes the features of the last run as .npy (for the parity check).
 // Prints one JSON object on stdout: wall seconds ("seconds") and process CPU seconds
 // ("cpu_seconds") as median/min/max over the timed runs; rates use the CPU seconds. BLAS runs on one thread (Engine.setThreads(1)); pin the
 // process with `taskset -c 0` for one-core numbers.
@@ -39,10 +44,12 @@ struct Options {
     var stream = false
     var feed = 0
     var layer = 0
+    var kind = "power"
+    var mels: Int? = 80
 
     init(_ args: [String]) throws(Failure) {
-        guard let first = args.first, ["encoder", "attention"].contains(first) else {
-            throw Failure(description: "usage: attend-bench encoder|attention --model M.safetensors --frames N [--chunk C --left L] [--repeat R] (see Sources/AttendBench/main.swift)")
+        guard let first = args.first, ["encoder", "attention", "features"].contains(first) else {
+            throw Failure(description: "usage: attend-bench encoder|attention --model M.safetensors --frames N [--chunk C --left L] [--repeat R], attend-bench features --input AUDIO (see Sources/AttendBench/main.swift)")
         }
         command = first
         var i = 1
@@ -72,9 +79,15 @@ struct Options {
             case "--stream": stream = true
             case "--feed": feed = try int(a)
             case "--layer": layer = try int(a)
+            case "--kind": kind = try value(a)
+            case "--mels": let m = try int(a); mels = m > 0 ? m : nil
             default: throw Failure(description: "attend-bench: unknown option \(a)")
             }
             i += 1
+        }
+        if command == "features" {
+            guard input != nil else { throw Failure(description: "attend-bench: features needs --input AUDIO") }
+            return
         }
         guard !model.isEmpty else { throw Failure(description: "attend-bench: --model is required") }
         if stream && (chunk == 0 || left == 0) { throw Failure(description: "attend-bench: --stream needs --chunk C and --left L > 0") }
@@ -307,10 +320,44 @@ func runAttention(_ o: Options) throws -> [String: Any] {
             "stats": statsJSON(lastStats)]
 }
 
+func runFeatures(_ o: Options) throws -> [String: Any] {
+    guard let kind = FeatureKind(rawValue: o.kind) else { throw Failure(description: "attend-bench: unknown --kind \(o.kind)") }
+    let stream = try MonoStream(reader: try AudioFileReader(path: o.input!, rejectNonFinite: true))
+    var samples: [Float] = []
+    while let chunk = try stream.next() { samples += chunk }
+    func time(_ extractor: FeatureExtractor) -> (wall: [Double], cpu: [Double], last: FeatureMatrix) {
+        var wall: [Double] = [], cpu: [Double] = []
+        var last = FeatureMatrix(frames: 0, bins: extractor.bins, values: [])
+        for r in 0..<(o.warmup + o.repeats) {
+            let start = now(), startCPU = cpuNow()
+            last = extractor.extract(samples)
+            let w = now() - start, c = cpuNow() - startCPU
+            if r >= o.warmup { wall.append(w); cpu.append(c) }
+        }
+        return (wall, cpu, last)
+    }
+    let full = time(try FeatureExtractor(FeatureConfiguration(kind: kind, mels: o.mels)))
+    let stftOnly = time(try FeatureExtractor(FeatureConfiguration(kind: .power, mels: nil)))
+    if let output = o.output {
+        try NPY.write(Tensor(shape: [full.last.frames, full.last.bins], data: full.last.values), to: output)
+    }
+    let frames = Double(full.last.frames), seconds = Double(samples.count) / 16000
+    let cpu = summary(full.cpu)
+    return ["command": "features", "kind": o.kind, "mels": o.mels as Any, "frames": full.last.frames, "audio_seconds": seconds,
+            "seconds": summary(full.wall), "cpu_seconds": cpu,
+            "microseconds_per_frame": (cpu["median"] as! Double) / frames * 1e6,
+            "stft_power_cpu_seconds": summary(stftOnly.cpu),
+            "stft_power_microseconds_per_frame": (summary(stftOnly.cpu)["median"] as! Double) / frames * 1e6]
+}
+
 do {
     let options = try Options(Array(CommandLine.arguments.dropFirst()))
     Engine.setThreads(1)
-    let result = options.command == "encoder" ? try runEncoder(options) : try runAttention(options)
+    let result = switch options.command {
+    case "encoder": try runEncoder(options)
+    case "features": try runFeatures(options)
+    default: try runAttention(options)
+    }
     let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
     print(String(decoding: data, as: UTF8.self))
 } catch {
