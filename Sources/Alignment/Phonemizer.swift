@@ -58,8 +58,76 @@ public final class Phonemizer: @unchecked Sendable {
 
     /// The phonemes of one word (or any short text: its words' phonemes are concatenated).
     /// Returns an empty array for text espeak does not pronounce (punctuation, symbols).
+    ///
+    /// The text reaches libespeak-ng in runs of one script (``espeakRuns(_:)``): Debian's
+    /// libespeak-ng 1.51 reads freed memory on characters of many scripts it hands to another
+    /// language (found by fuzzing: `೫`, `ᇥ`, `t'֏`, `t'৳`), so only Latin-side text and a few
+    /// scripts that survive an exhaustive scan are passed on; other characters get no phones.
     public func phonemes(of text: String) -> [String] {
-        let raw: String = Self.lock.withLock {
+        Self.espeakRuns(text).flatMap { Self.split(rawPhonemes(of: $0)) }
+    }
+
+    /// Apostrophes and their Latin-side look-alikes (typographic, modifier letter, prime).
+    static let apostrophes: Set<Unicode.Scalar> = ["'", "\u{2018}", "\u{2019}", "\u{201B}", "\u{02BC}", "\u{02B9}",
+                                                   "\u{2032}", "`", "\u{00B4}"]
+
+    /// Which run a character belongs to: 0 = Latin side (ASCII, Latin-1, Latin Extended A/B,
+    /// IPA and spacing modifiers, combining diacritics, Latin Extended Additional, general
+    /// punctuation and currency signs), 1… = one of the other scripts passed to libespeak-ng,
+    /// nil = not passed on (a run boundary). Letters and marks only outside the Latin side:
+    /// other scripts' digits, signs and unassigned points are what crash libespeak-ng 1.51.
+    static func script(of scalar: Unicode.Scalar) -> Int? {
+        let v = scalar.value
+        switch v {
+        case 0..<0x370, 0x1E00..<0x1F00, 0x2000..<0x20D0:
+            return v < 0x20 && v != 0x09 ? nil : 0
+        default: break
+        }
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .otherLetter, .nonspacingMark, .spacingMark: break
+        default: return nil
+        }
+        switch v {
+        case 0x370..<0x400: return 1        // Greek
+        case 0x400..<0x530: return 2        // Cyrillic (+ supplement)
+        case 0x5D0..<0x5F0: return 3        // Hebrew letters
+        case 0x620..<0x64B: return 4        // Arabic letters
+        case 0x4E00..<0xA000: return 5      // CJK unified ideographs
+        default: return nil
+        }
+    }
+
+    /// `text` cut into runs of one script (``script(of:)``), dropping what libespeak-ng is not
+    /// given and the apostrophes of non-Latin runs, so no call holds an apostrophe next to another
+    /// script's letter. Latin text (the usual case) is one run, as written.
+    public static func espeakRuns(_ text: String) -> [String] {
+        var runs: [String] = []
+        var current = String.UnicodeScalarView()
+        var script: Int? = 0
+        func cut() {
+            if !current.isEmpty { runs.append(String(current)) }
+            current = String.UnicodeScalarView()
+        }
+        for scalar in text.unicodeScalars {
+            if apostrophes.contains(scalar) {
+                if script == 0 { current.append(scalar) }
+                continue
+            }
+            guard let s = Self.script(of: scalar) else {
+                cut()
+                script = nil
+                continue
+            }
+            if s != script { cut() }
+            script = s
+            current.append(scalar)
+        }
+        cut()
+        return runs
+    }
+
+    private func rawPhonemes(of text: String) -> String {
+        Self.lock.withLock {
             try? Self.select(voice)
             var out = ""
             text.withCString { cText in
@@ -76,7 +144,6 @@ public final class Phonemizer: @unchecked Sendable {
             }
             return out
         }
-        return Self.split(raw)
     }
 
     static func split(_ raw: String) -> [String] {

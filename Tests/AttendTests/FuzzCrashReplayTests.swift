@@ -68,6 +68,36 @@ import Testing
         }
     }
 
+    /// FuzzTranscript, 2026-12-04 (10-minute run), then exhaustive scans of every code point:
+    /// Debian's libespeak-ng 1.51 reads freed memory on characters of many non-Latin scripts
+    /// (a Kannada digit alone, a Hangul final consonant, an Armenian or Bengali currency sign
+    /// after `t'`). The phonemizer passes on only Latin-side text and the letters of a few
+    /// scripts, one script per call, never an apostrophe beside a non-Latin letter. (Without
+    /// AddressSanitizer the bad read rarely crashes, so these tests check what reaches libespeak-ng.)
+    @Test func libespeakNeverSeesTheCharactersThatCrashIt() throws {
+        #expect(Phonemizer.espeakRuns("\u{0CEB}").isEmpty)
+        #expect(Phonemizer.espeakRuns("'\u{11E5}") == ["'"])
+        #expect(Phonemizer.espeakRuns("t'\u{058F}+\"))5'") == ["t'", "+\"))5'"])
+        #expect(Phonemizer.espeakRuns("don\u{2019}t\u{0BDD}") == ["don\u{2019}t"])
+        // Latin text, diacritics, typographic apostrophes and numbers stay one run, as written.
+        for word in ["don't", "Dvořák", "Nguyễn", "naïve", "rock’n’roll", "$1,984.50", "O'Brien-Smith"] {
+            #expect(Phonemizer.espeakRuns(word) == [word])
+        }
+        // Other scripts: one run per script, apostrophes dropped beside them.
+        #expect(Phonemizer.espeakRuns("Привет'мир") == ["Приветмир"])
+        #expect(Phonemizer.espeakRuns("abcПривет東京") == ["abc", "Привет", "東京"])
+        #expect(Phonemizer.espeakRuns("l'école") == ["l'école"])
+    }
+
+    @Test func wordsWithTheCrashingCharactersKeepTheirTextAndTheirLatinPhones() throws {
+        let phonemizer = try Phonemizer(voice: "en-us")
+        let transcript = try Transcript("don\u{2019}t\u{0BDD} \u{0CEB} dog's", phonemizer: phonemizer)
+        #expect(transcript.words.map(\.text) == ["don\u{2019}t\u{0BDD}", "\u{0CEB}", "dog's"])
+        #expect(transcript.words[0].phones == phonemizer.phonemes(of: "don't"))
+        #expect(!transcript.words[0].phones.isEmpty && transcript.words[1].phones.isEmpty)
+        #expect(transcript.words[2].phones.last == "z")
+    }
+
     @Test func aPrependedMarkBeforeASpaceDoesNotJoinTwoWords() throws {
         let phonemizer = try Phonemizer(voice: "en-us")
         let transcript = try Transcript("one\u{0605} two", phonemizer: phonemizer)
