@@ -8,11 +8,15 @@
 # while attend's peak RSS (VmHWM) and RSS are sampled every second into a CSV. It passes when the
 # peak after the first minute grows by no more than the tolerance (default 4 MiB).
 #
-#   scripts/soak.sh [--minutes N] [--only denoise|align] [--model PATH] [--tolerance-mib T]
+#   scripts/soak.sh [--minutes N] [--only denoise|align] [--model PATH] [--tolerance-mib T] [--out DIR]
+#
+# Two modes at once (one core each; nice keeps the machine usable):
+#   nice -n 19 scripts/soak.sh --only denoise --out .build-soak/d --model Models/attend-base.safetensors &
+#   nice -n 19 scripts/soak.sh --only align --out .build-soak/a --model Models/attend-base.safetensors &
 #
 # Defaults: 120 minutes per mode (both modes: 4 hours), the tiny test model, the release binary
 # (.build/release/attend, built if missing; ATTEND=path overrides). Results go to
-# .build-soak/<mode>.csv and a summary line per mode; exit 1 if any mode failed.
+# .build-soak/<mode>.csv (or DIR/<mode>.csv) and a summary line per mode; exit 1 if any mode failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -21,6 +25,7 @@ minutes=120
 modes=(denoise align)
 model="$root/Tests/SpeechModelsTests/Fixtures/tiny.safetensors"
 tolerance_mib=4
+out="$root/.build-soak"
 # The tiny test model has full attention context (chunk_size 0), which would hold the whole
 # stream; give it a streaming context. A trained model's own config (chunk_size > 0) is used as is.
 context=(--chunk-frames 8 --left-frames 64)
@@ -30,14 +35,14 @@ while [ $# -gt 0 ]; do
         --only) modes=("$2"); shift 2 ;;
         --model) model=$2; context=(); shift 2 ;;
         --tolerance-mib) tolerance_mib=$2; shift 2 ;;
-        *) echo "usage: $0 [--minutes N] [--only denoise|align] [--model PATH] [--tolerance-mib T]" >&2; exit 2 ;;
+        --out) out=$2; shift 2 ;;
+        *) echo "usage: $0 [--minutes N] [--only denoise|align] [--model PATH] [--tolerance-mib T] [--out DIR]" >&2; exit 2 ;;
     esac
 done
 attend=${ATTEND:-$root/.build/release/attend}
 if [ ! -x "$attend" ]; then
     nice -n 10 swift build -c release --product attend >&2 || exit 2
 fi
-out="$root/.build-soak"
 mkdir -p "$out"
 
 # The generator: a WAV header with "unknown length" sizes, then one-second blocks until time is up.
