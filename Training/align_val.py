@@ -3,10 +3,13 @@ touching the reserved evaluation audio: synthetic utterances (espeak-ng and flit
 training never saw) with exact word times, clean and mixed with validation noise at 5 and 0 dB.
 
     python3 Training/align_val.py [--model Models/attend-base.safetensors] [--n 40] [--bin .build/release/attend]
+    python3 Training/align_val.py --stream [-- extra options such as --decision-lag 0.4]
 
 Builds the set once under Training/data/align_val/ (deterministic), runs `attend align` on every
 file and prints, per condition, the median boundary error and the % of word boundaries within
-20/50/100 ms (a failed file counts every boundary as a miss).
+20/50/100 ms (a failed file counts every boundary as a miss). With --stream, each WAV is piped
+into `attend align - --jsonl` (the live-stream path: words as they settle) instead. Options it does
+not know are passed to `attend align`.
 """
 from __future__ import annotations
 
@@ -68,17 +71,27 @@ def main() -> None:
     ap.add_argument("--data", default=str(ROOT / "Training" / "data"))
     ap.add_argument("--n", type=int, default=40)
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--stream", action="store_true", help="pipe the audio into `attend align - --jsonl`")
     args, extra = ap.parse_known_args()
     data = pathlib.Path(args.data)
     out = data / "align_val"
     items = build(data, out, args.n)
 
     def run(item):
-        cmd = [args.bin, "align", str(out / item["audio"]), "--transcript-file", str(out / item["text"]), "--format", "json"]
+        if args.stream:
+            cmd = [args.bin, "align", "-", "--jsonl", "--transcript-file", str(out / item["text"])]
+        else:
+            cmd = [args.bin, "align", str(out / item["audio"]), "--transcript-file", str(out / item["text"]), "--format", "json"]
         if args.model:
             cmd += ["--model", args.model]
-        r = subprocess.run(cmd + extra, capture_output=True, text=True, env=dict(os.environ))
-        return item, (json.loads(r.stdout) if r.returncode == 0 else None)
+        stdin = open(out / item["audio"], "rb") if args.stream else subprocess.DEVNULL
+        with stdin if args.stream else open(os.devnull) as _:
+            r = subprocess.run(cmd + extra, capture_output=True, text=True, env=dict(os.environ), stdin=stdin)
+        if r.returncode != 0:
+            return item, None
+        if args.stream:
+            return item, {"words": [json.loads(line) for line in r.stdout.splitlines() if line.strip()]}
+        return item, json.loads(r.stdout)
 
     errors: dict[str, list[float]] = {}
     with cf.ThreadPoolExecutor(args.jobs) as ex:

@@ -28,8 +28,15 @@ struct Align: ParsableCommand {
     @Flag(help: "Follow the input as a live stream: print each word as a JSON line as soon as its timing is settled.")
     var jsonl = false
     @Option(name: .customLong("decision-lag"),
-            help: "With --jsonl: seconds the search may wait after a word for certainty before it takes the best path (0.4 s: words out within 1 s of their end).")
+            help: "With --jsonl: seconds the search may wait after a word for certainty before it takes the best path (0.5 s: words out within 1 s of their end).")
     var decisionLag: Double = StreamingAligner.defaultDecisionLag
+    @Option(name: .customLong("decision-margin"),
+            help: ArgumentHelp("With --jsonl: the decision follows the least advanced partial path within this many log-score units of the best.", visibility: .hidden))
+    var decisionMargin: Float = StreamingAligner.decisionMargin
+    @Option(name: .customLong("min-phone-frames"), help: ArgumentHelp("Fewest 10 ms frames a phone may cover.", visibility: .hidden))
+    var minPhoneFrames: Int = AlignOptions().minPhoneFrames
+    @Option(name: .customLong("stream-beam"), help: ArgumentHelp("With --jsonl: pruning beam of the search (log-score units).", visibility: .hidden))
+    var streamBeam: Float = StreamingAligner.defaultBeam
     @Option(help: "Also draw the spectrogram with the aligned words and phones into this PNG.")
     var plot: String?
     @OptionGroup var inputOptions: InputOptions
@@ -38,6 +45,9 @@ struct Align: ParsableCommand {
 
     func validate() throws {
         guard decisionLag.isFinite, decisionLag >= 0.01 else { throw ValidationError("--decision-lag must be at least 0.01 s") }
+        guard decisionMargin.isFinite, decisionMargin >= 0 else { throw ValidationError("--decision-margin must be ≥ 0") }
+        guard streamBeam.isFinite, streamBeam > 0 else { throw ValidationError("--stream-beam must be > 0") }
+        guard (1...50).contains(minPhoneFrames) else { throw ValidationError("--min-phone-frames must be in 1...50") }
         if isDirectory(input) {
             guard let output, output != "-" else { throw ValidationError("a directory input needs -o OUTDIR") }
             guard transcript == nil, transcriptFile == nil else {
@@ -59,6 +69,7 @@ struct Align: ParsableCommand {
             let aligner = Aligner(model: model, phonemizer: try Phonemizer(voice: voice))
             var options = AlignOptions()
             options.denoise = denoise
+            options.minPhoneFrames = minPhoneFrames
             options.context = modelOptions.context(for: model)
             if isDirectory(input) {
                 try runBatch(aligner: aligner, options: options)
@@ -90,7 +101,8 @@ struct Align: ParsableCommand {
         let reader = try AudioFileReader(path: input, raw: inputOptions.rawFormat, rejectNonFinite: true)
         let stream = try MonoStream(reader: reader, sampleRate: aligner.model.config.sampleRate,
                                     chunkFrames: max(1, reader.info.sampleRate / 20))  // 50 ms reads
-        let follower = try StreamingAligner(aligner: aligner, transcript: transcript, context: context, decisionLag: decisionLag)
+        let follower = try StreamingAligner(aligner: aligner, transcript: transcript, context: context, beam: streamBeam,
+                                            decisionLag: decisionLag, decisionMargin: decisionMargin, minPhoneFrames: minPhoneFrames)
         func emit(_ words: [WordTiming]) {
             for w in words {
                 let line = "{\"word\":\(JSONText.string(w.word)),\"start\":\(AlignmentResult.seconds(w.start)),"

@@ -22,6 +22,14 @@ public struct AlignOptions: Sendable {
     public var priorWeight: Float = 1
     /// Beam of the monotonic search in log-score units; nil = exact.
     public var beam: Float? = 200
+    /// Fewest frames a phone token covers (silence between words may still be skipped); 1 when
+    /// the transcript's phones would not fit the audio at this minimum. 4 (40 ms) was chosen on
+    /// the validation voices (`Training/align_val.py --min-phone-frames D`, 2026-12-05; % of
+    /// boundaries within 50 ms clean / 5 dB / 0 dB): 1: 90.2/79.2/71.8, 2: 90.6/81.2/73.2,
+    /// 3: 91.9/83.4/75.7, 4: 92.4/84.2/79.2, 5: 93.4/86.0/83.7, 6: 87.7/81.3/78.6. 5 scored
+    /// higher, but synthetic voices hold phones longer than fast natural speech, where 50 ms
+    /// would squeeze real phones: 4 is the hedge.
+    public var minPhoneFrames = 4
 
     public init() {}
 }
@@ -136,7 +144,8 @@ public struct Aligner: Sendable {
         var logPost = model.phoneLogits(hidden)  // (T, P) → log posteriors, in place
         let p = model.config.nPhones
         TokenScoring.logSoftmaxRows(&logPost)
-        var aligner = try IncrementalAligner(constraints: TokenConstraints(tokenCount: n, skippable: tokens.skippable), beam: beam)
+        var aligner = try IncrementalAligner(constraints: tokens.constraints(minPhoneFrames: options.minPhoneFrames, frames: frames),
+                                             beam: beam)
         var row = [Float](repeating: 0, count: n)
         var settled: [AlignedToken] = []
         for t in 0..<frames {

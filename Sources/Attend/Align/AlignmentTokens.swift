@@ -37,6 +37,15 @@ struct AlignmentTokens {
         }
     }
 
+    /// The search's constraints: skippable silences may take 0 frames; every other token at
+    /// least `minPhoneFrames` frames, or 1 when `frames` is known and that many would not fit.
+    func constraints(minPhoneFrames: Int, frames: Int?) -> TokenConstraints {
+        let d = max(1, minPhoneFrames)
+        let required = skippable.filter { !$0 }.count * d
+        let fits = frames.map { required <= $0 } ?? true
+        return TokenConstraints(tokenCount: count, minFrames: skippable.map { $0 || !fits ? 1 : d }, skippable: skippable)
+    }
+
     /// espeak-ng phonemes → model phone classes through the config's map ("" merges into the
     /// previous phone; unknown phonemes are dropped).
     static func phoneIDs(_ espeak: [String], config: ModelConfig, names: [String]) -> [Int] {
