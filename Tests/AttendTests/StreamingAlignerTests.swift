@@ -16,10 +16,10 @@ import Testing
         var options = AlignOptions()
         options.context = context
         options.denoise = .off
-        options.beam = 40
+        options.beam = 200
         let offline = try aligner.align(samples: samples, audioName: "x", transcript: transcript, options: options)
 
-        let follower = try StreamingAligner(aligner: aligner, transcript: transcript, context: context, beam: 40, decisionLag: nil)
+        let follower = try StreamingAligner(aligner: aligner, transcript: transcript, context: context, beam: 200, decisionLag: nil)
         var streamed: [WordTiming] = []
         var start = 0
         while start < samples.count {
