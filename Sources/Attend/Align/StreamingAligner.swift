@@ -13,7 +13,9 @@ public final class StreamingAligner {
     public let transcript: Transcript
     private let model: AttendModel
     private let tokens: AlignmentTokens
-    private let queries: Tensor
+    /// Aligner-head queries of every token; nil when the scores do not use the aligner head
+    /// (`align_weight` 0): they are (tokens × d_align) floats, gigabytes for a book-length transcript.
+    private let queries: Tensor?
     private let frontEnd: FrontEnd
     private let session: EncoderSession
     private var search: IncrementalAligner
@@ -56,7 +58,6 @@ public final class StreamingAligner {
         self.transcript = transcript
         model = aligner.model
         tokens = AlignmentTokens(transcript: transcript, config: model.config)
-        queries = model.textQueries(tokens.phones)
         frontEnd = try FrontEnd(config: model.config)
         let ctx = context ?? aligner.defaultContext ?? ChunkedContext(chunkSize: 32, leftContext: 128)
         precondition(ctx.leftContext != nil, "StreamingAligner: the context needs a finite left context")
@@ -66,6 +67,7 @@ public final class StreamingAligner {
                                         maxLag: decisionLag.map { max(1, Int(($0 * frameRate).rounded())) },
                                         lagMargin: decisionMargin)
         scoring = TokenScoring(config: model.config, posteriorWeight: priorWeight)
+        queries = scoring.usesAlignerHead ? model.textQueries(tokens.phones) : nil
         remaining = [Int](repeating: 0, count: transcript.words.count)
         for w in tokens.word { if let w { remaining[w] += 1 } }
         words = transcript.words.map { WordTiming(word: $0.text, start: 0, end: 0, confidence: 0) }
@@ -124,7 +126,7 @@ public final class StreamingAligner {
     private func consumeTokens(of hidden: Tensor) throws -> [AlignedToken] {
         let t = hidden.shape[0], n = tokens.count, p = model.config.nPhones
         guard t > 0 else { return [] }
-        let scores = scoring.usesAlignerHead ? model.alignScores(queries: queries, hidden: hidden) : nil  // (N, t)
+        let scores = queries.map { model.alignScores(queries: $0, hidden: hidden) }  // (N, t)
         var logits = model.phoneLogits(hidden)
         TokenScoring.logSoftmaxRows(&logits)
         var settled: [AlignedToken] = []
