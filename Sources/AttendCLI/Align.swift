@@ -35,6 +35,8 @@ struct Align: ParsableCommand {
     var decisionMargin: Float = StreamingAligner.decisionMargin
     @Option(name: .customLong("min-phone-frames"), help: ArgumentHelp("Fewest 10 ms frames a phone may cover.", visibility: .hidden))
     var minPhoneFrames: Int = AlignOptions().minPhoneFrames
+    @Option(name: .customLong("prior-scale"), help: ArgumentHelp("Exponent of the phone prior the posteriors are divided by.", visibility: .hidden))
+    var priorScale: Float = AlignOptions().priorScale
     @Option(name: .customLong("stream-beam"), help: ArgumentHelp("With --jsonl: pruning beam of the search (log-score units).", visibility: .hidden))
     var streamBeam: Float = StreamingAligner.defaultBeam
     @Option(help: "Also draw the spectrogram with the aligned words and phones into this PNG.")
@@ -70,6 +72,7 @@ struct Align: ParsableCommand {
             var options = AlignOptions()
             options.denoise = denoise
             options.minPhoneFrames = minPhoneFrames
+            options.priorScale = priorScale
             options.context = modelOptions.context(for: model)
             if isDirectory(input) {
                 try runBatch(aligner: aligner, options: options)
@@ -102,7 +105,8 @@ struct Align: ParsableCommand {
         let stream = try MonoStream(reader: reader, sampleRate: aligner.model.config.sampleRate,
                                     chunkFrames: max(1, reader.info.sampleRate / 20))  // 50 ms reads
         let follower = try StreamingAligner(aligner: aligner, transcript: transcript, context: context, beam: streamBeam,
-                                            decisionLag: decisionLag, decisionMargin: decisionMargin, minPhoneFrames: minPhoneFrames)
+                                            decisionLag: decisionLag, decisionMargin: decisionMargin, minPhoneFrames: minPhoneFrames,
+                                            priorScale: priorScale)
         func emit(_ words: [WordTiming]) {
             for w in words {
                 let line = "{\"word\":\(JSONText.string(w.word)),\"start\":\(AlignmentResult.seconds(w.start)),"

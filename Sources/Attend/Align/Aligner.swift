@@ -30,6 +30,13 @@ public struct AlignOptions: Sendable {
     /// higher, but synthetic voices hold phones longer than fast natural speech, where 50 ms
     /// would squeeze real phones: 4 is the hedge.
     public var minPhoneFrames = 4
+    /// Exponent of the training prior the phone posteriors are divided by (`TokenScoring`;
+    /// hidden CLI option `--prior-scale`). On the validation voices (`Training/align_val.py
+    /// [--stream] --prior-scale S`, 2026-12-05; % within 50 ms clean / 5 dB / 0 dB): 1: file
+    /// 92.4/84.2/79.2, stream 92.6/75.7/76.0; 0.75: file 91.9/84.5/80.0, stream 91.7/80.6/74.2;
+    /// 0.5: file 90.8/83.3/77.7, stream 90.9/81.6/72.2. The differences are about one utterance's
+    /// worth (37 boundaries = 3 points), so the plain scaled likelihood (1) stays.
+    public var priorScale: Float = 1
 
     public init() {}
 }
@@ -139,7 +146,7 @@ public struct Aligner: Sendable {
 
     private func decode(hidden: Tensor, tokens: AlignmentTokens, options: AlignOptions, beam: Float?) throws -> Decoded {
         let frames = hidden.shape[0], n = tokens.count
-        let scoring = TokenScoring(config: model.config, posteriorWeight: options.priorWeight)
+        let scoring = TokenScoring(config: model.config, posteriorWeight: options.priorWeight, priorScale: options.priorScale)
         let scores = scoring.usesAlignerHead ? model.alignScores(hidden: hidden, phones: tokens.phones) : nil  // (N, T)
         var logPost = model.phoneLogits(hidden)  // (T, P) → log posteriors, in place
         let p = model.config.nPhones

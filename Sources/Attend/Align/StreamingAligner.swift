@@ -53,7 +53,7 @@ public final class StreamingAligner {
     public init(aligner: Aligner, transcript: Transcript, context: ChunkedContext? = nil, beam: Float = StreamingAligner.defaultBeam,
                 priorWeight: Float = 1, decisionLag: Double? = StreamingAligner.defaultDecisionLag,
                 decisionMargin: Float = StreamingAligner.decisionMargin,
-                minPhoneFrames: Int = AlignOptions().minPhoneFrames) throws {
+                minPhoneFrames: Int = AlignOptions().minPhoneFrames, priorScale: Float = AlignOptions().priorScale) throws {
         self.aligner = aligner
         self.transcript = transcript
         model = aligner.model
@@ -66,7 +66,7 @@ public final class StreamingAligner {
         search = try IncrementalAligner(constraints: tokens.constraints(minPhoneFrames: minPhoneFrames, frames: nil), beam: beam,
                                         maxLag: decisionLag.map { max(1, Int(($0 * frameRate).rounded())) },
                                         lagMargin: decisionMargin)
-        scoring = TokenScoring(config: model.config, posteriorWeight: priorWeight)
+        scoring = TokenScoring(config: model.config, posteriorWeight: priorWeight, priorScale: priorScale)
         queries = scoring.usesAlignerHead ? model.textQueries(tokens.phones) : nil
         remaining = [Int](repeating: 0, count: transcript.words.count)
         for w in tokens.word { if let w { remaining[w] += 1 } }

@@ -20,11 +20,13 @@ struct TokenScoring {
     /// Log prior per phone class (zeros when the model has none).
     let logPrior: [Float]
 
-    init(config: ModelConfig, posteriorWeight: Float = 1) {
+    /// - Parameter priorScale: exponent of the prior the posteriors are divided by (1 = the
+    ///   scaled likelihood; 0 = plain posteriors).
+    init(config: ModelConfig, posteriorWeight: Float = 1, priorScale: Float = 1) {
         alignWeight = config.alignWeight ?? 1
         self.posteriorWeight = posteriorWeight
         if let prior = config.phoneLogPrior, prior.count == config.nPhones {
-            logPrior = prior
+            logPrior = prior.map { $0 * priorScale }
         } else {
             logPrior = [Float](repeating: 0, count: config.nPhones)
         }
