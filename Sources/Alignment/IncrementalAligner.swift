@@ -184,12 +184,16 @@ public struct IncrementalAligner: Sendable {
         local = TokenConstraints(tokenCount: minFrames.count, minFrames: minFrames, skippable: skippable)
         fold(token: tokenBase + k, from: heldStart, to: frameBase + cut)
         let end = frameCount
+        // Free the old search state before making the new one: both are O(rest of the transcript),
+        // and holding them at once would double the peak at every decision.
+        decoder = MonotonicDecoder(constraints: TokenConstraints(tokenCount: 1), beam: nil)
         decoder = MonotonicDecoder(constraints: local, beam: beam)
         tokenBase += k
         frameBase += cut
         firstStart = heldStart
         lastCheck = 0
         dropRetained(before: frameBase)
+        replayRow = []
         replayRow = [Float](repeating: -.infinity, count: constraints.tokenCount - tokenBase)
         for f in frameBase ..< end {
             let row = retained[f - retainedFirstFrame]
