@@ -25,6 +25,9 @@ start=$(date +%s)
 nice -n 10 swift build --scratch-path "$scratch" --sanitize="$sanitizer" --build-tests || exit 2
 echo "sanitize.sh: build took $(( $(date +%s) - start )) s" >&2
 export ATTEND_BINARY="$scratch/debug/attend"
+# A sanitized debug `attend align` runs about ten times slower than a plain debug one: give the
+# tests that bound a command's time (FaultTests' `timeout`) room for that.
+export ATTEND_TEST_TIMEOUT=${ATTEND_TEST_TIMEOUT:-1200}
 start=$(date +%s)
 nice -n 10 swift test --scratch-path "$scratch" --sanitize="$sanitizer" --skip-build \
     --skip MemoryTests --skip SoakTests "$@"

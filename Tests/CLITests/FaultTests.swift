@@ -240,8 +240,10 @@ import Testing
             .replacingOccurrences(of: "IN", with: CLIRunner.q(input))
             .replacingOccurrences(of: "TEXT", with: CLIRunner.q(text.path))
             .replacingOccurrences(of: " |", with: " 2>\(CLIRunner.q(err.path)) |")
-        // `timeout` turns a hang into status 124.
-        let r = try CLIRunner.sh("bash -c \(CLIRunner.q((ignoreSIGPIPE ? "trap '' PIPE; " : "") + "set -o pipefail; timeout 120 \"$ATTEND\" " + command + " > /dev/null; echo ${PIPESTATUS[0]}"))")
+        // `timeout` turns a hang into status 124 (after 120 s; ATTEND_TEST_TIMEOUT overrides it for
+        // sanitizer builds, where a debug `attend align` runs ten times slower).
+        let limit = ProcessInfo.processInfo.environment["ATTEND_TEST_TIMEOUT"].flatMap(Int.init) ?? 120
+        let r = try CLIRunner.sh("bash -c \(CLIRunner.q((ignoreSIGPIPE ? "trap '' PIPE; " : "") + "set -o pipefail; timeout \(limit) \"$ATTEND\" " + command + " > /dev/null; echo ${PIPESTATUS[0]}"))")
         let status = Int(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
         #expect(status == 0 || status == 141, "\(pipeline): exit \(status)")
         let stderr = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
