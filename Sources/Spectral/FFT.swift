@@ -1,5 +1,7 @@
 import CFFTW
-import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// How FFTW chooses its algorithm when a plan is first made for a size (then cached for the
 /// life of the process).
@@ -34,10 +36,27 @@ enum FFTWPlans {
         let handle: OpaquePointer
     }
 
-    private static let cache = Mutex<[Key: Plan]>([:])
+    /// The plans made so far, behind a pthread mutex (ThreadSanitizer sees pthread locks; it
+    /// reported the Synchronization module's futex-based `Mutex` here as a race).
+    private static let cache = PlanCache()
     // Guarded by `cache`'s lock (only touched inside `withLock`).
     nonisolated(unsafe) private static var wisdomImported = false
     nonisolated(unsafe) private static var wisdomAccepted = false
+
+    final class PlanCache: @unchecked Sendable {
+        private var plans: [Key: Plan] = [:]
+        private let mutex: UnsafeMutablePointer<pthread_mutex_t> = {
+            let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+            pthread_mutex_init(m, nil)
+            return m
+        }()
+
+        func withLock<T>(_ body: (inout [Key: Plan]) throws -> T) rethrows -> T {
+            pthread_mutex_lock(mutex)
+            defer { pthread_mutex_unlock(mutex) }
+            return try body(&plans)
+        }
+    }
 
     /// Whether FFTW accepted the bundled wisdom (imports it first if needed).
     static var bundledWisdomAccepted: Bool {
