@@ -43,11 +43,11 @@ public struct KeywordSpotter: Sendable {
         var logits = model.phoneLogits(hidden)
         let frames = hidden.shape[0], classes = model.config.nPhones
         TokenScoring.logSoftmaxRows(&logits)
-        // Log posteriors over the training prior (as the aligner scores phones), when the model has one.
+        // Log posteriors over the training prior, the prior the aligner's scores use (`TokenScoring`;
+        // zeros when the model has none).
+        let prior = TokenScoring(config: model.config).logPrior
         var scores = Array(logits.data[0..<(frames * classes)])
-        if let prior = model.config.phoneLogPrior, prior.count == classes {
-            for t in 0..<frames { for j in 0..<classes { scores[t * classes + j] -= prior[j] } }
-        }
+        for t in 0..<frames { for j in 0..<classes { scores[t * classes + j] -= prior[j] } }
         let hits = KeywordSearch(keywords: phoneIDs, threshold: threshold).search(logPosteriors: scores, frames: frames, classes: classes)
         let frameSeconds = Double(model.config.hop) / Double(model.config.sampleRate)
         let duration = Double(samples.count) / Double(model.config.sampleRate)
