@@ -23,6 +23,11 @@ let sndfileOpenLock = NSLock()
 /// (`AudioError.truncated`); for other formats, a read that ends before the declared frame count
 /// throws the same error. Streaming writers' "unknown length" sizes (0, 0xFFFFFFFF) are accepted.
 ///
+/// A WAV stream that declares such a size is read to its end, not to the size: libsndfile stops
+/// at the declared byte count (4 GiB at most: 37 h of 16 kHz mono PCM16, 3.1 h of 48 kHz stereo
+/// float, less after sox's 0x7FFFF000), so when it does and the stream goes on, the rest is read
+/// through a second libsndfile handle as headerless PCM of the header's encoding.
+///
 /// Not thread-safe: use one reader from one task at a time.
 public final class AudioFileReader {
     /// The name errors use: the path, or `"stdin"`.
@@ -42,6 +47,9 @@ public final class AudioFileReader {
     private var pipe: PipeByteSource?
     private let declaredFrames: Int?
     private var finished = false
+    /// For a WAV stream of "unknown length": where its sample data starts, its frame size in
+    /// bytes and the libsndfile format that reads the bytes after the declared size.
+    private var continuation: (dataOffset: Int, blockAlign: Int, format: Int32)?
 
     /// Opens `path` (`"-"` for stdin).
     /// - Parameters:
@@ -104,10 +112,15 @@ public final class AudioFileReader {
                 }
                 throw .emptyFile(name)
             }
-            if raw == nil { source.patchZeroLengthWAVHeader() }
+            if raw == nil { wav = source.patchZeroLengthWAVHeader() }
             pipe = source
             var vio = PipeByteSource.virtualIO
             handle = sf_open_virtual(&vio, Int32(SFM_READ), &sfinfo, Unmanaged.passUnretained(source).toOpaque())
+            if handle != nil, let wav, wav.declaresUnknownLength, wav.blockAlign > 0,
+               sfinfo.format & Int32(SF_FORMAT_TYPEMASK) == Int32(SF_FORMAT_WAV),
+               let format = Self.headerlessFormat(of: sfinfo.format) {
+                continuation = (wav.dataOffset, wav.blockAlign, format)
+            }
         } else {
             (handle, openError) = sndfileOpenLock.withLock {
                 let h = sf_open(path, Int32(SFM_READ), &sfinfo)
@@ -152,6 +165,38 @@ public final class AudioFileReader {
         pipe = nil
     }
 
+    /// The headerless libsndfile format reading WAV sample data of `format`'s encoding; nil for
+    /// block-coded encodings (ADPCM, GSM), which cannot be resumed at an arbitrary frame.
+    private static func headerlessFormat(of format: Int32) -> Int32? {
+        let sub = format & Int32(SF_FORMAT_SUBMASK)
+        let plain = [SF_FORMAT_PCM_U8, SF_FORMAT_PCM_16, SF_FORMAT_PCM_24, SF_FORMAT_PCM_32,
+                     SF_FORMAT_FLOAT, SF_FORMAT_DOUBLE, SF_FORMAT_ULAW, SF_FORMAT_ALAW].map { Int32($0) }
+        guard plain.contains(sub) else { return nil }
+        return Int32(SF_FORMAT_RAW) | sub | Int32(SF_ENDIAN_LITTLE)
+    }
+
+    /// Called when libsndfile has read all that a WAV stream's "unknown length" header declared:
+    /// when more bytes follow, reopens the stream after the last whole frame as headerless PCM.
+    /// - Returns: true when reading can go on.
+    private func continuePastDeclaredSize() -> Bool {
+        guard let cont = continuation, let pipe else { return false }
+        continuation = nil
+        // libsndfile may have read ahead of its last frame: restart from the bytes after it.
+        let start = pipe.origin + cont.dataOffset + framesRead * cont.blockAlign
+        guard pipe.rebase(at: start), pipe.hasMore else { return false }
+        var sfinfo = SF_INFO()
+        sfinfo.samplerate = Int32(info.sampleRate)
+        sfinfo.channels = Int32(info.channels)
+        sfinfo.format = cont.format
+        var vio = PipeByteSource.virtualIO
+        guard let next = sf_open_virtual(&vio, Int32(SFM_READ), &sfinfo, Unmanaged.passUnretained(pipe).toOpaque()) else {
+            return false
+        }
+        if let handle { sf_close(handle) }
+        handle = next
+        return true
+    }
+
     private static func check(_ wav: WAVHeader, fileSize: Int, name: String) throws(AudioError) {
         guard wav.channels > 0 else { throw .badHeader(name, reason: "0 channels") }
         guard AudioInfo.channelRange.contains(wav.channels) else {
@@ -178,12 +223,15 @@ public final class AudioFileReader {
         if buffer.count != maxFrames * ch {
             buffer = [Float](repeating: 0, count: maxFrames * ch)
         }
-        let got = Int(buffer.withUnsafeMutableBufferPointer { sf_readf_float(handle, $0.baseAddress!, Int64(maxFrames)) })
+        var got = Int(buffer.withUnsafeMutableBufferPointer { sf_readf_float(handle, $0.baseAddress!, Int64(maxFrames)) })
+        if got == 0 && sf_error(handle) == 0 && continuePastDeclaredSize(), let next = self.handle {
+            got = Int(buffer.withUnsafeMutableBufferPointer { sf_readf_float(next, $0.baseAddress!, Int64(maxFrames)) })
+        }
         if got < maxFrames {
             buffer.removeLast((maxFrames - got) * ch)
-            let err = sf_error(handle)
+            let err = sf_error(self.handle)
             if err != 0 {
-                throw .readFailed(name, message: String(cString: sf_strerror(handle)))
+                throw .readFailed(name, message: String(cString: sf_strerror(self.handle)))
             }
         }
         if rejectNonFinite, let bad = buffer.firstIndex(where: { !$0.isFinite }) {

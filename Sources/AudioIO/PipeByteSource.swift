@@ -11,12 +11,17 @@ import Foundation
 /// stream is. Forward seeks up to `lookBack` bytes past the data buffered so far read ahead;
 /// farther ones fail, as on any unseekable file. Seeking relative to the end is only possible once
 /// the stream has ended; until then the length is reported as unknown (`Int64.max`).
+///
+/// Offsets seen by libsndfile are counted from `origin` (0 until `rebase(at:)`), so a second
+/// libsndfile handle can read the rest of the stream as if it started there.
 final class PipeByteSource {
     let fd: Int32
     let lookBack: Int
     private var storage: [UInt8] = []
     private var storageStart = 0
     private var position = 0
+    /// The stream byte that libsndfile sees as offset 0.
+    private(set) var origin = 0
     private(set) var reachedEnd = false
     private(set) var lastErrno: Int32 = 0
     private var scratch = [UInt8](repeating: 0, count: 65_536)
@@ -51,12 +56,32 @@ final class PipeByteSource {
     /// as "no samples", to 0xFFFFFFFF, the usual "unknown length". Call before libsndfile reads;
     /// reads only until the `data` chunk's header has arrived (at most 64 KiB), so a live
     /// stream is not held up.
-    func patchZeroLengthWAVHeader() {
+    /// - Returns: the WAV header as sent (nil when the stream is not a WAV whose `fmt ` and
+    ///   `data` chunks start within 64 KiB).
+    @discardableResult
+    func patchZeroLengthWAVHeader() -> WAVHeader? {
         func isRIFF() -> Bool { storage.count < 4 || Array(storage.prefix(4)) == Array("RIFF".utf8) }
         while storage.count < 65_536 && isRIFF() && WAVHeader.parse(storage) == nil && fill() {}
-        guard let header = WAVHeader.parse(storage), header.declaredDataBytes == 0 else { return }
-        for at in [4, header.dataOffset - 4] { for k in 0..<4 { storage[at + k] = 0xFF } }
+        guard let header = WAVHeader.parse(storage) else { return nil }
+        if header.declaredDataBytes == 0 {
+            for at in [4, header.dataOffset - 4] { for k in 0..<4 { storage[at + k] = 0xFF } }
+        }
+        return header
     }
+
+    /// Makes stream byte `byte` offset 0 for libsndfile from now on. It must still be buffered
+    /// (within the look-back) or lie at most `lookBack` bytes ahead.
+    /// - Returns: false when it cannot be reached.
+    func rebase(at byte: Int) -> Bool {
+        let saved = origin
+        origin = 0
+        guard seek(offset: byte, whence: SEEK_SET) == byte else { origin = saved; return false }
+        origin = byte
+        return true
+    }
+
+    /// True when bytes beyond the read position are buffered or still arrive.
+    var hasMore: Bool { position < storageEnd || fill() }
 
     private func trim() {
         let behind = position - storageStart
@@ -88,14 +113,14 @@ final class PipeByteSource {
     func seek(offset: Int, whence: Int32) -> Int {
         var target: Int
         switch whence {
-        case SEEK_SET: target = offset
+        case SEEK_SET: target = origin + offset
         case SEEK_CUR: target = position + offset
         case SEEK_END:
             guard reachedEnd else { return -1 }
             target = storageEnd + offset
         default: return -1
         }
-        if target < storageStart || target < 0 { return -1 }
+        if target < storageStart || target < origin { return -1 }
         // A far jump ahead (libsndfile looking for chunks after a `data` chunk of "unknown"
         // length) would swallow the stream; refuse it like an unseekable file would.
         if target > storageEnd + lookBack { return -1 }
@@ -103,13 +128,13 @@ final class PipeByteSource {
         target = min(target, storageEnd)
         position = target
         trim()
-        return position
+        return position - origin
     }
 
-    var tell: Int { position }
+    var tell: Int { position - origin }
     /// Bytes currently held for look-back and read-ahead.
     var bufferedBytes: Int { storage.count }
-    var length: Int { reachedEnd ? storageEnd : Int(Int64.max) }
+    var length: Int { reachedEnd ? storageEnd - origin : Int(Int64.max) }
 
     /// The libsndfile callbacks; `user_data` is an unretained `PipeByteSource`.
     static var virtualIO: SF_VIRTUAL_IO {

@@ -56,6 +56,66 @@ import Testing
         print("3 h stream: resident set grew by \(growthMiB) MiB")
     }
 
+    /// A WAV stream whose header gives an "unknown length" size is read to its end, not to the
+    /// size: libsndfile alone stops after the declared bytes (here sox's 0x7FFFF000, 2 GiB: 1.5 h
+    /// of 48 kHz stereo PCM16, 37 h of 16 kHz mono even at 0xFFFFFFFF). The stream is 8-bit stereo
+    /// (2-byte frames) whose declared size ends in the middle of a frame; the 1000 frames after the declared
+    /// size carry a ramp in the left channel and its negation in the right, so a frame or byte
+    /// lost or shifted at the seam changes them.
+    @Test func unknownLengthWAVStreamIsReadPastItsDeclaredSize() throws {
+        let declared = 0x7FFF_F001, extra = 1000
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        let (readFD, writeFD) = (fds[0], fds[1])
+        var head = [UInt8]("RIFF".utf8) + [0xFF, 0xFF, 0xFF, 0xFF] + [UInt8]("WAVEfmt ".utf8)
+        func le(_ v: Int, _ n: Int) -> [UInt8] { (0..<n).map { UInt8((v >> (8 * $0)) & 0xFF) } }
+        head += le(16, 4) + le(1, 2) + le(2, 2) + le(8000, 4) + le(16000, 4) + le(2, 2) + le(8, 2)
+        head += [UInt8]("data".utf8) + le(declared, 4)
+        let header = head
+        let declaredFrames = declared / 2
+        var after = [UInt8]()   // from the first frame the declared size cuts in two
+        for i in 0..<extra { after += [UInt8(128 + (i % 100)), UInt8(128 - (i % 100))] }
+        let tail = after
+        let writer = Thread {
+            func put(_ p: UnsafeRawBufferPointer) {
+                var off = 0
+                while off < p.count {
+                    let n = write(writeFD, p.baseAddress! + off, p.count - off)
+                    if n <= 0 { return }
+                    off += n
+                }
+            }
+            header.withUnsafeBytes(put)
+            let block = [UInt8](repeating: 128, count: 1 << 20)
+            var left = declared - declared % 2
+            while left > 0 {
+                block.withUnsafeBytes { put(UnsafeRawBufferPointer(rebasing: $0[0..<min(left, $0.count)])) }
+                left -= min(left, block.count)
+            }
+            tail.withUnsafeBytes(put)
+            close(writeFD)
+        }
+        writer.start()
+        defer { close(readFD) }
+        let reader = try AudioFileReader(path: "/dev/fd/\(readFD)")
+        #expect(reader.isStream && reader.info.channels == 2)
+        var buffer: [Float] = []
+        var frames = 0
+        var last: [Float] = []
+        while case let n = try reader.read(into: &buffer, maxFrames: 1 << 20), n > 0 {
+            frames += n
+            last = Array((last + buffer).suffix(2 * extra))
+        }
+        #expect(frames == declaredFrames + extra)
+        #expect(reader.info.frames == declaredFrames + extra)
+        var want: [Float] = []
+        for i in 0..<extra {
+            let v = Float(i % 100) / 128
+            want += [v, -v]
+        }
+        #expect(last.count == want.count && zip(last, want).allSatisfy { $0 == $1 }, "the frames after the declared size differ")
+    }
+
     @Test func pipeLookBackBufferIsBounded() throws {
         var fds: [Int32] = [0, 0]
         #expect(pipe(&fds) == 0)
