@@ -47,6 +47,14 @@ public struct AlignmentMemory: Sendable, Equatable {
 /// bounded by the lag, even through a long silence. Forced tokens are no longer guaranteed to be
 /// the ones the whole-input search would choose; a token that spans a restart gets its confidence
 /// from the frames after the restart only.
+///
+/// Token window (streaming): the search holds only `windowTokens` tokens from the one it has
+/// settled inside, not the whole transcript, so a frame costs the same for a 100-word and a
+/// million-word transcript. `scoreWindow` names the tokens the next frame's scores are needed for
+/// (`push(window:)` takes just those); `push(_:)` takes full rows and reads that part. When the
+/// paths come within `windowMargin` tokens of the window's end, the search restarts at its settled
+/// point over the next window and replays the frames since (exact: all surviving paths pass that
+/// point); if nothing is settled yet, the window grows instead.
 public struct IncrementalAligner: Sendable {
     public let constraints: TokenConstraints
     public let beam: Float?
@@ -55,11 +63,17 @@ public struct IncrementalAligner: Sendable {
     /// The fixed-lag decision follows the least advanced partial path scoring within this many
     /// log-score units of the best (0: the best path; see `MonotonicDecoder.bestLiveD(margin:)`).
     public let lagMargin: Float
+    /// Tokens per search window (streaming; the whole-input search holds every token).
+    public let windowTokens: Int
+    /// The search moves its window when a path comes this close to the window's end.
+    static let windowMargin = 32
     private var decoder: MonotonicDecoder
-    /// The decoder searches tokens `tokenBase...` from global frame `frameBase` on (both 0 until a
-    /// fixed-lag restart); its token 0 began at global frame `firstStart`.
+    /// The decoder searches tokens `tokenBase ..< windowEnd` from global frame `frameBase` on
+    /// (`local` are their constraints; bases 0 until a restart); its token 0 began at global
+    /// frame `firstStart`.
     private var local: TokenConstraints
     private var tokenBase = 0
+    private var windowEnd: Int
     private var frameBase = 0
     private var firstStart = 0
     private let streaming: Bool
@@ -77,6 +91,8 @@ public struct IncrementalAligner: Sendable {
     private var nextToken = 0
     private var lastCheck = 0
     private var lastForced = 0
+    /// A fixed-lag decision was taken: the path is no longer guaranteed to be the exact one.
+    private var forced = false
     private var finished = false
 
     /// - Parameters:
@@ -86,22 +102,41 @@ public struct IncrementalAligner: Sendable {
     ///   - maxLag: fixed-lag decision after this many frames without settlement (nil: wait).
     ///   - lagMargin: the decision follows the least advanced partial path within this margin of
     ///     the best (0: the best).
-    public init(constraints: TokenConstraints, beam: Float? = nil, maxLag: Int? = nil, lagMargin: Float = 0) throws(AlignmentError) {
-        try self.init(constraints: constraints, beam: beam, streaming: true, maxLag: maxLag, lagMargin: lagMargin)
+    ///   - windowTokens: tokens the search holds at once (at least 2 × `windowMargin` + 2 = 66).
+    public init(constraints: TokenConstraints, beam: Float? = nil, maxLag: Int? = nil, lagMargin: Float = 0,
+                windowTokens: Int = IncrementalAligner.defaultWindowTokens) throws(AlignmentError) {
+        try self.init(constraints: constraints, beam: beam, streaming: true, maxLag: maxLag, lagMargin: lagMargin,
+                      windowTokens: windowTokens)
     }
 
-    init(constraints: TokenConstraints, beam: Float?, streaming: Bool, maxLag: Int? = nil, lagMargin: Float = 0) throws(AlignmentError) {
+    /// The default `windowTokens`: about 100 words of phones and pauses.
+    public static let defaultWindowTokens = 512
+
+    init(constraints: TokenConstraints, beam: Float?, streaming: Bool, maxLag: Int? = nil, lagMargin: Float = 0,
+         windowTokens: Int = IncrementalAligner.defaultWindowTokens) throws(AlignmentError) {
         try constraints.validate()
         if let beam, !(beam >= 0) { throw .invalidConstraints("beam \(beam) must be non-negative") }
         if let maxLag, maxLag < 1 { throw .invalidConstraints("maxLag \(maxLag) must be at least 1 frame") }
+        guard windowTokens >= 2 * Self.windowMargin + 2 else {
+            throw .invalidConstraints("windowTokens \(windowTokens) must be at least \(2 * Self.windowMargin + 2)")
+        }
         self.constraints = constraints
         self.beam = beam
         self.streaming = streaming
         self.maxLag = streaming ? maxLag : nil
         self.lagMargin = lagMargin
-        local = constraints
-        decoder = MonotonicDecoder(constraints: constraints, beam: beam)
+        self.windowTokens = windowTokens
+        windowEnd = streaming ? min(constraints.tokenCount, windowTokens) : constraints.tokenCount
+        local = windowEnd == constraints.tokenCount ? constraints
+            : TokenConstraints(tokenCount: windowEnd, minFrames: Array(constraints.minFrames[..<windowEnd]),
+                               skippable: Array(constraints.skippable[..<windowEnd]))
+        decoder = MonotonicDecoder(constraints: local, beam: beam)
     }
+
+    /// The tokens whose scores the next frame needs (`push(window:)`): the search's window and the
+    /// token before it (the confidence margin of the token held at the window's start reads it).
+    /// No path can reach the others yet, so their scores would not be read.
+    public var scoreWindow: Range<Int> { max(0, tokenBase - 1) ..< windowEnd }
 
     /// Frames consumed so far.
     public var frameCount: Int { frameBase + decoder.frame }
@@ -135,15 +170,54 @@ public struct IncrementalAligner: Sendable {
         guard !finished else { throw .alreadyFinished }
         guard row.count == constraints.tokenCount else { throw .wrongScoreCount(expected: constraints.tokenCount, found: row.count) }
         if let k = Self.firstInvalid(row) { throw .invalidScore(frame: frameCount, token: k, value: row[k]) }
-        decoder.push(UnsafeBufferPointer(rebasing: row[tokenBase...]))
+        return advance(UnsafeBufferPointer(rebasing: row[scoreWindow]))
+    }
+
+    /// Consumes one frame given only the scores of `scoreWindow` (in that order): the cost of a
+    /// frame then does not depend on the transcript's length.
+    public mutating func push(window scores: UnsafeBufferPointer<Float>) throws(AlignmentError) -> [AlignedToken] {
+        guard !finished else { throw .alreadyFinished }
+        let window = scoreWindow
+        guard scores.count == window.count else { throw .wrongScoreCount(expected: window.count, found: scores.count) }
+        if let k = Self.firstInvalid(scores) { throw .invalidScore(frame: frameCount, token: window.lowerBound + k, value: scores[k]) }
+        return advance(scores)
+    }
+
+    /// One frame of the window's scores through the search, settlement, fixed-lag decision and
+    /// window move.
+    private mutating func advance(_ scores: UnsafeBufferPointer<Float>) -> [AlignedToken] {
+        decoder.push(UnsafeBufferPointer(rebasing: scores[(tokenBase - scoreWindow.lowerBound)...]))
         guard streaming else { return [] }
-        retainRow(row)
+        retainRow(scores)
         var emitted = settle()
         if let maxLag, frameCount - settledFrame > maxLag, frameCount - lastForced >= max(1, maxLag / 4) {
             lastForced = frameCount
             emitted += decideFixedLag(keep: maxLag)
         }
+        if windowEnd < constraints.tokenCount, decoder.reachUpper >= windowEnd - tokenBase - Self.windowMargin {
+            moveWindow(toEnd: false)
+        }
         return emitted
+    }
+
+    /// Restarts the search at its settled point over a window reaching `windowTokens` past it (or
+    /// twice as far as the paths already reach), or to the last token when `toEnd`.
+    private mutating func moveWindow(toEnd: Bool) {
+        let n = constraints.tokenCount
+        let anchor = decoder.anchorToken
+        let reach = tokenBase + decoder.reachUpper
+        if anchor >= 0 {
+            // D(anchorFrame, anchor): the token already has its minimum frames there.
+            let heldStart = anchor == 0 ? firstStart : frameBase + decoder.anchorStart
+            let base = tokenBase + anchor
+            let end = toEnd ? n : min(n, base + max(windowTokens, 2 * (reach - base + Self.windowMargin)))
+            restart(at: decoder.anchorFrame, token: anchor, heldStart: heldStart, held: true, minFrames: 0, end: end)
+        } else {
+            // Nothing settled since the last restart: keep its start, widen the window.
+            let end = toEnd ? n : min(n, tokenBase + max(windowTokens, 2 * (reach - tokenBase + Self.windowMargin)))
+            restart(at: 0, token: 0, heldStart: firstStart, held: decoder.startsHeld, minFrames: local.minFrames[0],
+                    skippable: local.skippable[0], end: end)
+        }
     }
 
     /// Emits what every surviving path agrees on and moves the anchor there.
@@ -176,34 +250,52 @@ public struct IncrementalAligner: Sendable {
         let emitted = emit(Array(spans[..<held]))
         let k = spans[held].token
         let heldStart = k == 0 ? firstStart + spans[held].start : frameBase + spans[held].start
-        let ran = cut - spans[held].start  // frames the held token covered before the cut
-        var minFrames = Array(local.minFrames[k...])
-        var skippable = Array(local.skippable[k...])
-        minFrames[0] = max(1, minFrames[0] - ran)
-        skippable[0] = false
-        local = TokenConstraints(tokenCount: minFrames.count, minFrames: minFrames, skippable: skippable)
-        fold(token: tokenBase + k, from: heldStart, to: frameBase + cut)
-        let end = frameCount
-        // Free the old search state before making the new one: both are O(rest of the transcript),
-        // and holding them at once would double the peak at every decision.
+        // Frames the held token still needs: its minimum less what it covered before the cut (a
+        // token resumed inside, held, has its minimum already), at least one.
+        let left = k == 0 && decoder.startsHeld ? 1 : max(1, local.minFrames[k] - (cut - spans[held].start))
+        forced = true
+        let base = tokenBase + k
+        let end = max(windowEnd, min(constraints.tokenCount, base + windowTokens))
+        restart(at: cut, token: k, heldStart: heldStart, held: false, minFrames: left, end: end)
+        lastCheck = 0
+        return emitted
+    }
+
+    /// Restarts the search at local frame `cut` inside local token `k` (which began at global
+    /// frame `heldStart`) over global tokens `tokenBase + k ..< end`, and replays the frames since
+    /// from the retained rows. `held`: the token may end at once (`MonotonicDecoder.startsHeld`);
+    /// otherwise it covers at least `minFrames` more frames, or none if `skippable` (only before
+    /// it has begun).
+    private mutating func restart(at cut: Int, token k: Int, heldStart: Int, held: Bool, minFrames: Int,
+                                  skippable first: Bool = false, end: Int) {
+        let base = tokenBase + k
+        var mins = Array(constraints.minFrames[base ..< end])
+        var skippable = Array(constraints.skippable[base ..< end])
+        if !held { mins[0] = minFrames }
+        skippable[0] = first && !held
+        local = TokenConstraints(tokenCount: mins.count, minFrames: mins, skippable: skippable)
+        if held || k > 0 || cut > 0 { fold(token: base, from: heldStart, to: frameBase + cut) }
+        let now = frameCount
+        // Free the old search state before making the new one, so the two are never held at once.
         decoder = MonotonicDecoder(constraints: TokenConstraints(tokenCount: 1), beam: nil)
-        decoder = MonotonicDecoder(constraints: local, beam: beam)
-        tokenBase += k
+        decoder = MonotonicDecoder(constraints: local, beam: beam, held: held)
+        tokenBase = base
+        windowEnd = end
         frameBase += cut
         firstStart = heldStart
-        lastCheck = 0
+        lastCheck = max(0, lastCheck - cut)  // settlement checks keep their frames
         dropRetained(before: frameBase)
         replayRow = []
-        replayRow = [Float](repeating: -.infinity, count: constraints.tokenCount - tokenBase)
-        for f in frameBase ..< end {
+        replayRow = [Float](repeating: -.infinity, count: windowEnd - tokenBase)
+        for f in frameBase ..< now {
+            // A row holds the tokens a path could reach at its frame (and their neighbours): the
+            // replay, whose paths are the same, reads no other.
             let row = retained[f - retainedFirstFrame]
-            let lo = max(row.lo, tokenBase)
-            for k in lo ..< row.lo + row.values.count { replayRow[k - tokenBase] = row.values[k - row.lo] }
+            let lo = max(row.lo, tokenBase), hi = min(row.lo + row.values.count, windowEnd)
+            if lo < hi { for k in lo ..< hi { replayRow[k - tokenBase] = row.values[k - row.lo] } }
             replayRow.withUnsafeBufferPointer { decoder.push($0) }
-            for k in lo ..< row.lo + row.values.count { replayRow[k - tokenBase] = -.infinity }
-            // the replayed frame's band may differ: keep its window as stored (it covers the path)
+            if lo < hi { for k in lo ..< hi { replayRow[k - tokenBase] = -.infinity } }
         }
-        return emitted
     }
 
     /// Index of the first NaN or +∞ in `row`. Works on the bit patterns (exponent all ones, not
@@ -225,9 +317,10 @@ public struct IncrementalAligner: Sendable {
     public mutating func finish() throws(AlignmentError) -> [AlignedToken] {
         guard !finished else { throw .alreadyFinished }
         finished = true
+        if windowEnd < constraints.tokenCount { moveWindow(toEnd: true) }
         let frames = decoder.frame
         let required = local.requiredFrames
-        if frameBase > 0, frames < required || !(decoder.finalScore > -.infinity) {
+        if forced, frames < required || !(decoder.finalScore > -.infinity) {
             return finishAfterForcedDecision()
         }
         guard frames >= required else { throw .tooFewFrames(frames: frameCount, required: frameBase + required) }
@@ -279,12 +372,11 @@ public struct IncrementalAligner: Sendable {
         return tokens
     }
 
-    /// Keeps the pushed row (frame t − 1) over the tokens a path could hold there, widened by one
+    /// Keeps the pushed row (frame t − 1; `row` holds `scoreWindow`) over the tokens a path could hold there, widened by one
     /// each side: those live in D(t), and those that can enter from a boundary a in
     /// t − maxMin ..< t (a token enters with its first minFrames at once, so its D is not live
     /// yet at the frames it will cover).
     private mutating func retainRow(_ row: UnsafeBufferPointer<Float>) {
-        let n = constraints.tokenCount
         let t = decoder.frame
         var lo = Int.max, hi = Int.min
         if let band = decoder.dRange { lo = band.lowerBound; hi = band.upperBound }
@@ -296,9 +388,10 @@ public struct IncrementalAligner: Sendable {
             retained.append(RetainedRow(lo: 0, values: []))
             return
         }
-        lo = max(0, tokenBase + lo - 1)
-        hi = min(n - 1, tokenBase + hi + 1)
-        let values = lo <= hi ? Array(row[lo ... hi]) : []
+        let first = scoreWindow.lowerBound
+        lo = max(first, tokenBase + lo - 1)
+        hi = min(windowEnd - 1, tokenBase + hi + 1)
+        let values = lo <= hi ? Array(row[(lo - first) ... (hi - first)]) : []
         retainedBytes += values.count * 4
         retained.append(RetainedRow(lo: lo, values: values))
     }

@@ -53,8 +53,13 @@ struct MonotonicDecoder: Sendable {
     private(set) var anchorFrame = 0
     private(set) var anchorToken = -1
     private(set) var anchorStart = 0
+    /// The search resumes inside token 0: at boundary 0 it already covers enough frames
+    /// (D(0, 0) = 0, and it may end there), and it cannot enter afresh. Restarting the search at
+    /// a settled point D(a, k) this way gives exactly the paths the old search would have found.
+    let startsHeld: Bool
 
-    init(constraints: TokenConstraints, beam: Float?) {
+    /// - Parameter held: start inside token 0 (`startsHeld`) instead of before it.
+    init(constraints: TokenConstraints, beam: Float?, held: Bool = false) {
         tokenCount = constraints.tokenCount
         minFrames = constraints.minFrames
         skippable = constraints.skippable
@@ -68,8 +73,24 @@ struct MonotonicDecoder: Sendable {
         fOffsets = Array(repeating: -1, count: maxMin + 1)
         ringOffsets = Array(repeating: 0, count: maxMin)
         bits = BackpointerStore(tokenCount: tokenCount)
+        startsHeld = held
+        if held {
+            d[0] = 0
+            dRange = 0 ... 0
+            anchorToken = 0
+        }
         let base = bits.appendRow()
         writeF(row: 0, bitsBase: base)
+    }
+
+    /// The highest token a path may hold or have finished by the next frame's boundary (−1: none):
+    /// one past the live D band or any F row a jump can still read.
+    var reachUpper: Int {
+        var hi = dRange?.upperBound ?? -1
+        for a in max(0, frame + 1 - maxMin) ... frame {
+            if let range = fRanges[a % fSlots] { hi = max(hi, range.upperBound + 1) }
+        }
+        return min(hi, tokenCount - 1)
     }
 
     mutating func reserve(rows: Int) { bits.reserve(rows: rows) }
@@ -104,7 +125,7 @@ struct MonotonicDecoder: Sendable {
                 hi = max(hi, range.upperBound + 1)
             }
         }
-        if t <= minFrames[0] { lo = 0; hi = max(hi, 0) }
+        if t <= minFrames[0] && !startsHeld { lo = 0; hi = max(hi, 0) }
         hi = min(hi, n - 1)
         guard lo <= hi else {
             dRange = nil
@@ -129,7 +150,7 @@ struct MonotonicDecoder: Sendable {
                                     var advance = -Double.infinity
                                     let offset = fOffsets[m]
                                     if offset >= 0 {
-                                        advance = k == 0 ? (t == m ? 0 : -.infinity) : fRing[offset + k - 1]
+                                        advance = k == 0 ? (t == m && !startsHeld ? 0 : -.infinity) : fRing[offset + k - 1]
                                         if advance > -.infinity {
                                             for j in 0 ..< m { advance += Double(ring[ringOffsets[j] + k]) }
                                         }
@@ -255,7 +276,7 @@ struct MonotonicDecoder: Sendable {
     func liveF(at a: Int, token j: Int) -> Bool {
         if j == tokenCount - 1 { return a == frame && fRing[(a % fSlots) * tokenCount + j] > -.infinity }
         guard a + minFrames[j + 1] > frame else { return false }
-        if j == -1 { return a == 0 }
+        if j == -1 { return a == 0 && !startsHeld }
         return fRing[(a % fSlots) * tokenCount + j] > -.infinity
     }
 

@@ -153,12 +153,11 @@ public struct Aligner: Sendable {
         TokenScoring.logSoftmaxRows(&logPost)
         var aligner = try IncrementalAligner(constraints: tokens.constraints(minPhoneFrames: options.minPhoneFrames, frames: frames),
                                              beam: beam)
-        var row = [Float](repeating: 0, count: n)
+        var row: [Float] = []
         var settled: [AlignedToken] = []
         for t in 0..<frames {
-            scoring.fill(&row, phones: tokens.phones, alignScores: scores, frame: t, frameCount: frames,
-                         logPosterior: logPost.data, offset: t * p)
-            settled += try aligner.push(row)
+            settled += try scoring.push(frame: t, frameCount: frames, to: &aligner, row: &row, phones: tokens.phones,
+                                        alignScores: scores, logPosterior: logPost.data, offset: t * p)
         }
         settled += try aligner.finish()
         var sums = [Double](repeating: 0, count: n)

@@ -21,6 +21,8 @@ public final class StreamingAligner {
     private var search: IncrementalAligner
     private let scoring: TokenScoring
     private var features: [Float] = []
+    /// Scratch: one frame's scores for the search.
+    private var row: [Float] = []
     private var frames = 0
     /// Phone-head log posteriors of frames from `firstKeptFrame` on (for confidences).
     private var logPost: [Float] = []
@@ -124,18 +126,16 @@ public final class StreamingAligner {
 
     /// Scores the new hidden frames and runs them through the search.
     private func consumeTokens(of hidden: Tensor) throws -> [AlignedToken] {
-        let t = hidden.shape[0], n = tokens.count, p = model.config.nPhones
+        let t = hidden.shape[0], p = model.config.nPhones
         guard t > 0 else { return [] }
         let scores = queries.map { model.alignScores(queries: $0, hidden: hidden) }  // (N, t)
         var logits = model.phoneLogits(hidden)
         TokenScoring.logSoftmaxRows(&logits)
         var settled: [AlignedToken] = []
-        var row = [Float](repeating: 0, count: n)
         for f in 0..<t {
             logPost += logits.data[(f * p)..<((f + 1) * p)]
-            scoring.fill(&row, phones: tokens.phones, alignScores: scores, frame: f, frameCount: t,
-                         logPosterior: logits.data, offset: f * p)
-            settled += try search.push(row)
+            settled += try scoring.push(frame: f, frameCount: t, to: &search, row: &row, phones: tokens.phones,
+                                        alignScores: scores, logPosterior: logits.data, offset: f * p)
             frames += 1
             foldSettledFrames()
         }

@@ -74,3 +74,26 @@ struct TokenScoring {
         }
     }
 }
+
+extension TokenScoring {
+    /// Feeds frame `frame`'s scores to `search`: just its `scoreWindow` when the aligner head
+    /// takes no part (each token's score is then its own phone's, so the cost does not grow with
+    /// the transcript), otherwise the full row (the aligner head's softmax runs over every token).
+    /// `row` is scratch, resized as needed.
+    func push(frame: Int, frameCount: Int, to search: inout IncrementalAligner, row: inout [Float], phones: [Int],
+              alignScores: Tensor?, logPosterior: [Float], offset: Int) throws -> [AlignedToken] {
+        if usesAlignerHead {
+            if row.count != phones.count { row = [Float](repeating: 0, count: phones.count) }
+            fill(&row, phones: phones, alignScores: alignScores, frame: frame, frameCount: frameCount,
+                 logPosterior: logPosterior, offset: offset)
+            return try search.push(row)
+        }
+        let window = search.scoreWindow
+        if row.count < window.count { row = [Float](repeating: 0, count: window.count) }
+        for (i, k) in window.enumerated() {
+            let phone = phones[k]
+            row[i] = posteriorWeight * (logPosterior[offset + phone] - logPrior[phone])
+        }
+        return try row.withUnsafeBufferPointer { try search.push(window: UnsafeBufferPointer(rebasing: $0[0 ..< window.count])) }
+    }
+}
