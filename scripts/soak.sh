@@ -84,8 +84,9 @@ for mode in "${modes[@]}"; do
     case "$mode" in
         denoise) args=(denoise - -o - --model "$model" "${context[@]}") ;;
         align)
-            # The transcript of every repetition the stream could hold at 20× real time.
-            reps=$(( seconds * 20 / 6 + 10 ))
+            # The transcript of every repetition the stream could hold at 60× real time (the windowed
+            # search streams this 6-second clip at about 50× real time on one idle core).
+            reps=$(( seconds * 60 / 6 + 10 ))
             text="$out/transcript.txt"
             python3 -c "import sys; t=open(sys.argv[1]).read().strip(); print(' '.join([t]*int(sys.argv[2])))" \
                 Audio/espeak_en_16k.txt "$reps" > "$text"

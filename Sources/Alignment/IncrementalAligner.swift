@@ -63,6 +63,8 @@ public struct IncrementalAligner: Sendable {
     /// The fixed-lag decision follows the least advanced partial path scoring within this many
     /// log-score units of the best (0: the best path; see `MonotonicDecoder.bestLiveD(margin:)`).
     public let lagMargin: Float
+    /// Frames between fixed-lag decisions while the settled point lags by more than `maxLag`.
+    public let decisionInterval: Int
     /// Tokens per search window (streaming; the whole-input search holds every token).
     public let windowTokens: Int
     /// The search moves its window when a path comes this close to the window's end.
@@ -102,21 +104,26 @@ public struct IncrementalAligner: Sendable {
     ///   - maxLag: fixed-lag decision after this many frames without settlement (nil: wait).
     ///   - lagMargin: the decision follows the least advanced partial path within this margin of
     ///     the best (0: the best).
+    ///   - decisionInterval: frames between fixed-lag decisions (default `maxLag / 4`): a token is
+    ///     out at most about `maxLag + decisionInterval` frames after its end.
     ///   - windowTokens: tokens the search holds at once (at least 2 × `windowMargin` + 2 = 66).
     public init(constraints: TokenConstraints, beam: Float? = nil, maxLag: Int? = nil, lagMargin: Float = 0,
-                windowTokens: Int = IncrementalAligner.defaultWindowTokens) throws(AlignmentError) {
+                decisionInterval: Int? = nil, windowTokens: Int = IncrementalAligner.defaultWindowTokens) throws(AlignmentError) {
         try self.init(constraints: constraints, beam: beam, streaming: true, maxLag: maxLag, lagMargin: lagMargin,
-                      windowTokens: windowTokens)
+                      decisionInterval: decisionInterval, windowTokens: windowTokens)
     }
 
     /// The default `windowTokens`: about 100 words of phones and pauses.
     public static let defaultWindowTokens = 512
 
     init(constraints: TokenConstraints, beam: Float?, streaming: Bool, maxLag: Int? = nil, lagMargin: Float = 0,
-         windowTokens: Int = IncrementalAligner.defaultWindowTokens) throws(AlignmentError) {
+         decisionInterval: Int? = nil, windowTokens: Int = IncrementalAligner.defaultWindowTokens) throws(AlignmentError) {
         try constraints.validate()
         if let beam, !(beam >= 0) { throw .invalidConstraints("beam \(beam) must be non-negative") }
         if let maxLag, maxLag < 1 { throw .invalidConstraints("maxLag \(maxLag) must be at least 1 frame") }
+        if let decisionInterval, decisionInterval < 1 {
+            throw .invalidConstraints("decisionInterval \(decisionInterval) must be at least 1 frame")
+        }
         guard windowTokens >= 2 * Self.windowMargin + 2 else {
             throw .invalidConstraints("windowTokens \(windowTokens) must be at least \(2 * Self.windowMargin + 2)")
         }
@@ -125,6 +132,7 @@ public struct IncrementalAligner: Sendable {
         self.streaming = streaming
         self.maxLag = streaming ? maxLag : nil
         self.lagMargin = lagMargin
+        self.decisionInterval = decisionInterval ?? max(1, (maxLag ?? 4) / 4)
         self.windowTokens = windowTokens
         windowEnd = streaming ? min(constraints.tokenCount, windowTokens) : constraints.tokenCount
         local = windowEnd == constraints.tokenCount ? constraints
@@ -190,7 +198,7 @@ public struct IncrementalAligner: Sendable {
         guard streaming else { return [] }
         retainRow(scores)
         var emitted = settle()
-        if let maxLag, frameCount - settledFrame > maxLag, frameCount - lastForced >= max(1, maxLag / 4) {
+        if let maxLag, frameCount - settledFrame > maxLag, frameCount - lastForced >= decisionInterval {
             lastForced = frameCount
             emitted += decideFixedLag(keep: maxLag)
         }

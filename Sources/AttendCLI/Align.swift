@@ -28,8 +28,11 @@ struct Align: ParsableCommand {
     @Flag(help: "Follow the input as a live stream: print each word as a JSON line as soon as its timing is settled.")
     var jsonl = false
     @Option(name: .customLong("decision-lag"),
-            help: "With --jsonl: seconds the search may wait after a word for certainty before it takes the best path (0.5 s: words out within 1 s of their end).")
+            help: "With --jsonl: seconds the search may wait after a word for certainty before it takes the best path (0.7 s: words out within 1 s of their end).")
     var decisionLag: Double = StreamingAligner.defaultDecisionLag
+    @Option(name: .customLong("decision-interval"),
+            help: ArgumentHelp("With --jsonl: seconds between decisions while the search lags (default a quarter of --decision-lag).", visibility: .hidden))
+    var decisionInterval: Double?
     @Option(name: .customLong("decision-margin"),
             help: ArgumentHelp("With --jsonl: the decision follows the least advanced partial path within this many log-score units of the best.", visibility: .hidden))
     var decisionMargin: Float = StreamingAligner.decisionMargin
@@ -47,6 +50,9 @@ struct Align: ParsableCommand {
 
     func validate() throws {
         guard decisionLag.isFinite, decisionLag >= 0.01 else { throw ValidationError("--decision-lag must be at least 0.01 s") }
+        if let decisionInterval, !(decisionInterval.isFinite && decisionInterval >= 0.01) {
+            throw ValidationError("--decision-interval must be at least 0.01 s")
+        }
         guard decisionMargin.isFinite, decisionMargin >= 0 else { throw ValidationError("--decision-margin must be ≥ 0") }
         guard streamBeam.isFinite, streamBeam > 0 else { throw ValidationError("--stream-beam must be > 0") }
         guard (1...50).contains(minPhoneFrames) else { throw ValidationError("--min-phone-frames must be in 1...50") }
@@ -104,9 +110,13 @@ struct Align: ParsableCommand {
         let reader = try AudioFileReader(path: input, raw: inputOptions.rawFormat, rejectNonFinite: true)
         let stream = try MonoStream(reader: reader, sampleRate: aligner.model.config.sampleRate,
                                     chunkFrames: max(1, reader.info.sampleRate / 20))  // 50 ms reads
-        let follower = try StreamingAligner(aligner: aligner, transcript: transcript, context: context, beam: streamBeam,
-                                            decisionLag: decisionLag, decisionMargin: decisionMargin, minPhoneFrames: minPhoneFrames,
-                                            priorScale: priorScale)
+        var options = AlignOptions()
+        options.context = context
+        options.minPhoneFrames = minPhoneFrames
+        options.priorScale = priorScale
+        let follower = try StreamingAligner(aligner: aligner, transcript: transcript, options: options, beam: streamBeam,
+                                            decisionLag: decisionLag, decisionInterval: decisionInterval,
+                                            decisionMargin: decisionMargin)
         func emit(_ words: [WordTiming]) {
             for w in words {
                 let line = "{\"word\":\(JSONText.string(w.word)),\"start\":\(AlignmentResult.seconds(w.start)),"

@@ -5,9 +5,9 @@ import Testing
 @Suite struct FixedLagTests {
     /// Feeds every row; returns the tokens in emission order and the frame count when each came out.
     private func run(_ scores: [Float], frames: Int, constraints: TokenConstraints, beam: Float?, maxLag: Int?,
-                     memory: ((AlignmentMemory) -> Void)? = nil) throws -> (tokens: [AlignedToken], at: [Int]) {
+                     interval: Int? = nil, memory: ((AlignmentMemory) -> Void)? = nil) throws -> (tokens: [AlignedToken], at: [Int]) {
         let n = constraints.tokenCount
-        var aligner = try IncrementalAligner(constraints: constraints, beam: beam, maxLag: maxLag)
+        var aligner = try IncrementalAligner(constraints: constraints, beam: beam, maxLag: maxLag, decisionInterval: interval)
         var tokens: [AlignedToken] = [], at: [Int] = []
         for f in 0 ..< frames {
             let out = try aligner.push(Array(scores[f * n ..< (f + 1) * n]))
@@ -22,9 +22,11 @@ import Testing
     }
 
     /// Whatever the scores: every token once, in order, the frames covered exactly once, each
-    /// token at least its minimum unless skipped, and out within maxLag + maxLag/4 + 1 frames of
-    /// its end — where without the lag the same searches keep tokens for far longer.
-    @Test func randomScoresGiveAValidPathOnTime() throws {
+    /// token at least its minimum unless skipped, and out within maxLag + the decision interval
+    /// (default maxLag/4) + 1 frames of its end — where without the lag the same searches keep
+    /// tokens for far longer.
+    @Test(arguments: [nil, 1, 3] as [Int?])
+    func randomScoresGiveAValidPathOnTime(interval: Int?) throws {
         var rng = SeededGenerator(seed: 2026)
         var waitedLonger = 0
         for _ in 0 ..< 120 {
@@ -36,7 +38,8 @@ import Testing
             guard frames >= constraints.requiredFrames else { continue }
             let scores = (0 ..< frames * n).map { _ in Float.random(in: -3 ... 0, using: &rng) }
             let maxLag = Int.random(in: 4 ... 20, using: &rng)
-            let (tokens, at) = try run(scores, frames: frames, constraints: constraints, beam: nil, maxLag: maxLag)
+            let every = interval ?? max(1, maxLag / 4)
+            let (tokens, at) = try run(scores, frames: frames, constraints: constraints, beam: nil, maxLag: maxLag, interval: interval)
             #expect(tokens.map(\.token) == Array(0 ..< n))
             var next = 0
             for (token, when) in zip(tokens, at) {
@@ -47,11 +50,11 @@ import Testing
                 } else {
                     #expect(token.frameCount >= constraints.minFrames[token.token])
                 }
-                #expect(when - token.end <= maxLag + maxLag / 4 + 1 || when == frames, "token \(token.token) ended \(token.end), out at \(when)")
+                #expect(when - token.end <= maxLag + every + 1 || when == frames, "token \(token.token) ended \(token.end), out at \(when)")
             }
             #expect(next == frames)
             let exact = try run(scores, frames: frames, constraints: constraints, beam: nil, maxLag: nil)
-            if zip(exact.tokens, exact.at).contains(where: { $0.1 - $0.0.end > maxLag + maxLag / 4 + 1 }) { waitedLonger += 1 }
+            if zip(exact.tokens, exact.at).contains(where: { $0.1 - $0.0.end > maxLag + every + 1 }) { waitedLonger += 1 }
         }
         #expect(waitedLonger > 10, "the exact search should often wait longer than the lag on noise")
     }

@@ -19,7 +19,7 @@ import Testing
         options.beam = 200
         let offline = try aligner.align(samples: samples, audioName: "x", transcript: transcript, options: options)
 
-        let follower = try StreamingAligner(aligner: aligner, transcript: transcript, context: context, beam: 200, decisionLag: nil)
+        let follower = try StreamingAligner(aligner: aligner, transcript: transcript, options: options, beam: 200, decisionLag: nil)
         var streamed: [WordTiming] = []
         var start = 0
         while start < samples.count {
