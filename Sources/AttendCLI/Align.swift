@@ -31,8 +31,8 @@ struct Align: ParsableCommand {
             help: "With --jsonl: seconds the search may wait after a word for certainty before it takes the best path (0.7 s: words out within 1 s of their end).")
     var decisionLag: Double = StreamingAligner.defaultDecisionLag
     @Option(name: .customLong("decision-interval"),
-            help: ArgumentHelp("With --jsonl: seconds between decisions while the search lags (default a quarter of --decision-lag).", visibility: .hidden))
-    var decisionInterval: Double?
+            help: ArgumentHelp("With --jsonl: seconds between decisions while the search lags.", visibility: .hidden))
+    var decisionInterval: Double = StreamingAligner.defaultDecisionInterval
     @Option(name: .customLong("decision-margin"),
             help: ArgumentHelp("With --jsonl: the decision follows the least advanced partial path within this many log-score units of the best.", visibility: .hidden))
     var decisionMargin: Float = StreamingAligner.decisionMargin
@@ -50,7 +50,7 @@ struct Align: ParsableCommand {
 
     func validate() throws {
         guard decisionLag.isFinite, decisionLag >= 0.01 else { throw ValidationError("--decision-lag must be at least 0.01 s") }
-        if let decisionInterval, !(decisionInterval.isFinite && decisionInterval >= 0.01) {
+        if !(decisionInterval.isFinite && decisionInterval >= 0.01) {
             throw ValidationError("--decision-interval must be at least 0.01 s")
         }
         guard decisionMargin.isFinite, decisionMargin >= 0 else { throw ValidationError("--decision-margin must be ≥ 0") }

@@ -50,7 +50,7 @@ public final class StreamingAligner {
     ///   - decisionLag: seconds of audio after a phone's end the search may wait for its paths to
     ///     agree before it takes the best one (`IncrementalAligner.maxLag`); nil waits however
     ///     long it takes (exact, but a word can come out seconds late and memory follows the lag).
-    ///   - decisionInterval: seconds between fixed-lag decisions while the search lags (default a
+    ///   - decisionInterval: seconds between fixed-lag decisions while the search lags (nil: a
     ///     quarter of the lag). A word comes out at most lag + interval + one attention chunk after
     ///     its end.
     ///   - decisionMargin: the fixed-lag decision follows the least advanced partial path within
@@ -82,23 +82,25 @@ public final class StreamingAligner {
     }
 
     /// The default settings, chosen together on the validation voices so that a word is out
-    /// within 1 s of its end: decision lag 0.7 s + a decision every 0.05 s + 16-frame (0.16 s)
-    /// attention chunks + 50 ms reads and the STFT's 32 ms = 0.98 s at most. % of boundaries
+    /// within 1 s of its end: decision lag 0.7 s + a decision every 0.05 s + 8-frame (80 ms)
+    /// attention chunks + 50 ms reads and the STFT's 32 ms = 0.91 s at most. % of boundaries
     /// within 50 ms, clean / 5 dB / 0 dB (`python3 Training/align_val.py --stream ...`, 2026-12-05;
-    /// the file pass: 92.4/84.2/79.2): lag 0.5 s, chunks 32, every lag/4, beam 100 (the previous
-    /// defaults) 92.6/75.7/76.0; the same with beam 200 92.6/76.7/74.8; lag 0.6, every 0.06 s
-    /// 92.6/79.5/75.1; lag 0.7, chunks 24, every 0.05 s 92.9/80.5/78.0; lag 0.75, chunks 16, every
-    /// 0.06 s 92.8/77.4/78.7, beam 200 92.8/81.3/78.3; lag 0.8, chunks 12 92.4/77.2/79.0; lag 0.8,
-    /// chunks 8 92.3/75.9/76.5; **lag 0.7, chunks 16, every 0.05 s, beam 200 92.8/80.2/78.5**
-    /// (beam 400: 91.9/80.2/77.9; lag 0.65: 91.9/80.5/77.9).
+    /// the file pass: 92.4/84.2/79.2): lag 0.5 s, chunks 32 / left 128, every lag/4, beam 100 (the
+    /// previous defaults) 92.6/75.7/76.0; the same with beam 200 92.6/76.7/74.8; lag 0.6, every
+    /// 0.06 s 92.6/79.5/75.1; lag 0.7, chunks 24, every 0.05 s 92.9/80.5/78.0; lag 0.7, chunks 16,
+    /// every 0.05 s, beam 200 92.8/80.2/78.5 (left 256: 92.9/79.5/78.6); lag 0.8, chunks 12
+    /// 92.4/77.2/79.0; chunks 8, left 128, lag 0.7-0.85 92.3/75.8-76.3/76.5-77.6; **lag 0.7,
+    /// chunks 8, left 256, every 0.05 s, beam 200 91.7/80.1/76.6** (left 384: 91.9/79.1/78.6).
+    /// The longer left context makes up for the shorter chunks; 80 ms chunks cost about twice
+    /// the encoder time of 160 ms ones (still ~30× faster than real time on one core).
     public static let defaultDecisionLag = 0.7
 
     /// The default `decisionInterval` (see `defaultDecisionLag`).
-    public static let defaultDecisionInterval: Double? = 0.05
+    public static let defaultDecisionInterval = 0.05
 
-    /// The default attention context of a live stream: 16-frame chunks (a frame waits at most
-    /// 0.16 s for its chunk), 128 frames of left context.
-    public static let defaultContext = ChunkedContext(chunkSize: 16, leftContext: 128)
+    /// The default attention context of a live stream (see `defaultDecisionLag`): 8-frame chunks
+    /// (a frame waits at most 80 ms for its chunk), 256 frames of left context.
+    public static let defaultContext = ChunkedContext(chunkSize: 8, leftContext: 256)
 
     /// A fixed-lag decision follows the least advanced partial path within this many log-score
     /// units of the best. Without minimum phone durations the best partial path runs ahead of the
