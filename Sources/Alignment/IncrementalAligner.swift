@@ -323,38 +323,61 @@ public struct IncrementalAligner: Sendable {
 
     /// Ends the input and returns every token not yet emitted.
     public mutating func finish() throws(AlignmentError) -> [AlignedToken] {
+        var (tokens, unreached) = try finishReached()
+        if let first = unreached {
+            tokens += (first ..< constraints.tokenCount).map { AlignedToken(token: $0, start: frameCount, end: frameCount) }
+        }
+        return tokens
+    }
+
+    /// `finish()` without materialising the tokens no path reached: returns the tokens up to the
+    /// last one placed and, when the input ended before the rest (possible only after a fixed-lag
+    /// decision), the first token not reached: it and every later one are empty spans at the
+    /// last frame, with no confidence. A live stream that stops with most of a long transcript
+    /// left then costs no memory in proportion to what is left.
+    public mutating func finishReached() throws(AlignmentError) -> (tokens: [AlignedToken], unreachedFrom: Int?) {
         guard !finished else { throw .alreadyFinished }
         finished = true
-        if windowEnd < constraints.tokenCount { moveWindow(toEnd: true) }
         let frames = decoder.frame
+        if windowEnd < constraints.tokenCount {
+            // Move the window to the last token only when the rest can fit the frames: a search
+            // over the whole rest of a long transcript would cost memory in proportion to it.
+            var rest = local.requiredFrames
+            for k in windowEnd ..< constraints.tokenCount where !constraints.skippable[k] {
+                rest += constraints.minFrames[k]
+                if rest > frames { break }
+            }
+            guard rest <= frames else {
+                if forced { return finishAfterForcedDecision() }
+                var all = local.requiredFrames
+                for k in windowEnd ..< constraints.tokenCount where !constraints.skippable[k] { all += constraints.minFrames[k] }
+                throw .tooFewFrames(frames: frameCount, required: frameBase + all)
+            }
+            moveWindow(toEnd: true)
+        }
         let required = local.requiredFrames
-        if forced, frames < required || !(decoder.finalScore > -.infinity) {
+        if forced, decoder.frame < required || !(decoder.finalScore > -.infinity) {
             return finishAfterForcedDecision()
         }
-        guard frames >= required else { throw .tooFewFrames(frames: frameCount, required: frameBase + required) }
+        guard decoder.frame >= required else { throw .tooFewFrames(frames: frameCount, required: frameBase + required) }
         guard decoder.finalScore > -.infinity else {
             if let beam { throw .noPathWithinBeam(frames: frameCount, beam: beam) }
             throw .noPath(frames: frameCount)
         }
-        return emit(decoder.trace(frame: frames, token: local.tokenCount - 1, viaF: true))
+        return (emit(decoder.trace(frame: decoder.frame, token: local.tokenCount - 1, viaF: true)), nil)
     }
 
     /// The input ended where, after a fixed-lag decision, the remaining tokens no longer fit (the
     /// stream stopped early, or the decision went wrong): the best partial path's tokens, its open
-    /// token closed at the last frame, then every token it did not reach as an empty span there
-    /// (no confidence), so each token still comes out once and in order.
-    private mutating func finishAfterForcedDecision() -> [AlignedToken] {
+    /// token closed at the last frame; every token it did not reach comes from `nextToken` on.
+    private mutating func finishAfterForcedDecision() -> (tokens: [AlignedToken], unreachedFrom: Int?) {
         var tokens: [AlignedToken] = []
         if let best = decoder.bestLiveD() {
             var spans = decoder.trace(frame: decoder.frame, token: best, viaF: false)
             if let last = spans.indices.last, spans[last].end == nil { spans[last].end = decoder.frame }
             tokens = emit(spans)
         }
-        while nextToken < constraints.tokenCount {
-            tokens.append(AlignedToken(token: nextToken, start: frameCount, end: frameCount))
-            nextToken += 1
-        }
-        return tokens
+        return (tokens, nextToken < constraints.tokenCount ? nextToken : nil)
     }
 
     /// Score of the best complete path (valid after `finish()`; whole-input searches only).

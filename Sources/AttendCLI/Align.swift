@@ -125,7 +125,7 @@ struct Align: ParsableCommand {
             }
         }
         while let chunk = try stream.next() { emit(try follower.push(chunk)) }
-        emit(try follower.finish())
+        try follower.finish { emit($0) }
     }
 
     private func runBatch(aligner: Aligner, options: AlignOptions) throws {

@@ -141,6 +141,36 @@ import Testing
         #expect(aligner.settledFrame >= frames - 60)
     }
 
+    /// A stream that stops with most of a long transcript left: `finishReached` names the first
+    /// token not reached instead of searching (or listing) the whole rest, and `finish` lists the
+    /// rest as empty spans at the last frame, every token once and in order.
+    @Test func aStreamEndingEarlyDoesNotSearchTheRest() throws {
+        let n = 200_000, frames = 2_000, perToken = 4
+        let constraints = TokenConstraints(tokenCount: n, minFrames: Array(repeating: 2, count: n))
+        func run() throws -> IncrementalAligner {
+            var aligner = try IncrementalAligner(constraints: constraints, beam: nil, maxLag: 20)
+            var row = [Float](repeating: 0, count: 2 * IncrementalAligner.defaultWindowTokens)
+            for f in 0 ..< frames {
+                let window = aligner.scoreWindow
+                // Flat over a few tokens around the diagonal: paths do not agree, decisions are forced.
+                for (i, k) in window.enumerated() { row[i] = abs(k - f / perToken) <= 2 ? -1 : -6 }
+                _ = try row.withUnsafeBufferPointer { try aligner.push(window: UnsafeBufferPointer(rebasing: $0[0 ..< window.count])) }
+            }
+            return aligner
+        }
+        var first = try run()
+        let (tokens, unreached) = try first.finishReached()
+        #expect(first.memory.stateBytes <= 64 * 2 * IncrementalAligner.defaultWindowTokens)
+        let from = try #require(unreached)
+        #expect(abs(from - frames / perToken) <= 40)
+        #expect(tokens.last.map { $0.token + 1 } == from && tokens.last?.end == frames)
+        var second = try run()
+        let all = try second.finish()
+        #expect(all.count == n - (tokens.first?.token ?? 0) || all.last?.token == n - 1)
+        #expect(all.suffix(n - from).allSatisfy { $0.start == frames && $0.end == frames })
+        #expect(zip(all, all.dropFirst()).allSatisfy { $1.token == $0.token + 1 })
+    }
+
     @Test func aWindowOfTheWrongSizeIsRefused() throws {
         var aligner = try IncrementalAligner(constraints: TokenConstraints(tokenCount: 1000), beam: 5)
         #expect(aligner.scoreWindow == 0 ..< IncrementalAligner.defaultWindowTokens)

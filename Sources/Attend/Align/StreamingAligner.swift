@@ -127,11 +127,28 @@ public final class StreamingAligner {
 
     /// Ends the stream; returns every word not yet returned.
     public func finish() throws -> [WordTiming] {
+        var all: [WordTiming] = []
+        try finish { all += $0 }
+        return all
+    }
+
+    /// Ends the stream and hands every word not yet returned to `emit`, in order, in batches: when
+    /// the stream stops with much of a long transcript left, the words it never reached (each at
+    /// the stream's end, confidence 0) go out a few thousand at a time instead of all at once.
+    public func finish(emit: ([WordTiming]) throws -> Void) throws {
         frontEnd.finish { _, f in features += f }
         var settled = try consumeTokens(of: session.encode(takeFeatures()))
         settled += try consumeTokens(of: session.finish())
-        settled += try search.finish()
-        return collect(settled)
+        let (reached, unreached) = try search.finishReached()
+        settled += reached
+        try emit(collect(settled))
+        guard var k = unreached else { return }
+        let end = search.frameCount
+        while k < tokens.count {
+            let upTo = min(k + 16_384, tokens.count)
+            try emit(collect((k ..< upTo).map { AlignedToken(token: $0, start: end, end: end) }))
+            k = upTo
+        }
     }
 
     private func takeFeatures() -> Tensor {
@@ -187,6 +204,10 @@ public final class StreamingAligner {
         func time(_ frame: Int) -> Double { min(max((Double(frame) - 0.5) * frameSeconds, 0), duration) }
         for token in settled {
             guard let w = tokens.word[token.token] else { continue }
+            if token.isSkipped, frameCounts[w] == 0 {  // a word with no frame (yet): where it would be
+                words[w].start = time(token.start)
+                words[w].end = words[w].start
+            }
             if !token.isSkipped {
                 if frameCounts[w] == 0 { words[w].start = time(token.start) }
                 words[w].end = time(token.end)
