@@ -213,16 +213,14 @@ public struct IncrementalAligner: Sendable {
     private mutating func moveWindow(toEnd: Bool) {
         let n = constraints.tokenCount
         let anchor = decoder.anchorToken
-        let reach = tokenBase + decoder.reachUpper
+        let base = tokenBase + max(anchor, 0)
+        let end = toEnd ? n : min(n, base + max(windowTokens, 2 * (decoder.reachUpper - max(anchor, 0) + Self.windowMargin)))
         if anchor >= 0 {
             // D(anchorFrame, anchor): the token already has its minimum frames there.
             let heldStart = anchor == 0 ? firstStart : frameBase + decoder.anchorStart
-            let base = tokenBase + anchor
-            let end = toEnd ? n : min(n, base + max(windowTokens, 2 * (reach - base + Self.windowMargin)))
             restart(at: decoder.anchorFrame, token: anchor, heldStart: heldStart, held: true, minFrames: 0, end: end)
         } else {
             // Nothing settled since the last restart: keep its start, widen the window.
-            let end = toEnd ? n : min(n, tokenBase + max(windowTokens, 2 * (reach - tokenBase + Self.windowMargin)))
             restart(at: 0, token: 0, heldStart: firstStart, held: decoder.startsHeld, minFrames: local.minFrames[0],
                     skippable: local.skippable[0], end: end)
         }
@@ -342,16 +340,11 @@ public struct IncrementalAligner: Sendable {
         if windowEnd < constraints.tokenCount {
             // Move the window to the last token only when the rest can fit the frames: a search
             // over the whole rest of a long transcript would cost memory in proportion to it.
-            var rest = local.requiredFrames
-            for k in windowEnd ..< constraints.tokenCount where !constraints.skippable[k] {
-                rest += constraints.minFrames[k]
-                if rest > frames { break }
-            }
-            guard rest <= frames else {
+            let beyond = windowEnd ..< constraints.tokenCount
+            let held = local.requiredFrames
+            guard held + constraints.requiredFrames(in: beyond, stoppingAbove: frames - held) <= frames else {
                 if forced { return finishAfterForcedDecision() }
-                var all = local.requiredFrames
-                for k in windowEnd ..< constraints.tokenCount where !constraints.skippable[k] { all += constraints.minFrames[k] }
-                throw .tooFewFrames(frames: frameCount, required: frameBase + all)
+                throw .tooFewFrames(frames: frameCount, required: frameBase + held + constraints.requiredFrames(in: beyond))
             }
             moveWindow(toEnd: true)
         }
@@ -403,8 +396,8 @@ public struct IncrementalAligner: Sendable {
         return tokens
     }
 
-    /// Keeps the pushed row (frame t − 1; `row` holds `scoreWindow`) over the tokens a path could hold there, widened by one
-    /// each side: those live in D(t), and those that can enter from a boundary a in
+    /// Keeps the pushed row (frame t − 1; `row` holds `scoreWindow`) over the tokens a path could
+    /// hold there, widened by one each side: those live in D(t), and those that can enter from a boundary a in
     /// t − maxMin ..< t (a token enters with its first minFrames at once, so its D is not live
     /// yet at the frames it will cover).
     private mutating func retainRow(_ row: UnsafeBufferPointer<Float>) {

@@ -18,8 +18,17 @@ public struct TokenConstraints: Sendable, Equatable {
     public var tokenCount: Int { minFrames.count }
 
     /// Frames needed by the tokens that cannot be skipped.
-    public var requiredFrames: Int {
-        zip(minFrames, skippable).reduce(0) { $0 + ($1.1 ? 0 : $1.0) }
+    public var requiredFrames: Int { requiredFrames(in: 0 ..< tokenCount) }
+
+    /// Frames needed by the tokens of `range` that cannot be skipped; the count stops as soon as
+    /// it exceeds `limit` (so asking whether a long rest fits a few frames costs only those).
+    func requiredFrames(in range: Range<Int>, stoppingAbove limit: Int = .max) -> Int {
+        var sum = 0
+        for k in range where !skippable[k] {
+            sum += minFrames[k]
+            if sum > limit { break }
+        }
+        return sum
     }
 
     func validate() throws(AlignmentError) {

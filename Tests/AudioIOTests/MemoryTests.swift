@@ -17,14 +17,7 @@ import Testing
         let writer = Thread {
             var second = [Int16](repeating: 0, count: rate)
             for i in 0..<rate { second[i] = Int16(8000 * sin(2 * Double.pi * 440 * Double(i) / Double(rate))) }
-            func put(_ p: UnsafeRawBufferPointer) {
-                var off = 0
-                while off < p.count {
-                    let n = write(writeFD, p.baseAddress! + off, p.count - off)
-                    if n <= 0 { return }
-                    off += n
-                }
-            }
+            func put(_ p: UnsafeRawBufferPointer) { writeAll(writeFD, p) }
             header.withUnsafeBytes(put)
             for _ in 0..<seconds { second.withUnsafeBytes(put) }
             close(writeFD)
@@ -77,14 +70,7 @@ import Testing
         for i in 0..<extra { after += [UInt8(128 + (i % 100)), UInt8(128 - (i % 100))] }
         let tail = after
         let writer = Thread {
-            func put(_ p: UnsafeRawBufferPointer) {
-                var off = 0
-                while off < p.count {
-                    let n = write(writeFD, p.baseAddress! + off, p.count - off)
-                    if n <= 0 { return }
-                    off += n
-                }
-            }
+            func put(_ p: UnsafeRawBufferPointer) { writeAll(writeFD, p) }
             header.withUnsafeBytes(put)
             let block = [UInt8](repeating: 128, count: 1 << 20)
             var left = declared - declared % 2

@@ -55,6 +55,16 @@ func writeFile(_ samples: [Float], rate: Int, channels: Int, format: AudioOutput
 }
 
 /// Resident set size of this process in kB (`VmRSS` in /proc/self/status).
+/// Writes all of `bytes` to `fd` (a pipe's write end), stopping early if the reader has gone.
+func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) {
+    var off = 0
+    while off < bytes.count {
+        let n = write(fd, bytes.baseAddress! + off, bytes.count - off)
+        if n <= 0 { return }
+        off += n
+    }
+}
+
 func residentKB() -> Int {
     let text = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
     for line in text.split(separator: "\n") where line.hasPrefix("VmRSS:") {

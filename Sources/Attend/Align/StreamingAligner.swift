@@ -44,7 +44,7 @@ public final class StreamingAligner {
 
     /// - Parameters:
     ///   - options: the file aligner's options this search shares: attention context (a finite
-    ///     left context; default 32-frame chunks, 128 frames left), `minPhoneFrames`, `priorWeight`,
+    ///     left context; default `defaultContext`), `minPhoneFrames`, `priorWeight`,
     ///     `priorScale`. Its `beam` and `denoise` do not apply (see `beam`).
     ///   - beam: pruning beam of the search in log-score units: smaller settles words sooner.
     ///   - decisionLag: seconds of audio after a phone's end the search may wait for its paths to

@@ -68,10 +68,13 @@ struct TokenScoring {
         } else {
             for k in 0..<n { row[k] = 0 }
         }
-        for k in 0..<n {
-            let phone = phones[k]
-            row[k] += posteriorWeight * (logPosterior[offset + phone] - logPrior[phone])
-        }
+        for k in 0..<n { row[k] += posteriorTerm(phones[k], logPosterior: logPosterior, offset: offset) }
+    }
+
+    /// The phone head's part of a token's score: its phone's log posterior over its log prior.
+    @inline(__always)
+    func posteriorTerm(_ phone: Int, logPosterior: [Float], offset: Int) -> Float {
+        posteriorWeight * (logPosterior[offset + phone] - logPrior[phone])
     }
 }
 
@@ -90,10 +93,7 @@ extension TokenScoring {
         }
         let window = search.scoreWindow
         if row.count < window.count { row = [Float](repeating: 0, count: window.count) }
-        for (i, k) in window.enumerated() {
-            let phone = phones[k]
-            row[i] = posteriorWeight * (logPosterior[offset + phone] - logPrior[phone])
-        }
+        for (i, k) in window.enumerated() { row[i] = posteriorTerm(phones[k], logPosterior: logPosterior, offset: offset) }
         return try row.withUnsafeBufferPointer { try search.push(window: UnsafeBufferPointer(rebasing: $0[0 ..< window.count])) }
     }
 }
