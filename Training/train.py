@@ -109,7 +109,7 @@ def step_losses(model, batch, cfg, weights, chunk, left):
     ns, ts = stft(noisy, cfg), stft(target, cfg)
     feats = compressed_magnitude(ns, cfg)
     hidden, _ = model.encode(feats, chunk, left, banded=True)
-    mask = model.mask(hidden)
+    mask = model.mask(hidden, feats)
     losses = {"mask": mask_loss(mask, ns, ts, cfg.compress, valid)}
     est = istft(mask * ns, cfg, noisy.shape[1])
     losses["sisdr"] = -si_sdr(est, target).mean()
@@ -147,7 +147,7 @@ def validate(model, batches, cfg, weights):
             ns = stft(noisy, cfg)
             feats = compressed_magnitude(ns, cfg)
             hidden, _ = model.encode(feats, chunk, left, banded=chunk > 0)
-            est = istft(model.mask(hidden) * ns, cfg, noisy.shape[1])
+            est = istft(model.mask(hidden, feats) * ns, cfg, noisy.shape[1])
             sdr_gain.append((si_sdr(est, target) - si_sdr(noisy, target)).mean().item())
             if chunk == 0:
                 t, _ = step_losses(model, batch, cfg, weights, 0, 0)
@@ -195,8 +195,10 @@ def main():
     model = AttendModel(cfg)
     if args.init and not (args.resume and (run / "ckpt.pt").exists()):
         from safetensors.torch import load_file
-        model.load_state_dict(load_file(args.init))
-        print(f"initialised from {args.init}")
+        missing, unexpected = model.load_state_dict(load_file(args.init), strict=False)
+        if unexpected or any(not k.startswith("mask_decoder.") for k in missing):
+            raise SystemExit(f"--init {args.init}: missing {missing}, unexpected {unexpected}")
+        print(f"initialised from {args.init}" + (f" (new: {', '.join(missing)})" if missing else ""))
     # α logits learn faster (a sparsity per head needs to move within a short CPU run) and are not
     # decayed towards α = 1.5.
     alpha_params = [p for n, p in model.named_parameters() if n.endswith("alpha_logit")]

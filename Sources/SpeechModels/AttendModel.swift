@@ -8,7 +8,7 @@ import NeuralEngine
 /// let model = try AttendModel(weights: url, config: configURL)
 /// let session = EncoderSession(model: model)
 /// let hidden = session.encode(features)         // (frames, dModel)
-/// let mask = model.mask(hidden)                 // (frames, 257) in [0, 1]
+/// let mask = model.mask(hidden, features: features)  // (frames, 257) in [0, 1]
 /// ```
 public struct AttendModel: Sendable {
     public let config: ModelConfig
@@ -19,6 +19,7 @@ public struct AttendModel: Sendable {
     let stemProj: Linear
     let blocks: [EncoderBlock]
     let maskHead: Linear
+    let maskDecoder: MaskDecoder?
     let phoneHead: Linear
     let frameKey: Linear
     let textEmbedding: Tensor
@@ -44,6 +45,7 @@ public struct AttendModel: Sendable {
         for i in 0..<c.nLayers { blocks.append(try EncoderBlock(index: i, config: c, weights: w)) }
         self.blocks = blocks
         maskHead = try w.linear(WeightNames.maskHead, in: c.dModel, out: c.nBins)
+        maskDecoder = c.maskDecoderChannels > 0 ? try MaskDecoder(config: c, weights: w) : nil
         phoneHead = try w.linear(WeightNames.phoneHead, in: c.dModel, out: c.nPhones)
         frameKey = try w.linear(WeightNames.frameKey, in: c.dModel, out: c.dAlign)
         textEmbedding = try w.tensor(WeightNames.textEmbed, [c.nPhones, c.dAlign])
@@ -56,18 +58,25 @@ public struct AttendModel: Sendable {
     /// α of every head, per layer.
     public var alphas: [[Float]] { blocks.map(\.alpha) }
 
-    /// Ratio mask `(frames, nBins)` in [0, 1] from encoder output `(frames, dModel)`.
-    public func mask(_ hidden: Tensor) -> Tensor {
+    /// Ratio mask `(frames, nBins)` in [0, 1] from encoder output `(frames, dModel)` and the
+    /// features `(frames, nBins)` that were encoded (the mask decoder reads each frame's own).
+    public func mask(_ hidden: Tensor, features: Tensor) -> Tensor {
         var m = Tensor(zeros: [0])
-        mask(hidden, into: &m)
+        mask(hidden, features: features, into: &m, workspace: MaskWorkspace())
         return m
     }
 
-    /// In-place form of `mask(_:)` that reuses `m`'s storage.
-    public func mask(_ hidden: Tensor, into m: inout Tensor) {
+    /// In-place form of `mask(_:features:)` that reuses `m`'s storage and the workspace's.
+    public func mask(_ hidden: Tensor, features: Tensor, into m: inout Tensor, workspace: MaskWorkspace) {
+        precondition(features.rank == 2 && features.shape[0] == hidden.shape[0] && features.shape[1] == config.nBins,
+                     "AttendModel.mask: features \(features.shape) for \(hidden.shape[0]) hidden frames")
         maskHead(hidden, into: &m)
+        maskDecoder?.addLogits(hidden: hidden, features: features, to: &m, workspace: workspace)
         Activation.sigmoid.apply(&m)
     }
+
+    /// Whether the mask reads the features besides the hidden frames (a mask decoder).
+    public var maskReadsFeatures: Bool { maskDecoder != nil }
 
     /// Phone logits `(frames, nPhones)` (index 0 = CTC blank).
     public func phoneLogits(_ hidden: Tensor) -> Tensor {

@@ -39,6 +39,10 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var dAlign: Int
     public var textKernel: Int
     public var layerNormEps: Float
+    /// Channels of the mask decoder (`MaskDecoder`); absent or 0: the mask is the linear head's alone.
+    public var maskDecoderChannelsValue: Int?
+    /// Width in bins of the mask decoder's convolutions (absent: 5).
+    public var maskDecoderKernelValue: Int?
     /// Weight of the aligner head's term in the alignment scores (absent: 1). A model whose
     /// aligner head misleads the search ships 0 (see `TokenScoring` in the Attend module).
     public var alignWeight: Float?
@@ -53,7 +57,13 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         case chunkSize = "chunk_size", leftContext = "left_context", nPhones = "n_phones", phones
         case espeakMap = "espeak_map", dAlign = "d_align", textKernel = "text_kernel", layerNormEps = "layer_norm_eps"
         case alignWeight = "align_weight", phoneLogPrior = "phone_log_prior"
+        case maskDecoderChannelsValue = "mask_decoder_channels", maskDecoderKernelValue = "mask_decoder_kernel"
     }
+
+    /// Channels of the mask decoder; 0 = none.
+    public var maskDecoderChannels: Int { maskDecoderChannelsValue ?? 0 }
+    /// Width in bins of the mask decoder's convolutions.
+    public var maskDecoderKernel: Int { maskDecoderKernelValue ?? 5 }
 
     public var headDim: Int { dModel / nHeads }
 
@@ -102,6 +112,12 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         guard alphaMin > 1, alphaMax <= 2, alphaMin <= alphaMax else { throw bad("alpha_min", "need 1 < alpha_min <= alpha_max <= 2") }
         guard chunkSize >= 0, leftContext >= 0 else { throw bad("chunk_size", "must not be negative") }
         guard phones.isEmpty || phones.count == nPhones else { throw bad("phones", "\(phones.count) names for n_phones = \(nPhones)") }
+        guard maskDecoderChannels >= 0 else { throw bad("mask_decoder_channels", "must not be negative, found \(maskDecoderChannels)") }
+        if maskDecoderChannels > 0 {
+            guard maskDecoderKernel > 0, maskDecoderKernel % 2 == 1 else {
+                throw bad("mask_decoder_kernel", "must be odd and positive, found \(maskDecoderKernel)")
+            }
+        }
         if let w = alignWeight, !(w.isFinite && w >= 0) { throw bad("align_weight", "must be finite and not negative, found \(w)") }
         if let prior = phoneLogPrior, !prior.isEmpty {  // [] (Python's default) = no prior
             guard prior.count == nPhones else { throw bad("phone_log_prior", "\(prior.count) values for n_phones = \(nPhones)") }

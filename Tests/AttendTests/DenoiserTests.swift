@@ -79,6 +79,32 @@ import Testing
         #expect(m.elements.allSatisfy { $0 >= 0 && $0 <= 1 })
     }
 
+    /// With a mask decoder the mask reads each frame's features: a stream fed in odd pieces must
+    /// pair every hidden frame with its own features, giving the masks of one offline pass.
+    @Test func maskDecoderStreamPairsEachFrameWithItsFeatures() throws {
+        let dir = Self.root.appendingPathComponent("SpeechModelsTests/Fixtures")
+        let model = try AttendModel(weights: dir.appendingPathComponent("tinydec.safetensors"), config: dir.appendingPathComponent("tinydec.json"))
+        let context = ChunkedContext(chunkSize: 4, leftContext: 16)
+        let input = try readMono16k(path: Self.speech.appendingPathComponent("speech_16000.wav").path)
+        let features = try FrontEnd(config: model.config).features(of: input)
+        let bins = model.config.nBins, frames = features.count / bins
+        let featureTensor = Tensor(shape: [frames, bins], data: features)
+        let expected = model.mask(EncoderSession(model: model, context: context).encodeToEnd(featureTensor), features: featureTensor)
+        let stream = try DenoiseStream(model: model, context: context)
+        var masks: [Float] = []
+        stream.maskHandler = { masks.append(contentsOf: $0) }
+        var start = 0, piece = 37
+        while start < input.count {
+            let n = min(piece, input.count - start)
+            try input[start..<(start + n)].withUnsafeBufferPointer { try stream.push($0) { _ in } }
+            start += n
+            piece = piece * 7 % 1013 + 1
+        }
+        try stream.finish { _ in }
+        #expect(masks.count == expected.count)
+        #expect(Tensor(shape: expected.shape, data: masks).maxAbsDifference(expected) < 1e-5)
+    }
+
     /// Output sample n is out once input up to n + latency is in (20 ms window + chunk look-ahead).
     @Test func streamEmitsWithinItsLatency() throws {
         let model = try Self.tinyModel()

@@ -38,13 +38,32 @@ import Testing
         session.captureAttention = true
         let hidden = session.encode(feats)
         Self.expectClose(hidden, try Self.load("\(name)_hidden"), "\(name) hidden")
-        Self.expectClose(model.mask(hidden), try Self.load("\(name)_mask"), "\(name) mask")
+        Self.expectClose(model.mask(hidden, features: feats), try Self.load("\(name)_mask"), "\(name) mask")
         Self.expectClose(model.phoneLogits(hidden), try Self.load("\(name)_phone_logits"), "\(name) phone logits")
         let phones = try Self.load("phones").data.map { Int($0) }
         Self.expectClose(model.alignScores(hidden: hidden, phones: phones), try Self.load("\(name)_align_scores"), "\(name) align scores")
         for l in 0..<model.config.nLayers {
             Self.expectClose(session.attention[l], try Self.load("\(name)_attn_L\(l)"), "\(name) attention L\(l)", rtol: 1e-5 * 10)
         }
+    }
+
+    /// A model with a mask decoder (`tinydec`: 3 channels, kernel 5, its last convolution not
+    /// zero) against PyTorch, offline and chunked; and the decoder matters (the mask differs from
+    /// the linear head's alone by more than the tolerance).
+    @Test(arguments: [("full", nil), ("chunk4", ChunkedContext(chunkSize: 4, leftContext: 8))] as [(String, ChunkedContext?)])
+    func maskDecoderMatchesPyTorch(name: String, context: ChunkedContext?) throws {
+        let model = try AttendModel(weights: Self.fixtures.appendingPathComponent("tinydec.safetensors"),
+                                    config: Self.fixtures.appendingPathComponent("tinydec.json"))
+        #expect(model.maskReadsFeatures && model.config.maskDecoderChannels == 3)
+        let feats = try Self.load("feats")
+        let hidden = EncoderSession(model: model, context: context).encodeToEnd(feats)
+        Self.expectClose(hidden, try Self.load("dec_\(name)_hidden"), "\(name) hidden")
+        let mask = model.mask(hidden, features: feats)
+        Self.expectClose(mask, try Self.load("dec_\(name)_mask"), "\(name) decoder mask")
+        var linear = Tensor(zeros: [0])
+        model.maskHead(hidden, into: &linear)
+        Activation.sigmoid.apply(&linear)
+        #expect(mask.maxAbsDifference(linear) > 0.01)
     }
 
     @Test func alphasMatchPyTorch() throws {

@@ -10,7 +10,7 @@ Data flow (shapes for one utterance, batch dimension B first in PyTorch):
     → Stem: two causal-in-time Conv2d (3×3, stride 2 in frequency), GELU → Linear → (B, T, d)
     → n_layers × Block: ½FF → MHSA (RoPE, α-entmax per head, chunk mask) → causal depthwise
       conv module → ½FF → LayerNorm
-    → mask head: sigmoid(Linear) → (B, T, 257) ratio mask
+    → mask head: sigmoid(Linear(hidden) [+ MaskDecoder(hidden, features)]) → (B, T, 257) ratio mask
     → phone head: Linear → (B, T, n_phones) logits (index 0 = CTC blank, 1 = silence)
     → aligner: phone-sequence queries × frame keys → (B, N, T) scores
 """
@@ -54,6 +54,8 @@ class ModelConfig:
     phones: list = dataclasses.field(default_factory=list)  # names of the phone classes, index order
     espeak_map: dict = dataclasses.field(default_factory=dict)  # espeak-ng mnemonic → phone name ("" = merge)
     d_align: int = 128
+    mask_decoder_channels: int = 0  # 0 = the mask is sigmoid(Linear(hidden)); > 0 adds a MaskDecoder
+    mask_decoder_kernel: int = 5  # its convolutions' width in frequency bins (odd)
     text_kernel: int = 3
     layer_norm_eps: float = 1e-5
     align_weight: float = 1.0  # weight of the aligner head's term in the decoder's token scores
@@ -264,6 +266,40 @@ class Stem(nn.Module):
         return self.proj(x.permute(0, 2, 1, 3).reshape(b, t, c * f))
 
 
+class MaskDecoder(nn.Module):
+    """Per-bin mask logits from one frame's hidden vector and its own input features.
+
+    The encoder's output is a 128-d summary of 257 bins; this decoder gives the mask back the
+    input's frequency resolution. hidden → Linear → (C, stem_bins) → linear interpolation along
+    frequency to n_bins (align_corners: bin i of the output sits at i·(stem_bins−1)/(n_bins−1)) →
+    concatenated with the frame's features as one more channel → three Conv2d (1 × K, no time
+    extent) with GELU between → one logit per bin, added to the linear mask head's logit. Frame
+    by frame: no state in streaming. `conv3` starts at zero, so an initialised decoder leaves a
+    trained model's mask unchanged until it learns.
+    """
+
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        c, k = cfg.mask_decoder_channels, cfg.mask_decoder_kernel
+        self.cfg = cfg
+        self.up = nn.Linear(cfg.d_model, c * cfg.stem_bins)
+        self.conv1 = nn.Conv2d(c + 1, c, (1, k), padding=(0, k // 2))
+        self.conv2 = nn.Conv2d(c, c, (1, k), padding=(0, k // 2))
+        self.conv3 = nn.Conv2d(c, 1, (1, k), padding=(0, k // 2))
+        nn.init.zeros_(self.conv3.weight)
+        nn.init.zeros_(self.conv3.bias)
+
+    def forward(self, hidden, feats):  # (B, T, d), (B, T, F) → (B, T, F)
+        b, t, _ = hidden.shape
+        c = self.cfg.mask_decoder_channels
+        u = self.up(hidden).view(b, t, c, self.cfg.stem_bins).permute(0, 2, 1, 3)  # (B, C, T, F'')
+        u = F.interpolate(u, size=(t, self.cfg.n_bins), mode="bilinear", align_corners=True)
+        x = torch.cat([u, feats.unsqueeze(1)], dim=1)
+        x = F.gelu(self.conv1(x))
+        x = F.gelu(self.conv2(x))
+        return self.conv3(x).squeeze(1)
+
+
 class TextEncoder(nn.Module):
     """Phone ids (B, N) → aligner queries (B, N, d_align). Sees the whole transcript."""
 
@@ -288,6 +324,7 @@ class AttendModel(nn.Module):
         self.stem = Stem(cfg)
         self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.n_layers))
         self.mask_head = nn.Linear(cfg.d_model, cfg.n_bins)
+        self.mask_decoder = MaskDecoder(cfg) if cfg.mask_decoder_channels > 0 else None
         self.phone_head = nn.Linear(cfg.d_model, cfg.n_phones)
         self.text = TextEncoder(cfg)
         self.frame_key = nn.Linear(cfg.d_model, cfg.d_align)
@@ -309,8 +346,14 @@ class AttendModel(nn.Module):
             probs.append(p)
         return x, probs
 
-    def mask(self, hidden):
-        return torch.sigmoid(self.mask_head(hidden))
+    def mask(self, hidden, feats=None):
+        """Ratio mask (B, T, n_bins); `feats` (the encoder's input) is needed with a mask decoder."""
+        logits = self.mask_head(hidden)
+        if self.mask_decoder is not None:
+            if feats is None:
+                raise ValueError("this model's mask needs the input features")
+            logits = logits + self.mask_decoder(hidden, feats)
+        return torch.sigmoid(logits)
 
     def phone_logits(self, hidden):
         return self.phone_head(hidden)
@@ -323,7 +366,7 @@ class AttendModel(nn.Module):
 
     def forward(self, feats, phones=None, chunk_size=None, left_context=None, banded=False):
         hidden, probs = self.encode(feats, chunk_size, left_context, banded)
-        out = {"hidden": hidden, "mask": self.mask(hidden), "phone_logits": self.phone_logits(hidden), "attn": probs}
+        out = {"hidden": hidden, "mask": self.mask(hidden, feats), "phone_logits": self.phone_logits(hidden), "attn": probs}
         if phones is not None:
             out["align_scores"] = self.align_scores(hidden, phones)
         return out

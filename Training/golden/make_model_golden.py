@@ -2,7 +2,8 @@
 
 Writes Tests/SpeechModelsTests/Fixtures/: tiny.safetensors + tiny.json (the model), and .npy
 files: feats (T, F) input, for each case (full, chunk4) hidden, mask, phone_logits, attn_L{l}
-(H, T, T) for every layer, plus alpha_L{l} (H,), phones (N,) and align_scores (N, T).
+(H, T, T) for every layer, plus alpha_L{l} (H,), phones (N,) and align_scores (N, T); tinydec.*
+(the same with a mask decoder) and its dec_{full,chunk4}_{hidden,mask}.
 Deterministic (seeded). Run: python3 Training/golden/make_model_golden.py
 """
 import math
@@ -53,6 +54,21 @@ def main():
         np.save(OUT / f"{name}_align_scores.npy", out["align_scores"][0].numpy())
         for i, p in enumerate(out["attn"]):
             np.save(OUT / f"{name}_attn_L{i}.npy", p[0].numpy())
+    # The same kind of tiny model with a mask decoder (3 channels, kernel 5): tinydec.*, and its
+    # masks dec_{full,chunk4}_mask for the same features.
+    torch.manual_seed(4321)
+    dcfg = ModelConfig(**{**cfg.__dict__, "mask_decoder_channels": 3, "mask_decoder_kernel": 5})
+    dec = AttendModel(dcfg).eval()
+    with torch.no_grad():
+        for p in dec.parameters():
+            p.add_(torch.randn_like(p) * 0.05)
+        dec.mask_decoder.conv3.weight.copy_(torch.randn_like(dec.mask_decoder.conv3.weight) * 0.3)
+    export(dec, OUT, "tinydec")
+    for name, cs, lc in (("full", 0, 0), ("chunk4", 4, 8)):
+        with torch.no_grad():
+            out = dec(feats, chunk_size=cs, left_context=lc)
+        np.save(OUT / f"dec_{name}_hidden.npy", out["hidden"][0].numpy())
+        np.save(OUT / f"dec_{name}_mask.npy", out["mask"][0].numpy())
     # Front end: a short noisy chirp → STFT with the low-latency window → compressed magnitude.
     n = torch.arange(8000, dtype=torch.float64)
     audio = (0.3 * torch.sin(2 * math.pi * (200 + 0.2 * n) * n / 16000) + 0.05 * torch.randn(8000, dtype=torch.float64)).float()

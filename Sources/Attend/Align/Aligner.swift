@@ -106,8 +106,10 @@ public struct Aligner: Sendable {
     /// Mean mask over frames, weighted by each frame's energy: near 1 for clean speech, low when
     /// the model would remove much of what is loud.
     func meanSpeechMask(hidden: Tensor, samples: [Float]) -> Float {
-        let mask = model.mask(hidden)
-        let bins = model.config.nBins, frames = hidden.shape[0], hop = model.config.hop
+        let features = (try! FrontEnd(config: model.config)).features(of: samples)  // the config was validated on load
+        let bins = model.config.nBins
+        let mask = model.mask(hidden, features: Tensor(shape: [features.count / bins, bins], data: features))
+        let frames = hidden.shape[0], hop = model.config.hop
         var total = 0.0, weight = 0.0
         for t in 0..<frames {
             var energy = 0.0

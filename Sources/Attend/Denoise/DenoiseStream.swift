@@ -30,6 +30,8 @@ public final class DenoiseStream {
     private var spectra: [Float] = []      // queued frames awaiting their mask, 2·bins each
     private var spectraStart = 0
     private var features: [Float] = []
+    private var maskFeatures: [Float] = []  // features of the queued frames, bins each (the mask decoder reads them)
+    private let maskWorkspace = MaskWorkspace()
     private var mask = Tensor(zeros: [0])
     private var samplesIn = 0
     private var samplesOut = 0
@@ -81,12 +83,15 @@ public final class DenoiseStream {
     private func encodePending(final: Bool, emit: (UnsafeBufferPointer<Float>) throws -> Void) throws {
         let n = features.count / bins
         var hidden = n > 0 ? session.encode(Tensor(shape: [n, bins], data: features)) : Tensor(zeros: [0, model.config.dModel])
+        maskFeatures.append(contentsOf: features)
         features.removeAll(keepingCapacity: true)
         if final { hidden = hidden.appendingRows(of: session.finish()) }
         let ready = hidden.shape[0]
         guard ready > 0 else { return }
         if let hiddenHandler { try hiddenHandler(hidden) }
-        model.mask(hidden, into: &mask)
+        let frameFeatures = Tensor(shape: [ready, bins], data: Array(maskFeatures[0..<(ready * bins)]))
+        maskFeatures.removeFirst(ready * bins)
+        model.mask(hidden, features: frameFeatures, into: &mask, workspace: maskWorkspace)
         let s = strength
         try mask.withMutablePointer { mp in
             for t in 0..<ready {

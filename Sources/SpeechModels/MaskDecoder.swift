@@ -1,0 +1,73 @@
+import NeuralEngine
+
+/// Per-bin mask logits from one frame's hidden vector and its own input features: the
+/// `MaskDecoder` of `Training/attend/model.py`, present when the config's
+/// `mask_decoder_channels` is above 0.
+///
+/// hidden `(frames, dModel)` → Linear → `(frames, C, stemBins)` → linear interpolation along
+/// frequency to `nBins` (align-corners: output bin i reads position i·(stemBins−1)/(nBins−1)) →
+/// the frame's features appended as channel C → three `Conv2d` of one frame by K bins with GELU
+/// between → one logit per bin, added to the linear mask head's. Frame by frame: no state, so
+/// streaming and offline masks agree exactly.
+struct MaskDecoder: Sendable {
+    let up: Linear
+    let conv1: Conv2d
+    let conv2: Conv2d
+    let conv3: Conv2d
+    let channels: Int
+    let coarseBins: Int
+    let bins: Int
+
+    init(config c: ModelConfig, weights w: WeightReader) throws(CheckpointError) {
+        let ch = c.maskDecoderChannels, k = c.maskDecoderKernel
+        channels = ch
+        coarseBins = c.stemBins
+        bins = c.nBins
+        up = try w.linear(WeightNames.maskDecoderUp, in: c.dModel, out: ch * c.stemBins)
+        conv1 = try w.conv2d(WeightNames.maskDecoderConv1, in: ch + 1, out: ch, kernel: (1, k), strideFreq: 1, padFreq: k / 2)
+        conv2 = try w.conv2d(WeightNames.maskDecoderConv2, in: ch, out: ch, kernel: (1, k), strideFreq: 1, padFreq: k / 2)
+        conv3 = try w.conv2d(WeightNames.maskDecoderConv3, in: ch, out: 1, kernel: (1, k), strideFreq: 1, padFreq: k / 2)
+    }
+
+    /// Adds the decoder's logits for `hidden` `(n, dModel)` and `features` `(n, nBins)` to
+    /// `logits` `(n, nBins)`.
+    func addLogits(hidden: Tensor, features: Tensor, to logits: inout Tensor, workspace ws: MaskWorkspace) {
+        let n = hidden.shape[0], ch = channels, cb = coarseBins, f = bins
+        up(hidden, into: &ws.coarse)  // (n, ch·cb)
+        ws.input.resize(n, ch + 1, f)
+        // PyTorch's align-corners scale, in Float as its CPU kernel computes it.
+        let scale = f > 1 ? Float(cb - 1) / Float(f - 1) : 0
+        ws.coarse.withPointer { u in features.withPointer { feats in ws.input.withMutablePointer { x in
+            for t in 0..<n {
+                for c in 0..<ch {
+                    let src = u + (t * ch + c) * cb, dst = x + (t * (ch + 1) + c) * f
+                    for i in 0..<f {
+                        let pos = scale * Float(i)
+                        let i0 = min(Int(pos), cb - 1), i1 = min(i0 + 1, cb - 1)
+                        let lambda = pos - Float(i0)
+                        dst[i] = (1 - lambda) * src[i0] + lambda * src[i1]
+                    }
+                }
+                (x + (t * (ch + 1) + ch) * f).update(from: feats + t * f, count: f)
+            }
+        } } }
+        conv1(ws.input, into: &ws.a, scratch: &ws.scratch)
+        Activation.gelu.apply(&ws.a)
+        conv2(ws.a, into: &ws.b, scratch: &ws.scratch)
+        Activation.gelu.apply(&ws.b)
+        conv3(ws.b, into: &ws.a, scratch: &ws.scratch)  // (n, 1, f)
+        let count = n * f
+        ws.a.withPointer { d in logits.withMutablePointer { l in
+            for i in 0..<count { l[i] += d[i] }
+        } }
+    }
+}
+
+/// Reusable buffers of a mask computation (one per stream or thread): a stream's masks then
+/// allocate nothing once the buffers have grown to its largest block.
+public final class MaskWorkspace {
+    var coarse = Tensor(zeros: [0]), input = Tensor(zeros: [0]), a = Tensor(zeros: [0]), b = Tensor(zeros: [0])
+    var scratch: [Float] = []
+
+    public init() {}
+}
