@@ -61,6 +61,22 @@ def _available(kind: str, name: str) -> tuple[bool, str]:
 
 # ----------------------------------------------------------------------------------------------- denoise
 
+def _score_item(task) -> dict:
+    """Scores of one mixture for the noisy input and every system that ran (None where it failed);
+    a pure function of the files, so the scores do not depend on how many processes share them."""
+    base, it, ok_systems = task
+    clean = read_mono16k(Path(base) / it["clean"])
+    noisy = read_mono16k(Path(base) / it["noisy"])
+    sc = {"noisy": denoise_scores(clean, noisy, noisy)}
+    for name, errors in ok_systems.items():
+        if errors[it["id"]]:
+            sc[name] = None
+            continue
+        out, _ = sf.read(str(OUT / "denoise" / name / f"{it['id']}.wav"), dtype="float32")
+        sc[name] = denoise_scores(clean, noisy, out)
+    return sc
+
+
 def run_denoise() -> dict:
     manifest = SETS / "denoise" / "manifest.json"
     items = load_json(manifest)["items"]
@@ -87,22 +103,18 @@ def run_denoise() -> dict:
         row["status"] = "ok"
         row["run"] = load_json(res)
         systems[name] = row
-    _log("denoise: scoring")
-    per_item = {}
-    for it in items:
-        clean = read_mono16k(base / it["clean"])
-        noisy = read_mono16k(base / it["noisy"])
-        sc = {"noisy": denoise_scores(clean, noisy, noisy)}
-        for name, row in systems.items():
-            if row["status"] != "ok":
-                continue
-            r = row["run"]["items"][it["id"]]
-            if r["error"]:
-                sc[name] = None
-                continue
-            out, _ = sf.read(str(OUT / "denoise" / name / f"{it['id']}.wav"), dtype="float32")
-            sc[name] = denoise_scores(clean, noisy, out)
-        per_item[it["id"]] = sc
+    jobs = int(os.environ.get("BENCH_SCORE_JOBS", str(os.cpu_count() or 1)))
+    _log(f"denoise: scoring ({jobs} processes)")
+    ok_systems = {name: {i: r["error"] for i, r in row["run"]["items"].items()}
+                  for name, row in systems.items() if row["status"] == "ok"}
+    tasks = [(str(base), it, ok_systems) for it in items]
+    if jobs > 1:
+        import concurrent.futures as cf
+        with cf.ProcessPoolExecutor(jobs) as ex:
+            scored = list(ex.map(_score_item, tasks, chunksize=4))
+    else:
+        scored = [_score_item(t) for t in tasks]
+    per_item = {it["id"]: sc for it, sc in zip(items, scored)}
     save_json(WORK / "runs" / "denoise-scores.json", per_item)
 
     names = ["noisy"] + [n for n in DENOISERS if systems[n]["status"] == "ok"]
