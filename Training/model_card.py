@@ -102,6 +102,10 @@ def main():
           f"- {cfg.n_layers} blocks: ½ feed-forward (×{cfg.ff_mult}) → {cfg.n_heads}-head self-attention with RoPE "
           f"and α-entmax (α learned per head, {cfg.entmax_iters} bisection iterations) → causal depthwise conv "
           f"(kernel {cfg.conv_kernel}) → ½ feed-forward → LayerNorm.",
+          (f"- Mask decoder: the hidden vector → {cfg.mask_decoder_channels} × {cfg.stem_bins} bins, interpolated to "
+           f"{cfg.n_bins} bins, with the frame's own features as one more channel → 3 × Conv2d 1×"
+           f"{cfg.mask_decoder_kernel} (GELU) → one logit per bin, added to the linear mask head's (frame by frame, "
+           "no state)." if cfg.mask_decoder_channels > 0 else "- Mask: the linear mask head alone (no mask decoder)."),
           f"- Heads: sigmoid ratio mask over {cfg.n_bins} bins; phone logits over {cfg.n_phones} classes "
           f"(blank, SIL, 39 ARPAbet phones); aligner = phone-sequence queries (embedding + 2 convs, "
           f"d {cfg.d_align}) × frame keys.",
@@ -111,7 +115,7 @@ def main():
           "Built by `bash Training/make_data.sh --scale full` (see `Training/DATA_CARD.md`): real speech of the "
           "training pool (festvox-ru, tuxpaint, Asterisk prompts, ktuberling/klettres words) and synthetic English "
           "from espeak-ng, festival and flite with exact phone times; noise from the training-pool packages, "
-          "coloured noise and babble, mixed on the fly (−5…20 dB SNR in stages A–D, −5…25 dB in E) with room reverberation, band limits, "
+          "coloured noise and babble, mixed on the fly (−5…20 dB SNR in stages A–D, −5…25 dB in E and F) with room reverberation, band limits, "
           "clipping and bit-depth variation. Validation is split by speaker and by noise file. Nothing from the "
           "reserved (evaluation) list is used.", ""]
     L += ["## Recipe", "", "```", "bash Training/make_data.sh --scale full", command, "```", "",
