@@ -74,6 +74,10 @@ public struct Conv2d: Sendable {
         let tout = (frames - kh) / strideTime + 1
         let fo = outputBins(f)
         let cinG = cin / groups, coutG = cout / groups, kk = cinG * kh * kw
+        if strideFreq == 1 {
+            frequencyStrideOne(x, outFrames: tout, bins: f, into: y, scratch: scratch)
+            return tout
+        }
         let rows = tout * fo
         let columns = scratch, product = scratch + rows * kk
         weight.withPointer { w in
@@ -111,6 +115,43 @@ public struct Conv2d: Sendable {
             }
         }
         return tout
+    }
+
+    /// `valid` for stride 1 in frequency, one output frame at a time: each row of the transposed
+    /// column matrix, `(ci, i, j) × outputBins`, is a shifted copy of an input row, and one sgemm
+    /// per frame and group writes the frame's `(outChannels, outputBins)` block in place.
+    private func frequencyStrideOne(_ x: UnsafePointer<Float>, outFrames tout: Int, bins f: Int,
+                                    into y: UnsafeMutablePointer<Float>, scratch columns: UnsafeMutablePointer<Float>) {
+        let kh = kernelTime, kw = kernelFreq, cin = inChannels, cout = outChannels
+        let fo = outputBins(f)
+        let cinG = cin / groups, coutG = cout / groups, kk = cinG * kh * kw
+        weight.withPointer { w in
+            for t in 0..<tout {
+                for g in 0..<groups {
+                    // columns[(ci, i, j), o] = x[t·st + i, g·cinG + ci, o + j − pf], zero outside the bins.
+                    var row = columns
+                    for ci in 0..<cinG {
+                        for i in 0..<kh {
+                            let src = x + ((t * strideTime + i) * cin + g * cinG + ci) * f
+                            for j in 0..<kw {
+                                let shift = j - padFreq
+                                let lo = min(max(0, -shift), fo), hi = max(lo, min(fo, f - shift))
+                                if lo > 0 { row.update(repeating: 0, count: lo) }
+                                if hi > lo { (row + lo).update(from: src + lo + shift, count: hi - lo) }
+                                if hi < fo { (row + hi).update(repeating: 0, count: fo - hi) }
+                                row += fo
+                            }
+                        }
+                    }
+                    let out = y + (t * cout + g * coutG) * fo
+                    for c in 0..<coutG {
+                        (out + c * fo).update(repeating: bias?.data[g * coutG + c] ?? 0, count: fo)
+                    }
+                    BLAS.gemm(m: coutG, n: fo, k: kk, a: w + g * coutG * kk, lda: kk, b: columns, ldb: fo,
+                              beta: 1, c: out, ldc: fo)
+                }
+            }
+        }
     }
 }
 
