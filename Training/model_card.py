@@ -160,6 +160,12 @@ def main():
               f"Reproduce: `{m.get('command', 'Benchmarks/run.sh')}` (writes `Benchmarks/results/latest.md`); "
               f"this run: {m.get('date', '?')}, commit {m.get('commit', '?')}. Evaluation audio is reserved real "
               "speech mixed with reserved noise (see `Benchmarks/README.md`); none of it is in the training data.", ""]
+        parts = b.get("meta_by_part", {})
+        if len({(v.get("date"), v.get("commit")) for v in parts.values()}) > 1:  # parts from separate runs
+            L += ["The parts come from separate runs: " + "; ".join(
+                f"{k} {v.get('date', '?')}, commit {v.get('commit', '?')}, `{v.get('command', '?')}`"
+                for k, v in sorted(parts.items())) + ". A part measured before the model was last trained "
+                "describes the earlier model.", ""]
         d = b.get("denoise")
         if d:
             s = d["summary"]
@@ -189,6 +195,9 @@ def main():
         sp = b.get("speed")
         if sp:
             L += ["### Speed", ""]
+            sp_meta = b.get("meta_by_part", {}).get("speed")
+            if sp_meta:
+                L += [f"Measured {sp_meta.get('date', '?')} at commit {sp_meta.get('commit', '?')}.", ""]
             for key, rows in sp.get("denoise", {}).items():
                 for n in ("attend", "attend-stream", "nsnet2", "dfn3"):
                     r = rows.get(n, {})
