@@ -17,12 +17,21 @@ struct MaskDecoder: Sendable {
     let channels: Int
     let coarseBins: Int
     let bins: Int
+    /// The interpolation per output bin i: it reads coarse bins `lower[i]` and `lower[i] + 1`
+    /// (clamped) with weights 1 − `fraction[i]` and `fraction[i]`.
+    let lower: [Int]
+    let fraction: [Float]
 
     init(config c: ModelConfig, weights w: WeightReader) throws(CheckpointError) {
         let ch = c.maskDecoderChannels, k = c.maskDecoderKernel
         channels = ch
         coarseBins = c.stemBins
         bins = c.nBins
+        // PyTorch's align-corners scale, in Float as its CPU kernel computes it.
+        let scale = bins > 1 ? Float(coarseBins - 1) / Float(bins - 1) : 0
+        let positions = (0..<bins).map { scale * Float($0) }
+        lower = positions.map { [coarseBins] p in min(Int(p), coarseBins - 1) }
+        fraction = zip(positions, lower).map { $0 - Float($1) }
         up = try w.linear(WeightNames.maskDecoderUp, in: c.dModel, out: ch * c.stemBins)
         conv1 = try w.conv2d(WeightNames.maskDecoderConv1, in: ch + 1, out: ch, kernel: (1, k), strideFreq: 1, padFreq: k / 2)
         conv2 = try w.conv2d(WeightNames.maskDecoderConv2, in: ch, out: ch, kernel: (1, k), strideFreq: 1, padFreq: k / 2)
@@ -35,17 +44,13 @@ struct MaskDecoder: Sendable {
         let n = hidden.shape[0], ch = channels, cb = coarseBins, f = bins
         up(hidden, into: &ws.coarse)  // (n, ch·cb)
         ws.input.resize(n, ch + 1, f)
-        // PyTorch's align-corners scale, in Float as its CPU kernel computes it.
-        let scale = f > 1 ? Float(cb - 1) / Float(f - 1) : 0
         ws.coarse.withPointer { u in features.withPointer { feats in ws.input.withMutablePointer { x in
             for t in 0..<n {
                 for c in 0..<ch {
                     let src = u + (t * ch + c) * cb, dst = x + (t * (ch + 1) + c) * f
                     for i in 0..<f {
-                        let pos = scale * Float(i)
-                        let i0 = min(Int(pos), cb - 1), i1 = min(i0 + 1, cb - 1)
-                        let lambda = pos - Float(i0)
-                        dst[i] = (1 - lambda) * src[i0] + lambda * src[i1]
+                        let i0 = lower[i], lambda = fraction[i]
+                        dst[i] = (1 - lambda) * src[i0] + lambda * src[min(i0 + 1, cb - 1)]
                     }
                 }
                 (x + (t * (ch + 1) + ch) * f).update(from: feats + t * f, count: f)

@@ -96,20 +96,20 @@ public struct Aligner: Sendable {
     }
 
     func encode(_ samples: [Float], context: ChunkedContext?) -> Tensor {
-        let frontEnd = try! FrontEnd(config: model.config)  // the config was validated on load
-        let features = frontEnd.features(of: samples)
-        let bins = model.config.nBins
-        let session = EncoderSession(model: model, context: context)
-        return session.encodeToEnd(Tensor(shape: [features.count / bins, bins], data: features))
+        EncoderSession(model: model, context: context).encodeToEnd(features(of: samples))
+    }
+
+    /// The model's input features of `samples`, `(frames, nBins)`.
+    func features(of samples: [Float]) -> Tensor {
+        let features = (try! FrontEnd(config: model.config)).features(of: samples)  // the config was validated on load
+        return Tensor(shape: [features.count / model.config.nBins, model.config.nBins], data: features)
     }
 
     /// Mean mask over frames, weighted by each frame's energy: near 1 for clean speech, low when
     /// the model would remove much of what is loud.
     func meanSpeechMask(hidden: Tensor, samples: [Float]) -> Float {
-        let features = (try! FrontEnd(config: model.config)).features(of: samples)  // the config was validated on load
-        let bins = model.config.nBins
-        let mask = model.mask(hidden, features: Tensor(shape: [features.count / bins, bins], data: features))
-        let frames = hidden.shape[0], hop = model.config.hop
+        let mask = model.mask(hidden, features: features(of: samples))
+        let bins = model.config.nBins, frames = hidden.shape[0], hop = model.config.hop
         var total = 0.0, weight = 0.0
         for t in 0..<frames {
             var energy = 0.0
