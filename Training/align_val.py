@@ -27,40 +27,59 @@ import soundfile as sf
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "Training"))
 from data_pipeline.augment import MixParams, mix  # noqa: E402
+from data_pipeline.manifest import load_audio, load_manifest  # noqa: E402
 
 SR = 16000
 CONDITIONS = {"clean": None, "noise5": 5.0, "noise0": 0.0}
 
 
-def build(data: pathlib.Path, out: pathlib.Path, n: int) -> list[dict]:
+def built_items(out: pathlib.Path, n: int) -> list[dict] | None:
+    """The items of a validation set already built in `out` for `n` utterances, else None."""
     manifest = out / "manifest.json"
     if manifest.exists():
         items = json.loads(manifest.read_text())
         if items and items[0].get("n") == n:
             return items
+    return None
+
+
+def validation_speech(data: pathlib.Path) -> list[dict]:
+    """The records of the validation speech (speakers held out of training)."""
+    return load_manifest(str(data / "speech_val.jsonl"))
+
+
+def validation_noises(data: pathlib.Path) -> list:
+    """Every validation noise file (noise files held out of training), as float32 arrays."""
+    return [load_audio(m) for m in load_manifest(str(data / "noise_val.jsonl"))]
+
+
+def fixed_mix(snr: float) -> MixParams:
+    """Mixing at exactly `snr` dB and -26 dBFS, one noise, no reverberation or other damage."""
+    return MixParams(snr_db=(snr, snr), p_reverb=0, p_telephone=0, p_clip=0, p_bitdepth=0,
+                     level_db=(-26, -26), p_second_noise=0)
+
+
+def build(data: pathlib.Path, out: pathlib.Path, n: int) -> list[dict]:
+    if (items := built_items(out, n)) is not None:
+        return items
     out.mkdir(parents=True, exist_ok=True)
-    speech = [json.loads(line) for line in (data / "speech_val.jsonl").read_text().splitlines() if line.strip()]
-    speech = [m for m in speech if m.get("timing") == "exact-synthesis" and m.get("words") and m.get("spoken")]
+    speech = [m for m in validation_speech(data) if m.get("timing") == "exact-synthesis" and m.get("words") and m.get("spoken")]
     rng = np.random.default_rng(7)
     picked = [speech[i] for i in sorted(rng.choice(len(speech), size=min(n, len(speech)), replace=False))]
-    noise_items = [json.loads(line) for line in (data / "noise_val.jsonl").read_text().splitlines() if line.strip()]
-    noises = [sf.read(str(data / m["path"]), dtype="float32")[0] for m in noise_items]
+    noises = validation_noises(data)
     items = []
     for i, m in enumerate(picked):
-        clean, sr = sf.read(str(data / m["path"]), dtype="float32")
-        assert sr == SR
+        clean = load_audio(m)
         words = [[w["word"], w["start"], w["end"]] for w in m["words"]]
         (out / f"{i:03d}.txt").write_text(" ".join(w[0] for w in words) + "\n")
         for cond, snr in CONDITIONS.items():
             audio = clean
             if snr is not None:
-                params = MixParams(snr_db=(snr, snr), p_reverb=0, p_telephone=0, p_clip=0, p_bitdepth=0,
-                                   level_db=(-26, -26), p_second_noise=0)
-                audio, _, _ = mix(clean, noises, rng, params)
+                audio, _, _ = mix(clean, noises, rng, fixed_mix(snr))
             sf.write(str(out / f"{i:03d}.{cond}.wav"), audio, SR, subtype="PCM_16")
             items.append({"n": n, "id": i, "cond": cond, "audio": f"{i:03d}.{cond}.wav", "text": f"{i:03d}.txt",
                           "words": words, "source": m["source"]})
-    manifest.write_text(json.dumps(items))
+    (out / "manifest.json").write_text(json.dumps(items))
     return items
 
 

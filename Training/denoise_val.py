@@ -16,7 +16,6 @@ import argparse
 import concurrent.futures as cf
 import io
 import json
-import os
 import pathlib
 import subprocess
 import sys
@@ -27,42 +26,36 @@ import soundfile as sf
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "Training"))
-from data_pipeline.augment import MixParams, mix  # noqa: E402
+from align_val import built_items, fixed_mix, validation_noises, validation_speech  # noqa: E402
+from data_pipeline.augment import mix  # noqa: E402
+from data_pipeline.manifest import load_audio  # noqa: E402
 
 SR = 16000
 SNRS = (0.0, 5.0, 10.0)
 
 
 def build(data: pathlib.Path, out: pathlib.Path, n: int) -> list[dict]:
-    manifest = out / "manifest.json"
-    if manifest.exists():
-        items = json.loads(manifest.read_text())
-        if items and items[0].get("n") == n:
-            return items
+    if (items := built_items(out, n)) is not None:
+        return items
     out.mkdir(parents=True, exist_ok=True)
-    speech = [json.loads(line) for line in (data / "speech_val.jsonl").read_text().splitlines() if line.strip()]
+    speech = validation_speech(data)
     real = [m for m in speech if m["kind"] == "real" and m["duration"] >= 2.5]
     synthetic = [m for m in speech if m["kind"] != "real" and m["duration"] >= 2.5]
     rng = np.random.default_rng(11)
     n_real = min(len(real), (3 * n) // 4)
     picked = [real[i] for i in sorted(rng.choice(len(real), size=n_real, replace=False))]
     picked += [synthetic[i] for i in sorted(rng.choice(len(synthetic), size=min(len(synthetic), n - n_real), replace=False))]
-    noise_items = [json.loads(line) for line in (data / "noise_val.jsonl").read_text().splitlines() if line.strip()]
-    noises = [sf.read(str(data / m["path"]), dtype="float32")[0] for m in noise_items]
+    noises = validation_noises(data)
     items = []
     for i, m in enumerate(picked):
-        clean, sr = sf.read(str(data / m["path"]), dtype="float32")
-        assert sr == SR
-        clean = clean[: 8 * SR]
+        clean = load_audio(m, seconds=8)
         for snr in SNRS:
-            params = MixParams(snr_db=(snr, snr), p_reverb=0, p_telephone=0, p_clip=0, p_bitdepth=0,
-                               level_db=(-26, -26), p_second_noise=0)
-            noisy, target, _ = mix(clean, noises, rng, params)
+            noisy, target, _ = mix(clean, noises, rng, fixed_mix(snr))
             name = f"{i:03d}.{int(snr):02d}dB"
             sf.write(str(out / f"{name}.noisy.wav"), noisy, SR, subtype="FLOAT")
             sf.write(str(out / f"{name}.clean.wav"), target, SR, subtype="FLOAT")
             items.append({"n": n, "id": i, "snr": snr, "name": name, "source": m["source"]})
-    manifest.write_text(json.dumps(items))
+    (out / "manifest.json").write_text(json.dumps(items))
     return items
 
 
