@@ -24,7 +24,9 @@ let package = Package(
 
         .target(name: "AudioIO", dependencies: ["CSndFile", "CSoxr"]),
         .target(name: "Spectral", dependencies: ["CFFTW"]),
-        .target(name: "NeuralEngine", dependencies: ["CBLAS"]),
+        // Elementwise powf and erf over arrays through glibc's libmvec (the α-entmax sums, GELU).
+        .target(name: "CVectorMath", linkerSettings: [.linkedLibrary("mvec"), .linkedLibrary("m")]),
+        .target(name: "NeuralEngine", dependencies: ["CBLAS", "CVectorMath"]),
         .target(name: "SpeechModels", dependencies: ["NeuralEngine", "Spectral"]),
         .target(name: "Alignment", dependencies: ["NeuralEngine", "CEspeak"]),
         // Figures (raster, colour maps, bitmap font, PNG through libpng) for `attend inspect` and --plot.

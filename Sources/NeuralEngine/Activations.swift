@@ -1,3 +1,4 @@
+import CVectorMath
 import Foundation
 
 /// Element-wise activations, in place over a tensor or a pointer range.
@@ -13,13 +14,12 @@ public enum Activation: String, Sendable, CaseIterable {
     /// x.
     case identity
 
-    /// Applies the activation to `count` elements at `x`, in place.
-    @inlinable
+    /// Applies the activation to `count` elements at `x`, in place. GELU goes through libmvec's
+    /// vector erf (CVectorMath).
     public func apply(_ x: UnsafeMutablePointer<Float>, count: Int) {
         switch self {
         case .gelu:
-            let r: Float = 0.70710678118654752440
-            for i in 0..<count { let v = x[i]; x[i] = 0.5 * v * (1 + erf(v * r)) }
+            attend_vm_gelu(x, count)
         case .silu:
             for i in 0..<count { let v = x[i]; x[i] = v / (1 + exp(-v)) }
         case .sigmoid:

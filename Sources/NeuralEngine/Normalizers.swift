@@ -1,3 +1,4 @@
+import CVectorMath
 import Foundation
 
 /// Maps a row of scores to a probability distribution (the attention weights).
@@ -156,13 +157,16 @@ public enum Normalize {
         }
     }
 
-    /// α-entmax by bisection on τ, following `entmax.entmax_bisect` (Correia et al. 2019):
+    /// α-entmax by bisection on τ, giving the result of `entmax.entmax_bisect` (Correia et al. 2019):
     /// z = (α−1)·x; τ ∈ [max z − 1, max z − (1/n)^(α−1)] halved `iterations` times keeping
-    /// Σ [z − τ]₊^(1/(α−1)) ≥ 1; p = [z − τ]₊^(1/(α−1)) at the last midpoint, divided by its sum.
+    /// S(τ) = Σ [z − τ]₊^(1/(α−1)) ≥ 1; p = [z − τ]₊^(1/(α−1)) at the last midpoint, divided by its sum.
     /// Here n counts every entry of the row, masked ones included, as the reference does.
-    /// Stops early once the midpoint no longer moves in float32 (later iterations could not change
-    /// the result), drops entries below the lower bound from the sums (they contribute 0) and
-    /// stops a sum once it reaches 1 (its sign test is then decided).
+    ///
+    /// Instead of evaluating S at every midpoint, this finds the root τ* of S(τ) = 1 first
+    /// (safeguarded Newton on log S, a few sums), then replays the reference's midpoints: S is
+    /// decreasing, so a midpoint clearly below τ* keeps S ≥ 1 and one clearly above does not; only a
+    /// midpoint within `tolerance` of τ* has its sum evaluated, as the reference would. The result is
+    /// the reference's last midpoint (`entmaxBisectDirect` is the plain replay, kept for tests).
     public static func entmaxBisect(_ x: UnsafeMutablePointer<Float>, count n: Int, alpha: Float, iterations: Int = 50,
                                     scratch: UnsafeMutablePointer<Float>) {
         let m = rowMax(x, n)
@@ -174,63 +178,154 @@ public enum Normalize {
         let tauHi = maxZ - powf(Float(1.0 / Double(n)), am1)
         var dm = tauHi - tauLo
 
-        // Candidates: z values above the lower bound.
+        // Candidates: z values above the lower bound (the others are 0 for every τ tried).
         var c = 0
         for i in 0..<n {
             let z = x[i] * am1
             if z > tauLo { scratch[c] = z; c += 1 }
         }
-        let sorted = c > 8 && c * 4 > n  // worth sorting: large terms first end the sums early
-        if sorted { sortDescending(scratch, c) }
+        let root = entmaxRoot(scratch, count: c, exponent: inv, lo: tauLo, hi: tauHi, work: scratch + n)
+        // The root is known to a few float32 steps of τ; the reference's float32 sums decide a
+        // midpoint within about 1e-5 of the bracket of the root. Nearer midpoints get their sum.
+        let tolerance = Double(dm) * 2e-5 + Double(abs(maxZ) + 1) * 1e-6
         var tau = tauLo
-        let mode = inv == 1 ? 1 : (inv == 2 ? 2 : 0)
         for _ in 0..<iterations {
             dm /= 2
             let tauM = tauLo + dm
             tau = tauM
             if tauM == tauLo { break }
-            var s: Float = 0
-            switch mode {
-            case 1: for j in 0..<c { s += max(scratch[j] - tauM, 0) }
-            case 2: for j in 0..<c { let d = max(scratch[j] - tauM, 0); s += d * d }
-            default:
-                // Terms are ≥ 0, so once the partial sum reaches 1 the test below is decided.
-                for j in 0..<c {
-                    let d = scratch[j] - tauM
-                    if d > 0 {
-                        s += powf(d, inv)
-                        if s >= 1 { break }
-                    }
-                }
-            }
-            if s - 1 >= 0 {
-                tauLo = tauM
-                if sorted {
-                    while c > 0 && !(scratch[c - 1] > tauM) { c -= 1 }
-                } else {
-                    var w = 0
-                    for j in 0..<c where scratch[j] > tauM { scratch[w] = scratch[j]; w += 1 }
-                    c = w
+            let t = Double(tauM)
+            let keeps: Bool
+            if t < root - tolerance { keeps = true }
+            else if t > root + tolerance { keeps = false }
+            else { keeps = powerSum(scratch, count: c, minus: tauM, exponent: inv) - 1 >= 0 }
+            if keeps { tauLo = tauM }
+        }
+        finishEntmax(x, count: n, am1: am1, exponent: inv, tau: tau)
+    }
+
+    /// S(τ) = Σ [z − τ]₊^e in float32, stopping once it reaches 1 (terms are ≥ 0, so the test
+    /// S − 1 ≥ 0 is then decided).
+    @inline(__always)
+    static func powerSum(_ z: UnsafeMutablePointer<Float>, count c: Int, minus tau: Float, exponent e: Float) -> Float {
+        var s: Float = 0
+        if e == 1 {
+            for j in 0..<c { s += max(z[j] - tau, 0) }
+        } else if e == 2 {
+            for j in 0..<c { let d = max(z[j] - tau, 0); s += d * d }
+        } else {
+            for j in 0..<c {
+                let d = z[j] - tau
+                if d > 0 {
+                    s += powf(d, e)
+                    if s >= 1 { break }
                 }
             }
         }
-        var s: Float = 0
-        for i in 0..<n {
-            let d = x[i] * am1 - tau
-            var p: Float = 0
-            if d > 0 {
-                switch mode {
-                case 1: p = d
-                case 2: p = d * d
-                default: p = powf(d, inv)
+        return s
+    }
+
+    /// The root of S(τ) = Σ [z − τ]₊^e = 1 in [lo, hi] (S(lo) ≥ 1 ≥ S(hi)), to about 1e-7 of the
+    /// bracket or a few float32 steps of τ: Newton on log S, which is nearly linear in τ even for
+    /// large e, falling back to halving when a step leaves the bracket. Candidates whose term stays below 1e-12 for every τ
+    /// still possible are dropped from the sums as the bracket's lower end rises. `work` holds c floats.
+    static func entmaxRoot(_ z: UnsafePointer<Float>, count c0: Int, exponent e: Float, lo lo0: Float, hi hi0: Float,
+                           work: UnsafeMutablePointer<Float>) -> Double {
+        var lo = Double(lo0), hi = Double(hi0)
+        guard hi > lo else { return lo }
+        work.update(from: z, count: c0)
+        var c = c0
+        let ed = Double(e)
+        let negligible = Double(powf(1e-12, 1 / e))  // d below this: d^e < 1e-12
+        // Newton's step stops mattering at a few float32 steps of τ (the sums see τ in float32).
+        let stop = max((hi - lo) * 1e-7, max(abs(lo), abs(hi)) * 5e-7)
+        var t = lo
+        // Terms go through libmvec's vector powf a block at a time: d = [z − t]₊, q = d^(e−1).
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * rootBlock) { buf in
+            let dBuf = buf.baseAddress!, qBuf = dBuf + rootBlock
+            for _ in 0..<60 {
+                // S and S' / (−e) = Σ d^(e−1) at t.
+                var s = 0.0, s1 = 0.0
+                let tf = Float(t)
+                if e == 1 {
+                    for j in 0..<c { let d = work[j] - tf; if d > 0 { s += Double(d); s1 += 1 } }
+                } else {
+                    var j0 = 0
+                    while j0 < c {
+                        let k = min(rootBlock, c - j0)
+                        for i in 0..<k { dBuf[i] = max(work[j0 + i] - tf, 0) }
+                        attend_vm_powf(dBuf, e - 1, qBuf, k)
+                        for i in 0..<k { s1 += Double(qBuf[i]); s += Double(qBuf[i]) * Double(dBuf[i]) }
+                        j0 += k
+                    }
                 }
+                if s >= 1 {
+                    lo = t
+                    // Terms already negligible at lo only shrink further.
+                    let cut = Float(lo + negligible)
+                    var w = 0
+                    for j in 0..<c where work[j] > cut { work[w] = work[j]; w += 1 }
+                    c = w
+                } else { hi = t }
+                if hi - lo <= stop || s == 1 { break }
+                var next = s1 > 0 && s > 0 ? t + log(s) * s / (ed * s1) : .nan
+                if !(next > lo && next < hi) { next = 0.5 * (lo + hi) }
+                if abs(next - t) <= stop { t = next; break }
+                t = next
             }
-            x[i] = p
-            s += p
+            return t
+        }
+    }
+
+    @usableFromInline static let rootBlock = 64
+
+    /// p = [(α−1)x − τ]₊^(1/(α−1)) over the whole row, normalised to sum 1.
+    @inline(__always)
+    static func finishEntmax(_ x: UnsafeMutablePointer<Float>, count n: Int, am1: Float, exponent inv: Float, tau: Float) {
+        var s: Float = 0
+        if inv == 1 || inv == 2 {
+            for i in 0..<n {
+                let d = max(x[i] * am1 - tau, 0)
+                let p = inv == 1 ? d : d * d
+                x[i] = p
+                s += p
+            }
+        } else {
+            for i in 0..<n { x[i] = max(x[i] * am1 - tau, 0) }
+            attend_vm_powf(x, inv, x, n)
+            for i in 0..<n { s += x[i] }
         }
         guard s > 0 else { zero(x, n); return }
         let r = 1 / s
         for i in 0..<n { x[i] *= r }
+    }
+
+    /// The reference's bisection replayed directly: S evaluated at every midpoint. Slower than
+    /// `entmaxBisect`, which must give the same result; kept to test that.
+    public static func entmaxBisectDirect(_ x: UnsafeMutablePointer<Float>, count n: Int, alpha: Float, iterations: Int = 50,
+                                          scratch: UnsafeMutablePointer<Float>) {
+        let m = rowMax(x, n)
+        guard m > -Float.infinity else { zero(x, n); return }
+        let am1 = alpha - 1
+        let inv = 1 / am1
+        let maxZ = m * am1
+        var tauLo = maxZ - 1
+        let tauHi = maxZ - powf(Float(1.0 / Double(n)), am1)
+        var dm = tauHi - tauLo
+        var c = 0
+        for i in 0..<n {
+            let z = x[i] * am1
+            if z > tauLo { scratch[c] = z; c += 1 }
+        }
+        var tau = tauLo
+        for _ in 0..<iterations {
+            dm /= 2
+            let tauM = tauLo + dm
+            tau = tauM
+            if tauM == tauLo { break }
+            if powerSum(scratch, count: c, minus: tauM, exponent: inv) - 1 >= 0 { tauLo = tauM }
+        }
+        finishEntmax(x, count: n, am1: am1, exponent: inv, tau: tau)
     }
 }
 

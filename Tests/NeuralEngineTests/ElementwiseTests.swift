@@ -1,4 +1,6 @@
 import Testing
+import CVectorMath
+import Foundation
 @testable import NeuralEngine
 
 @Suite struct ElementwiseTests {
@@ -38,5 +40,35 @@ import Testing
         Engine.setThreads(1)
         #expect(Engine.threads == 1)
         #expect(!Engine.blasConfig.isEmpty)
+    }
+}
+
+/// The libmvec-backed array kernels (CVectorMath) against libm's scalar functions, lengths that
+/// are and are not multiples of the vector width.
+@Suite struct VectorMathTests {
+    @Test(arguments: [1, 3, 4, 7, 64, 1001])
+    func geluMatchesScalarErf(count: Int) {
+        var x = (0..<count).map { Float($0) / Float(max(count - 1, 1)) * 20 - 10 }
+        let expected = x.map { v in 0.5 * v * (1 + erf(v * 0.70710678118654752440)) }
+        x.withUnsafeMutableBufferPointer { Activation.gelu.apply($0.baseAddress!, count: count) }
+        // Absolute error against the value's scale: 1 + erf(v/√2) cancels for negative v, where
+        // either erf's last-ulp rounding shows.
+        var worst: Float = 0
+        for i in 0..<count { worst = max(worst, abs(x[i] - expected[i]) / max(abs(expected[i]), 1)) }
+        #expect(worst < 5e-7, "error \(worst)")
+    }
+
+    @Test(arguments: [Float(1.7), 9.3, 99])
+    func powMatchesScalarPow(exponent: Float) {
+        let x = (0..<203).map { i in i == 0 ? Float(0) : Float(i) / 203 }
+        var y = [Float](repeating: -1, count: x.count)
+        attend_vm_powf(x, exponent, &y, x.count)
+        #expect(y[0] == 0)
+        var worst: Float = 0
+        for i in 1..<x.count {
+            let e = powf(x[i], exponent)
+            if e > 1e-30 { worst = max(worst, abs(y[i] - e) / e) }
+        }
+        #expect(worst < 2e-6, "relative error \(worst)")
     }
 }

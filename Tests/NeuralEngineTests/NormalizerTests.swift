@@ -40,6 +40,59 @@ import Testing
         expectClose(y, expected, atol: 1e-5, "entmaxBisect α=\(alpha)")
     }
 
+    /// The shipped model's setting: 12 bisection steps, α near 1.
+    @Test func twelveStepBisectionMatchesEntmaxBisect() throws {
+        let x = try fixture("norm_iter12_logits"), alpha = try fixture("norm_iter12_alpha")
+        var y = x
+        let n = x.shape[1]
+        var scratch = [Float](repeating: 0, count: 2 * n)
+        y.withMutablePointer { p in scratch.withUnsafeMutableBufferPointer { s in
+            for r in 0..<x.shape[0] {
+                Normalize.entmaxBisect(p + r * n, count: n, alpha: alpha.data[r], iterations: 12, scratch: s.baseAddress!)
+            }
+        } }
+        expectClose(y, try fixture("norm_iter12_bisect"), atol: 1e-5, "entmax_bisect n_iter 12")
+    }
+
+    /// `entmaxBisect` (root first, then the midpoints replayed) gives what evaluating every
+    /// midpoint gives, over α, row lengths, score scales, masks and both iteration counts.
+    @Test func rootReplayEqualsDirectBisection() {
+        var rng = SeededRandom(seed: 5)
+        var rows = 0, differing = 0, worst: Float = 0
+        for iterations in [12, 50] {
+            for alpha: Float in [1.01, 1.02, 1.05, 1.1, 1.26, 1.4, 1.7, 1.99] {
+                for n in [1, 2, 5, 33, 160, 500] {
+                    for scale: Float in [0.01, 0.3, 2, 8, 40] {
+                        var a = rng.tensor([4, n], scale: scale).data
+                        for j in stride(from: 1, to: n, by: 3) { a[n + j] = -.infinity }  // row 1 partly masked
+                        a[3 * n] = a[3 * n + n / 2]                                           // row 3 has a tie
+                        var b = a
+                        var scratch = [Float](repeating: 0, count: 2 * n)
+                        scratch.withUnsafeMutableBufferPointer { s in
+                            a.withUnsafeMutableBufferPointer { pa in b.withUnsafeMutableBufferPointer { pb in
+                                for r in 0..<4 {
+                                    Normalize.entmaxBisect(pa.baseAddress! + r * n, count: n, alpha: alpha,
+                                                           iterations: iterations, scratch: s.baseAddress!)
+                                    Normalize.entmaxBisectDirect(pb.baseAddress! + r * n, count: n, alpha: alpha,
+                                                                 iterations: iterations, scratch: s.baseAddress!)
+                                }
+                            } }
+                        }
+                        for r in 0..<4 {
+                            rows += 1
+                            var d: Float = 0
+                            for j in 0..<n { d = max(d, abs(a[r * n + j] - b[r * n + j])) }
+                            if d > 1e-6 { differing += 1 }
+                            worst = max(worst, d)
+                        }
+                    }
+                }
+            }
+        }
+        #expect(rows == 1920)
+        #expect(differing == 0, "\(differing) of \(rows) rows differ, worst by \(worst)")
+    }
+
     @Test func perRowAlphaMatchesEntmaxBisect() throws {
         let alpha = try fixture("norm_alpha_rows")
         expectClose(run(.entmax(alpha: [1.5]), alphaPerRow: Array(alpha.elements)), try fixture("norm_bisect_rows"),

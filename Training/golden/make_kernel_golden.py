@@ -114,6 +114,17 @@ def make_normalisers(out, g):
     save(out, "norm_long_entmax15", entmax15(xl, -1))
     save(out, "norm_long_bisect_1.33", entmax_bisect(xl, alpha=1.33, dim=-1, n_iter=50))
 
+    # The shipped model's setting: 12 bisection steps (entmax_iters), α near 1 as the heads learned
+    # it, rows as long as its attention's, at attention-score scales. Own generator, so the
+    # fixtures above and below are unchanged.
+    g12 = torch.Generator().manual_seed(12)
+    x12 = torch.randn(32, 160, generator=g12) * (0.3 + 6 * torch.rand(32, 1, generator=g12))
+    x12[::4, 100:] = float("-inf")
+    a12 = torch.tensor([1.01, 1.025, 1.04, 1.07, 1.1, 1.26, 1.3, 1.6]).repeat(4)
+    save(out, "norm_iter12_logits", x12)
+    save(out, "norm_iter12_alpha", a12)
+    save(out, "norm_iter12_bisect", entmax_bisect(x12, alpha=a12.view(32, 1), dim=-1, n_iter=12))
+
 
 def make_layers(out, g):
     x = torch.randn(5, 12, generator=g)
