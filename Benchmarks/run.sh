@@ -57,6 +57,14 @@ if [ "$SETUP" = 1 ]; then
   fi
 fi
 
+# attend itself, when no binary is given and none is built yet: the Debian packages it links and a
+# release build of the CLI and the encoder-timing tool.
+if [ "$SETUP" = 1 ] && [ -z "${ATTEND_BIN:-}" ] && { [ ! -x ../.build/release/attend ] || [ ! -x ../.build/release/attend-bench ]; }; then
+  log "attend: installing its Debian packages and building it (release)"
+  bash ../scripts/install-deps.sh >/dev/null
+  (cd .. && swift build -c release --product attend >/dev/null && swift build -c release --product attend-bench >/dev/null)
+fi
+
 # The encoder comparison (Swift against PyTorch and ONNX Runtime) and the librosa/torch front-end
 # rows run with the system python, where Training/requirements.txt puts torch (a large download).
 if [ "$SETUP" = 1 ] && { [ -z "$ONLY" ] || [ "$ONLY" = speed ]; }; then

@@ -113,6 +113,7 @@ def main() -> None:
         return item, json.loads(r.stdout)
 
     errors: dict[str, list[float]] = {}
+    latency: dict[str, list[float]] = {}  # streaming: seconds from a word's end to its emission
     with cf.ThreadPoolExecutor(args.jobs) as ex:
         for item, result in ex.map(run, items):
             e = errors.setdefault(item["cond"], [])
@@ -122,10 +123,17 @@ def main() -> None:
                 continue
             for (_, a, b), h in zip(ref, result["words"]):
                 e += [abs(h["start"] - a) * 1000, abs(h["end"] - b) * 1000]
+                if "emitted_at" in h:
+                    latency.setdefault(item["cond"], []).append(h["emitted_at"] - h["end"])
     for cond in CONDITIONS:
         e = np.array(errors[cond])
-        print(f"{cond:7s} boundaries {len(e):4d}  median {np.median(e):6.0f} ms  "
-              + "  ".join(f"≤{t} ms {100 * np.mean(e <= t):5.1f}%" for t in (20, 50, 100)))
+        line = (f"{cond:7s} boundaries {len(e):4d}  median {np.median(e):6.0f} ms  "
+                + "  ".join(f"≤{t} ms {100 * np.mean(e <= t):5.1f}%" for t in (20, 50, 100)))
+        if cond in latency:
+            lat = np.array(latency[cond])
+            line += (f"  latency median {np.median(lat):.2f} s p95 {np.percentile(lat, 95):.2f} s"
+                     f" max {lat.max():.2f} s")
+        print(line)
 
 
 if __name__ == "__main__":

@@ -65,10 +65,19 @@ public struct IncrementalAligner: Sendable {
     public let lagMargin: Float
     /// Frames between fixed-lag decisions while the settled point lags by more than `maxLag`.
     public let decisionInterval: Int
+    /// Adaptive lag: a fixed-lag decision is held back while the partial paths scoring within
+    /// `holdMargin` of the best hold different tokens at the cut; the cut moves back (up to
+    /// `maxHold` frames before the input's end) to where they agree, and only when the settled
+    /// point lags by more than `maxHold` does the best path decide regardless (nil: never held).
+    public let maxHold: Int?
+    /// Log-score units within which a rival partial path can hold a decision back.
+    public let holdMargin: Float
     /// Tokens per search window (streaming; the whole-input search holds every token).
     public let windowTokens: Int
     /// The search moves its window when a path comes this close to the window's end.
     static let windowMargin = 32
+    /// Rival partial paths an adaptive-lag decision compares with the best.
+    static let holdRivals = 64
     private var decoder: MonotonicDecoder
     /// The decoder searches tokens `tokenBase ..< windowEnd` from global frame `frameBase` on
     /// (`local` are their constraints; bases 0 until a restart); its token 0 began at global
@@ -106,24 +115,33 @@ public struct IncrementalAligner: Sendable {
     ///     the best (0: the best).
     ///   - decisionInterval: frames between fixed-lag decisions (default `maxLag / 4`): a token is
     ///     out at most about `maxLag + decisionInterval` frames after its end.
+    ///   - maxHold: adaptive lag (see `maxHold`): the most frames a decision may be held back while
+    ///     rival paths within `holdMargin` disagree; at least `maxLag`. nil: a fixed lag.
     ///   - windowTokens: tokens the search holds at once (at least 2 × `windowMargin` + 2 = 66).
     public init(constraints: TokenConstraints, beam: Float? = nil, maxLag: Int? = nil, lagMargin: Float = 0,
-                decisionInterval: Int? = nil, windowTokens: Int = IncrementalAligner.defaultWindowTokens) throws(AlignmentError) {
+                decisionInterval: Int? = nil, maxHold: Int? = nil, holdMargin: Float = 0,
+                windowTokens: Int = IncrementalAligner.defaultWindowTokens) throws(AlignmentError) {
         try self.init(constraints: constraints, beam: beam, streaming: true, maxLag: maxLag, lagMargin: lagMargin,
-                      decisionInterval: decisionInterval, windowTokens: windowTokens)
+                      decisionInterval: decisionInterval, maxHold: maxHold, holdMargin: holdMargin,
+                      windowTokens: windowTokens)
     }
 
     /// The default `windowTokens`: about 100 words of phones and pauses.
     public static let defaultWindowTokens = 512
 
     init(constraints: TokenConstraints, beam: Float?, streaming: Bool, maxLag: Int? = nil, lagMargin: Float = 0,
-         decisionInterval: Int? = nil, windowTokens: Int = IncrementalAligner.defaultWindowTokens) throws(AlignmentError) {
+         decisionInterval: Int? = nil, maxHold: Int? = nil, holdMargin: Float = 0,
+         windowTokens: Int = IncrementalAligner.defaultWindowTokens) throws(AlignmentError) {
         try constraints.validate()
         if let beam, !(beam >= 0) { throw .invalidConstraints("beam \(beam) must be non-negative") }
         if let maxLag, maxLag < 1 { throw .invalidConstraints("maxLag \(maxLag) must be at least 1 frame") }
         if let decisionInterval, decisionInterval < 1 {
             throw .invalidConstraints("decisionInterval \(decisionInterval) must be at least 1 frame")
         }
+        if let maxHold, maxHold < (maxLag ?? 1) {
+            throw .invalidConstraints("maxHold \(maxHold) must be at least maxLag \(maxLag ?? 1)")
+        }
+        if !(holdMargin >= 0) { throw .invalidConstraints("holdMargin \(holdMargin) must be non-negative") }
         guard windowTokens >= 2 * Self.windowMargin + 2 else {
             throw .invalidConstraints("windowTokens \(windowTokens) must be at least \(2 * Self.windowMargin + 2)")
         }
@@ -133,6 +151,8 @@ public struct IncrementalAligner: Sendable {
         self.maxLag = streaming ? maxLag : nil
         self.lagMargin = lagMargin
         self.decisionInterval = decisionInterval ?? max(1, (maxLag ?? 4) / 4)
+        self.maxHold = streaming && maxLag != nil ? maxHold : nil
+        self.holdMargin = holdMargin
         self.windowTokens = windowTokens
         windowEnd = streaming ? min(constraints.tokenCount, windowTokens) : constraints.tokenCount
         local = windowEnd == constraints.tokenCount ? constraints
@@ -246,13 +266,38 @@ public struct IncrementalAligner: Sendable {
 
     /// The fixed-lag decision: the best path's tokens that end before `frame − keep` become final,
     /// and the search restarts at that frame inside the token the path holds there.
+    /// With `maxHold`, the cut goes back from `frame − keep` to the first frame where the rival
+    /// paths hold the best path's token; none within `maxHold` holds the decision back until the
+    /// settled point lags by more than `maxHold`, and then the cut is `frame − maxHold`.
     private mutating func decideFixedLag(keep: Int) -> [AlignedToken] {
         guard let best = decoder.bestLiveD(margin: Double(lagMargin)) else { return [] }
         let t = decoder.frame
-        let cut = t - keep
-        guard cut > decoder.anchorFrame else { return [] }
         let spans = decoder.trace(frame: t, token: best, viaF: false)
-        guard let held = spans.firstIndex(where: { $0.start <= cut && cut < ($0.end ?? Int.max) && $0.start != $0.end }) else { return [] }
+        func heldIndex(_ spans: [(token: Int, start: Int, end: Int?)], _ cut: Int) -> Int? {
+            spans.firstIndex(where: { $0.start <= cut && cut < ($0.end ?? Int.max) && $0.start != $0.end })
+        }
+        var cut = t - keep
+        if let maxHold {
+            let rivals = decoder.liveDTokens(within: Double(holdMargin), limit: Self.holdRivals + 1)
+                .filter { $0 != best }.map { decoder.trace(frame: t, token: $0, viaF: false) }
+            if !rivals.isEmpty {
+                func agree(_ c: Int) -> Bool {
+                    guard let h = heldIndex(spans, c) else { return false }
+                    return rivals.allSatisfy { r in heldIndex(r, c).map { r[$0].token } == spans[h].token }
+                }
+                var c = t - keep
+                while c > decoder.anchorFrame && t - c <= maxHold && !agree(c) { c -= decisionInterval }
+                if c > decoder.anchorFrame && t - c <= maxHold {
+                    cut = c
+                } else if t - decoder.anchorFrame > maxHold {
+                    cut = t - maxHold
+                } else {
+                    return []  // held back: the rivals may still resolve
+                }
+            }
+        }
+        guard cut > decoder.anchorFrame else { return [] }
+        guard let held = heldIndex(spans, cut) else { return [] }
         let emitted = emit(Array(spans[..<held]))
         let k = spans[held].token
         let heldStart = k == 0 ? firstStart + spans[held].start : frameBase + spans[held].start

@@ -286,6 +286,18 @@ struct MonotonicDecoder: Sendable {
     /// least advanced token whose D is within `margin` of the best: a partial path pays nothing
     /// for running ahead of the audio (later phones may fit the frames now), so the most advanced
     /// plausible path is the one most likely to be wrong.
+    /// Up to `limit` tokens of live D(frame, ·) within `margin` of the best, best first.
+    func liveDTokens(within margin: Double, limit: Int) -> [Int] {
+        guard let band = dRange, limit > 0 else { return [] }
+        var best = -Double.infinity
+        for k in band where d[k] > best { best = d[k] }
+        guard best > -.infinity else { return [] }
+        var near: [(Int, Double)] = []
+        for k in band where d[k] >= best - margin { near.append((k, d[k])) }
+        near.sort { $0.1 > $1.1 }
+        return near.prefix(limit).map(\.0)
+    }
+
     func bestLiveD(margin: Double = 0) -> Int? {
         guard let band = dRange else { return nil }
         var best = -Double.infinity

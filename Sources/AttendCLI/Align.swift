@@ -30,6 +30,12 @@ struct Align: ParsableCommand {
     @Option(name: .customLong("decision-lag"),
             help: "With --jsonl: seconds the search may wait after a word for certainty before it takes the best path (0.7 s: words out within 1 s of their end).")
     var decisionLag: Double = StreamingAligner.defaultDecisionLag
+    @Option(name: .customLong("max-decision-lag"),
+            help: "With --jsonl: while rival paths disagree on a word the search may wait up to this many seconds, at least --decision-lag (0: always decide at --decision-lag).")
+    var maxDecisionLag: Double = StreamingAligner.defaultMaxDecisionLag
+    @Option(name: .customLong("hold-margin"),
+            help: ArgumentHelp("With --jsonl: log-score units within which a rival path holds a decision back.", visibility: .hidden))
+    var holdMargin: Float = StreamingAligner.defaultHoldMargin
     @Option(name: .customLong("decision-interval"),
             help: ArgumentHelp("With --jsonl: seconds between decisions while the search lags.", visibility: .hidden))
     var decisionInterval: Double = StreamingAligner.defaultDecisionInterval
@@ -53,6 +59,8 @@ struct Align: ParsableCommand {
         if !(decisionInterval.isFinite && decisionInterval >= 0.01) {
             throw ValidationError("--decision-interval must be at least 0.01 s")
         }
+        guard maxDecisionLag.isFinite, maxDecisionLag >= 0 else { throw ValidationError("--max-decision-lag must be ≥ 0") }
+        guard holdMargin.isFinite, holdMargin >= 0 else { throw ValidationError("--hold-margin must be ≥ 0") }
         guard decisionMargin.isFinite, decisionMargin >= 0 else { throw ValidationError("--decision-margin must be ≥ 0") }
         guard streamBeam.isFinite, streamBeam > 0 else { throw ValidationError("--stream-beam must be > 0") }
         guard (1...50).contains(minPhoneFrames) else { throw ValidationError("--min-phone-frames must be in 1...50") }
@@ -116,11 +124,15 @@ struct Align: ParsableCommand {
         options.priorScale = priorScale
         let follower = try StreamingAligner(aligner: aligner, transcript: transcript, options: options, beam: streamBeam,
                                             decisionLag: decisionLag, decisionInterval: decisionInterval,
-                                            decisionMargin: decisionMargin)
+                                            decisionMargin: decisionMargin,
+                                            maxDecisionLag: maxDecisionLag > 0 ? maxDecisionLag : nil, holdMargin: holdMargin)
+        // "emitted_at": seconds of audio read when the word came out (its latency is that less "end").
         func emit(_ words: [WordTiming]) {
+            let at = AlignmentResult.seconds(Double(follower.samplesPushed) / Double(aligner.model.config.sampleRate))
             for w in words {
                 let line = "{\"word\":\(JSONText.string(w.word)),\"start\":\(AlignmentResult.seconds(w.start)),"
-                    + "\"end\":\(AlignmentResult.seconds(w.end)),\"confidence\":\(String(format: "%.3f", w.confidence))}\n"
+                    + "\"end\":\(AlignmentResult.seconds(w.end)),\"confidence\":\(String(format: "%.3f", w.confidence)),"
+                    + "\"emitted_at\":\(at)}\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
             }
         }

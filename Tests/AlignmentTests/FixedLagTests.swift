@@ -5,9 +5,11 @@ import Testing
 @Suite struct FixedLagTests {
     /// Feeds every row; returns the tokens in emission order and the frame count when each came out.
     private func run(_ scores: [Float], frames: Int, constraints: TokenConstraints, beam: Float?, maxLag: Int?,
-                     interval: Int? = nil, memory: ((AlignmentMemory) -> Void)? = nil) throws -> (tokens: [AlignedToken], at: [Int]) {
+                     interval: Int? = nil, maxHold: Int? = nil, holdMargin: Float = 0,
+                     memory: ((AlignmentMemory) -> Void)? = nil) throws -> (tokens: [AlignedToken], at: [Int]) {
         let n = constraints.tokenCount
-        var aligner = try IncrementalAligner(constraints: constraints, beam: beam, maxLag: maxLag, decisionInterval: interval)
+        var aligner = try IncrementalAligner(constraints: constraints, beam: beam, maxLag: maxLag, decisionInterval: interval,
+                                             maxHold: maxHold, holdMargin: holdMargin)
         var tokens: [AlignedToken] = [], at: [Int] = []
         for f in 0 ..< frames {
             let out = try aligner.push(Array(scores[f * n ..< (f + 1) * n]))
@@ -100,6 +102,66 @@ import Testing
         #expect(tokens.map(\.token) == Array(0 ..< n))
         #expect(tokens.last?.end == frames)
         for (a, b) in zip(tokens, tokens.dropFirst()) { #expect(a.end == b.start) }
+    }
+
+    /// Adaptive lag, random scores: still a valid path, every token out within maxHold + the
+    /// decision interval + 1 frames of its end.
+    @Test func adaptiveLagGivesAValidPathWithinTheCap() throws {
+        var rng = SeededGenerator(seed: 77)
+        var held = 0
+        for _ in 0 ..< 80 {
+            let n = Int.random(in: 2 ... 12, using: &rng)
+            let frames = Int.random(in: 40 ... 300, using: &rng)
+            let constraints = TokenConstraints(
+                tokenCount: n, minFrames: (0 ..< n).map { _ in Int.random(in: 1 ... 3, using: &rng) },
+                skippable: (0 ..< n).map { _ in Int.random(in: 0 ..< 3, using: &rng) == 0 })
+            guard frames >= constraints.requiredFrames else { continue }
+            let scores = (0 ..< frames * n).map { _ in Float.random(in: -3 ... 0, using: &rng) }
+            let maxLag = Int.random(in: 4 ... 12, using: &rng), maxHold = maxLag + Int.random(in: 0 ... 30, using: &rng)
+            let every = max(1, maxLag / 4)
+            let (tokens, at) = try run(scores, frames: frames, constraints: constraints, beam: nil, maxLag: maxLag,
+                                       maxHold: maxHold, holdMargin: 5)
+            #expect(tokens.map(\.token) == Array(0 ..< n))
+            var next = 0
+            for (token, when) in zip(tokens, at) {
+                #expect(token.start == next)
+                next = token.end
+                if !token.isSkipped { #expect(token.frameCount >= constraints.minFrames[token.token]) }
+                #expect(when - token.end <= maxHold + every + 1 || when == frames, "token \(token.token) ended \(token.end), out at \(when)")
+                if when - token.end > maxLag + every + 1 && when < frames { held += 1 }
+            }
+            #expect(next == frames)
+        }
+        #expect(held > 0, "some decisions should have been held past the lag")
+    }
+
+    /// A pause that the next tokens fit slightly better than the token before it (noise that
+    /// looks like speech): the fixed lag commits the early path and never comes back; the
+    /// adaptive lag holds while the path that waits is within the margin, and gives the exact path.
+    @Test func adaptiveLagWaitsOutAPauseTheFixedLagGetsWrong() throws {
+        let n = 6, frames = 90
+        var scores = [Float](repeating: -5, count: frames * n)
+        func set(_ f: Range<Int>, _ k: Int, _ v: Float) { for t in f { scores[t * n + k] = v } }
+        set(0 ..< 10, 0, 0)
+        set(10 ..< 40, 0, -1)                                              // the pause: token 0 holds at −1 a frame
+        set(10 ..< 20, 1, -0.8); set(20 ..< 30, 2, -0.8); set(30 ..< 40, 3, -0.8)  // tokens 1–3 fit it a bit better
+        for k in 1 ..< n { set((30 + 10 * k) ..< (40 + 10 * k), k, 0) }     // then the real tokens 1–5
+        let constraints = TokenConstraints(tokenCount: n)
+        let exact = try MonotonicAligner(constraints: constraints).align(scores: scores, frameCount: frames)
+        #expect(exact.tokens.map(\.start) == [0, 40, 50, 60, 70, 80])
+        let fixed = try run(scores, frames: frames, constraints: constraints, beam: nil, maxLag: 5)
+        #expect(fixed.tokens.map(\.start) != exact.tokens.map(\.start), "the fixed lag should commit the early path")
+        let adaptive = try run(scores, frames: frames, constraints: constraints, beam: nil, maxLag: 5, maxHold: 40, holdMargin: 10)
+        #expect(adaptive.tokens.map { [$0.token, $0.start, $0.end] } == exact.tokens.map { [$0.token, $0.start, $0.end] })
+        // A cap shorter than the pause cannot wait it out: it decides at the cap.
+        let short = try run(scores, frames: frames, constraints: constraints, beam: nil, maxLag: 5, maxHold: 8, holdMargin: 10)
+        #expect(zip(short.tokens, short.at).allSatisfy { $0.1 - $0.0.end <= 8 + 1 + 1 || $0.1 == frames })
+    }
+
+    @Test func aHoldBelowTheLagIsRefused() {
+        #expect(throws: AlignmentError.self) {
+            try IncrementalAligner(constraints: TokenConstraints(tokenCount: 2), maxLag: 10, maxHold: 5)
+        }
     }
 
     @Test func aLagBelowOneFrameIsRefused() {

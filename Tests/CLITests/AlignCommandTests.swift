@@ -30,6 +30,25 @@ import Testing
         }
     }
 
+    /// `--jsonl` from stdin: one line per word, in order, each with its times, confidence and the
+    /// audio read when it came out, which is never before its end and, with a fixed lag
+    /// (`--max-decision-lag 0`), within the lag + interval + chunk + read of it.
+    @Test(arguments: [["--max-decision-lag", "0"], []])
+    func jsonlStreamsEveryWordWithItsEmissionTime(extra: [String]) throws {
+        let r = try AttendProcess.run(["align", "-", "--jsonl", "--transcript", Self.text] + extra + model, stdin: Self.audio)
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = String(decoding: r.stdout, as: UTF8.self).split(separator: "\n")
+        let words = try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        #expect(words.map { $0["word"] as? String } == Self.text.split(separator: " ").map { String($0.filter { $0.isLetter }) })
+        for w in words {
+            let end = try #require(w["end"] as? Double), at = try #require(w["emitted_at"] as? Double)
+            #expect(at >= end - 1e-9)
+            #expect(w["confidence"] is Double)
+            if extra.isEmpty { #expect(at - end <= StreamingAligner.defaultMaxDecisionLag + 0.25 || at > 6.1) }
+            else { #expect(at - end <= StreamingAligner.defaultDecisionLag + 0.25 || at > 6.1, "\(w)") }
+        }
+    }
+
     @Test(arguments: AlignmentFormat.allCases)
     func everyFormatIsWritten(format: AlignmentFormat) throws {
         let dir = try AttendProcess.temporaryDirectory()
