@@ -23,7 +23,8 @@ struct Align: ParsableCommand {
     @Option(name: .customLong("transcript-file"), help: "A UTF-8 file holding the transcript.") var transcriptFile: String?
     @Option(name: .shortAndLong, help: "Output file or directory (default: stdout).") var output: String?
     @Option(help: "Output format (default: from the output's extension, else json).") var format: AlignmentFormat?
-    @Option(help: "Denoise before aligning: auto (when the audio is noisy), on, off.") var denoise: DenoiseMode = .auto
+    @Option(help: "Denoise before aligning: off, on, auto (when the audio is noisy). The model's phone head reads noisy audio better than its own denoised output.")
+    var denoise: DenoiseMode = AlignOptions().denoise
     @Option(help: "espeak-ng voice (language) for the transcript's phonemes.") var voice = "en-us"
     @Flag(help: "Follow the input as a live stream: print each word as a JSON line as soon as its timing is settled.")
     var jsonl = false
