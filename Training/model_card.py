@@ -115,7 +115,7 @@ def main():
           "Built by `bash Training/make_data.sh --scale full` (see `Training/DATA_CARD.md`): real speech of the "
           "training pool (festvox-ru, tuxpaint, Asterisk prompts, ktuberling/klettres words) and synthetic English "
           "from espeak-ng, festival and flite with exact phone times; noise from the training-pool packages, "
-          "coloured noise and babble, mixed on the fly (−5…20 dB SNR in stages A–D, −5…25 dB in E and F) with room reverberation, band limits, "
+          "coloured noise and babble, mixed on the fly (−5…20 dB SNR in stages A–D, −5…25 dB from stage E on) with room reverberation, band limits, "
           "clipping and bit-depth variation. Validation is split by speaker and by noise file. Nothing from the "
           "reserved (evaluation) list is used.", ""]
     L += ["## Recipe", "", "```", "bash Training/make_data.sh --scale full", command, "```", "",
