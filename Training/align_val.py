@@ -4,6 +4,7 @@ training never saw) with exact word times, clean and mixed with validation noise
 
     python3 Training/align_val.py [--model Models/attend-base.safetensors] [--n 40] [--bin .build/release/attend]
     python3 Training/align_val.py --stream [-- extra options such as --decision-lag 0.4]
+    python3 Training/align_val.py --long 8 [--stream]   # minute-long readings with pauses
 
 Builds the set once under Training/data/align_val/ (deterministic), runs `attend align` on every
 file and prints, per condition, the median boundary error and the % of word boundaries within
@@ -83,6 +84,42 @@ def build(data: pathlib.Path, out: pathlib.Path, n: int) -> list[dict]:
     return items
 
 
+def build_long(data: pathlib.Path, out: pathlib.Path, n: int) -> list[dict]:
+    """`n` long recordings (about a minute each), like a reading with pauses: 12 validation
+    utterances back to back, 0.2-2.5 s of silence between them, then clean or mixed as one file
+    with validation noise. For the streaming decisions, which short files never stress."""
+    if (items := built_items(out, n)) is not None:
+        return items
+    out.mkdir(parents=True, exist_ok=True)
+    speech = [m for m in validation_speech(data) if m.get("timing") == "exact-synthesis" and m.get("words") and m.get("spoken")]
+    rng = np.random.default_rng(11)
+    noises = validation_noises(data)
+    items = []
+    for i in range(n):
+        parts, words, t = [], [], 0.0
+        for j in rng.choice(len(speech), size=12, replace=False):
+            m = speech[int(j)]
+            if parts:
+                gap = np.zeros(int(rng.uniform(0.2, 2.5) * SR), dtype=np.float32)
+                parts.append(gap)
+                t += len(gap) / SR
+            clip = load_audio(m)
+            parts.append(clip)
+            words += [[w["word"], w["start"] + t, w["end"] + t] for w in m["words"]]
+            t += len(clip) / SR
+        clean = np.concatenate(parts)
+        (out / f"long{i:02d}.txt").write_text(" ".join(w[0] for w in words) + "\n")
+        for cond, snr in CONDITIONS.items():
+            audio = clean
+            if snr is not None:
+                audio, _, _ = mix(clean, noises, rng, fixed_mix(snr))
+            sf.write(str(out / f"long{i:02d}.{cond}.wav"), audio, SR, subtype="PCM_16")
+            items.append({"n": n, "id": i, "cond": cond, "audio": f"long{i:02d}.{cond}.wav", "text": f"long{i:02d}.txt",
+                          "words": words})
+    (out / "manifest.json").write_text(json.dumps(items))
+    return items
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default=None)
@@ -91,10 +128,16 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=40)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--stream", action="store_true", help="pipe the audio into `attend align - --jsonl`")
+    ap.add_argument("--long", type=int, default=0, metavar="N",
+                    help="instead: N minute-long recordings of 12 utterances with 0.2-2.5 s pauses (Training/data/align_val_long)")
     args, extra = ap.parse_known_args()
     data = pathlib.Path(args.data)
-    out = data / "align_val"
-    items = build(data, out, args.n)
+    if args.long:
+        out = data / "align_val_long"
+        items = build_long(data, out, args.long)
+    else:
+        out = data / "align_val"
+        items = build(data, out, args.n)
 
     def run(item):
         if args.stream:
