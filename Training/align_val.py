@@ -49,6 +49,11 @@ def validation_speech(data: pathlib.Path) -> list[dict]:
     return load_manifest(str(data / "speech_val.jsonl"))
 
 
+def timed_validation_speech(data: pathlib.Path) -> list[dict]:
+    """The validation utterances with exact word times from the synthesiser."""
+    return [m for m in validation_speech(data) if m.get("timing") == "exact-synthesis" and m.get("words") and m.get("spoken")]
+
+
 def validation_noises(data: pathlib.Path) -> list:
     """Every validation noise file (noise files held out of training), as float32 arrays."""
     return [load_audio(m) for m in load_manifest(str(data / "noise_val.jsonl"))]
@@ -64,23 +69,32 @@ def build(data: pathlib.Path, out: pathlib.Path, n: int) -> list[dict]:
     if (items := built_items(out, n)) is not None:
         return items
     out.mkdir(parents=True, exist_ok=True)
-    speech = [m for m in validation_speech(data) if m.get("timing") == "exact-synthesis" and m.get("words") and m.get("spoken")]
+    speech = timed_validation_speech(data)
     rng = np.random.default_rng(7)
     picked = [speech[i] for i in sorted(rng.choice(len(speech), size=min(n, len(speech)), replace=False))]
     noises = validation_noises(data)
     items = []
     for i, m in enumerate(picked):
-        clean = load_audio(m)
         words = [[w["word"], w["start"], w["end"]] for w in m["words"]]
-        (out / f"{i:03d}.txt").write_text(" ".join(w[0] for w in words) + "\n")
-        for cond, snr in CONDITIONS.items():
-            audio = clean
-            if snr is not None:
-                audio, _, _ = mix(clean, noises, rng, fixed_mix(snr))
-            sf.write(str(out / f"{i:03d}.{cond}.wav"), audio, SR, subtype="PCM_16")
-            items.append({"n": n, "id": i, "cond": cond, "audio": f"{i:03d}.{cond}.wav", "text": f"{i:03d}.txt",
-                          "words": words, "source": m["source"]})
+        items += write_conditions(out, f"{i:03d}", load_audio(m), words, noises, rng,
+                                  {"n": n, "id": i, "source": m["source"]})
     (out / "manifest.json").write_text(json.dumps(items))
+    return items
+
+
+def write_conditions(out: pathlib.Path, stem: str, clean: np.ndarray, words: list, noises: list,
+                     rng: np.random.Generator, fields: dict) -> list[dict]:
+    """Writes STEM.txt and STEM.COND.wav for every condition (clean, and mixed at each SNR);
+    returns their manifest items (`fields` plus the condition, files and words)."""
+    (out / f"{stem}.txt").write_text(" ".join(w[0] for w in words) + "\n")
+    items = []
+    for cond, snr in CONDITIONS.items():
+        audio = clean
+        if snr is not None:
+            audio, _, _ = mix(clean, noises, rng, fixed_mix(snr))
+        sf.write(str(out / f"{stem}.{cond}.wav"), audio, SR, subtype="PCM_16")
+        items.append({"n": fields["n"], "id": fields["id"], "cond": cond, "audio": f"{stem}.{cond}.wav",
+                      "text": f"{stem}.txt", "words": words, **{k: v for k, v in fields.items() if k not in ("n", "id")}})
     return items
 
 
@@ -91,7 +105,7 @@ def build_long(data: pathlib.Path, out: pathlib.Path, n: int) -> list[dict]:
     if (items := built_items(out, n)) is not None:
         return items
     out.mkdir(parents=True, exist_ok=True)
-    speech = [m for m in validation_speech(data) if m.get("timing") == "exact-synthesis" and m.get("words") and m.get("spoken")]
+    speech = timed_validation_speech(data)
     rng = np.random.default_rng(11)
     noises = validation_noises(data)
     items = []
@@ -107,15 +121,7 @@ def build_long(data: pathlib.Path, out: pathlib.Path, n: int) -> list[dict]:
             parts.append(clip)
             words += [[w["word"], w["start"] + t, w["end"] + t] for w in m["words"]]
             t += len(clip) / SR
-        clean = np.concatenate(parts)
-        (out / f"long{i:02d}.txt").write_text(" ".join(w[0] for w in words) + "\n")
-        for cond, snr in CONDITIONS.items():
-            audio = clean
-            if snr is not None:
-                audio, _, _ = mix(clean, noises, rng, fixed_mix(snr))
-            sf.write(str(out / f"long{i:02d}.{cond}.wav"), audio, SR, subtype="PCM_16")
-            items.append({"n": n, "id": i, "cond": cond, "audio": f"long{i:02d}.{cond}.wav", "text": f"long{i:02d}.txt",
-                          "words": words})
+        items += write_conditions(out, f"long{i:02d}", np.concatenate(parts), words, noises, rng, {"n": n, "id": i})
     (out / "manifest.json").write_text(json.dumps(items))
     return items
 

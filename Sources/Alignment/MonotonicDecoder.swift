@@ -282,10 +282,6 @@ struct MonotonicDecoder: Sendable {
 
     func liveD(token k: Int) -> Bool { d[k] > -.infinity }
 
-    /// The token of the best live D(frame, ·), or nil when none is finite. With a `margin`, the
-    /// least advanced token whose D is within `margin` of the best: a partial path pays nothing
-    /// for running ahead of the audio (later phones may fit the frames now), so the most advanced
-    /// plausible path is the one most likely to be wrong.
     /// Up to `limit` tokens of live D(frame, ·) within `margin` of the best, best first.
     func liveDTokens(within margin: Double, limit: Int) -> [Int] {
         guard let band = dRange, limit > 0 else { return [] }
@@ -298,6 +294,10 @@ struct MonotonicDecoder: Sendable {
         return near.prefix(limit).map(\.0)
     }
 
+    /// The token of the best live D(frame, ·), or nil when none is finite. With a `margin`, the
+    /// least advanced token whose D is within `margin` of the best: a partial path pays nothing
+    /// for running ahead of the audio (later phones may fit the frames now), so the most advanced
+    /// plausible path is the one most likely to be wrong.
     func bestLiveD(margin: Double = 0) -> Int? {
         guard let band = dRange else { return nil }
         var best = -Double.infinity

@@ -169,6 +169,21 @@ public enum Normalize {
     /// the reference's last midpoint (`entmaxBisectDirect` is the plain replay, kept for tests).
     public static func entmaxBisect(_ x: UnsafeMutablePointer<Float>, count n: Int, alpha: Float, iterations: Int = 50,
                                     scratch: UnsafeMutablePointer<Float>) {
+        bisect(x, count: n, alpha: alpha, iterations: iterations, scratch: scratch, rootFirst: true)
+    }
+
+    /// The reference's bisection replayed directly: S evaluated at every midpoint. Slower than
+    /// `entmaxBisect`, which must give the same result; kept to test that.
+    public static func entmaxBisectDirect(_ x: UnsafeMutablePointer<Float>, count n: Int, alpha: Float, iterations: Int = 50,
+                                          scratch: UnsafeMutablePointer<Float>) {
+        bisect(x, count: n, alpha: alpha, iterations: iterations, scratch: scratch, rootFirst: false)
+    }
+
+    /// The reference's midpoints, each decided against the root τ* when `rootFirst` (a sum only
+    /// within `tolerance` of it), else by its sum.
+    @inline(__always)
+    static func bisect(_ x: UnsafeMutablePointer<Float>, count n: Int, alpha: Float, iterations: Int,
+                       scratch: UnsafeMutablePointer<Float>, rootFirst: Bool) {
         let m = rowMax(x, n)
         guard m > -Float.infinity else { zero(x, n); return }
         let am1 = alpha - 1
@@ -184,7 +199,7 @@ public enum Normalize {
             let z = x[i] * am1
             if z > tauLo { scratch[c] = z; c += 1 }
         }
-        let root = entmaxRoot(scratch, count: c, exponent: inv, lo: tauLo, hi: tauHi, work: scratch + n)
+        let root = rootFirst ? entmaxRoot(scratch, count: c, exponent: inv, lo: tauLo, hi: tauHi, work: scratch + n) : .nan
         // The root is known to a few float32 steps of τ; the reference's float32 sums decide a
         // midpoint within about 1e-5 of the bracket of the root. Nearer midpoints get their sum.
         let tolerance = Double(dm) * 2e-5 + Double(abs(maxZ) + 1) * 1e-6
@@ -196,7 +211,7 @@ public enum Normalize {
             if tauM == tauLo { break }
             let t = Double(tauM)
             let keeps: Bool
-            if t < root - tolerance { keeps = true }
+            if t < root - tolerance { keeps = true }  // false for both tests when there is no root (NaN)
             else if t > root + tolerance { keeps = false }
             else { keeps = powerSum(scratch, count: c, minus: tauM, exponent: inv) - 1 >= 0 }
             if keeps { tauLo = tauM }
@@ -298,34 +313,6 @@ public enum Normalize {
         guard s > 0 else { zero(x, n); return }
         let r = 1 / s
         for i in 0..<n { x[i] *= r }
-    }
-
-    /// The reference's bisection replayed directly: S evaluated at every midpoint. Slower than
-    /// `entmaxBisect`, which must give the same result; kept to test that.
-    public static func entmaxBisectDirect(_ x: UnsafeMutablePointer<Float>, count n: Int, alpha: Float, iterations: Int = 50,
-                                          scratch: UnsafeMutablePointer<Float>) {
-        let m = rowMax(x, n)
-        guard m > -Float.infinity else { zero(x, n); return }
-        let am1 = alpha - 1
-        let inv = 1 / am1
-        let maxZ = m * am1
-        var tauLo = maxZ - 1
-        let tauHi = maxZ - powf(Float(1.0 / Double(n)), am1)
-        var dm = tauHi - tauLo
-        var c = 0
-        for i in 0..<n {
-            let z = x[i] * am1
-            if z > tauLo { scratch[c] = z; c += 1 }
-        }
-        var tau = tauLo
-        for _ in 0..<iterations {
-            dm /= 2
-            let tauM = tauLo + dm
-            tau = tauM
-            if tauM == tauLo { break }
-            if powerSum(scratch, count: c, minus: tauM, exponent: inv) - 1 >= 0 { tauLo = tauM }
-        }
-        finishEntmax(x, count: n, am1: am1, exponent: inv, tau: tau)
     }
 }
 

@@ -23,6 +23,39 @@ import Testing
         return (tokens, at)
     }
 
+    /// A random case: 2–12 tokens of 1–3 minimum frames (a third skippable), 40–300 frames of
+    /// scores in [−3, 0]; nil when the tokens do not fit the frames.
+    private func randomCase(_ rng: inout SeededGenerator) -> (frames: Int, constraints: TokenConstraints, scores: [Float])? {
+        let n = Int.random(in: 2 ... 12, using: &rng)
+        let frames = Int.random(in: 40 ... 300, using: &rng)
+        let constraints = TokenConstraints(
+            tokenCount: n, minFrames: (0 ..< n).map { _ in Int.random(in: 1 ... 3, using: &rng) },
+            skippable: (0 ..< n).map { _ in Int.random(in: 0 ..< 3, using: &rng) == 0 })
+        guard frames >= constraints.requiredFrames else { return nil }
+        return (frames, constraints, (0 ..< frames * n).map { _ in Float.random(in: -3 ... 0, using: &rng) })
+    }
+
+    /// Every token once, in order, the frames covered exactly once, each token at least its
+    /// minimum unless skipped (and skipped only if skippable), each out within `bound` frames of
+    /// its end or at the stream's end.
+    private func expectValidPath(_ tokens: [AlignedToken], at: [Int], constraints: TokenConstraints, frames: Int,
+                                 outWithin bound: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(tokens.map(\.token) == Array(0 ..< constraints.tokenCount), sourceLocation: sourceLocation)
+        var next = 0
+        for (token, when) in zip(tokens, at) {
+            #expect(token.start == next, "token \(token.token) starts at \(token.start), expected \(next)", sourceLocation: sourceLocation)
+            next = token.end
+            if token.isSkipped {
+                #expect(constraints.skippable[token.token], sourceLocation: sourceLocation)
+            } else {
+                #expect(token.frameCount >= constraints.minFrames[token.token], sourceLocation: sourceLocation)
+            }
+            #expect(when - token.end <= bound || when == frames, "token \(token.token) ended \(token.end), out at \(when)",
+                    sourceLocation: sourceLocation)
+        }
+        #expect(next == frames, sourceLocation: sourceLocation)
+    }
+
     /// Whatever the scores: every token once, in order, the frames covered exactly once, each
     /// token at least its minimum unless skipped, and out within maxLag + the decision interval
     /// (default maxLag/4) + 1 frames of its end — where without the lag the same searches keep
@@ -32,29 +65,11 @@ import Testing
         var rng = SeededGenerator(seed: 2026)
         var waitedLonger = 0
         for _ in 0 ..< 120 {
-            let n = Int.random(in: 2 ... 12, using: &rng)
-            let frames = Int.random(in: 40 ... 300, using: &rng)
-            let constraints = TokenConstraints(
-                tokenCount: n, minFrames: (0 ..< n).map { _ in Int.random(in: 1 ... 3, using: &rng) },
-                skippable: (0 ..< n).map { _ in Int.random(in: 0 ..< 3, using: &rng) == 0 })
-            guard frames >= constraints.requiredFrames else { continue }
-            let scores = (0 ..< frames * n).map { _ in Float.random(in: -3 ... 0, using: &rng) }
+            guard case let (frames, constraints, scores)? = randomCase(&rng) else { continue }
             let maxLag = Int.random(in: 4 ... 20, using: &rng)
             let every = interval ?? max(1, maxLag / 4)
             let (tokens, at) = try run(scores, frames: frames, constraints: constraints, beam: nil, maxLag: maxLag, interval: interval)
-            #expect(tokens.map(\.token) == Array(0 ..< n))
-            var next = 0
-            for (token, when) in zip(tokens, at) {
-                #expect(token.start == next, "token \(token.token) starts at \(token.start), expected \(next)")
-                next = token.end
-                if token.isSkipped {
-                    #expect(constraints.skippable[token.token])
-                } else {
-                    #expect(token.frameCount >= constraints.minFrames[token.token])
-                }
-                #expect(when - token.end <= maxLag + every + 1 || when == frames, "token \(token.token) ended \(token.end), out at \(when)")
-            }
-            #expect(next == frames)
+            expectValidPath(tokens, at: at, constraints: constraints, frames: frames, outWithin: maxLag + every + 1)
             let exact = try run(scores, frames: frames, constraints: constraints, beam: nil, maxLag: nil)
             if zip(exact.tokens, exact.at).contains(where: { $0.1 - $0.0.end > maxLag + every + 1 }) { waitedLonger += 1 }
         }
@@ -110,27 +125,13 @@ import Testing
         var rng = SeededGenerator(seed: 77)
         var held = 0
         for _ in 0 ..< 80 {
-            let n = Int.random(in: 2 ... 12, using: &rng)
-            let frames = Int.random(in: 40 ... 300, using: &rng)
-            let constraints = TokenConstraints(
-                tokenCount: n, minFrames: (0 ..< n).map { _ in Int.random(in: 1 ... 3, using: &rng) },
-                skippable: (0 ..< n).map { _ in Int.random(in: 0 ..< 3, using: &rng) == 0 })
-            guard frames >= constraints.requiredFrames else { continue }
-            let scores = (0 ..< frames * n).map { _ in Float.random(in: -3 ... 0, using: &rng) }
+            guard case let (frames, constraints, scores)? = randomCase(&rng) else { continue }
             let maxLag = Int.random(in: 4 ... 12, using: &rng), maxHold = maxLag + Int.random(in: 0 ... 30, using: &rng)
             let every = max(1, maxLag / 4)
             let (tokens, at) = try run(scores, frames: frames, constraints: constraints, beam: nil, maxLag: maxLag,
                                        maxHold: maxHold, holdMargin: 5)
-            #expect(tokens.map(\.token) == Array(0 ..< n))
-            var next = 0
-            for (token, when) in zip(tokens, at) {
-                #expect(token.start == next)
-                next = token.end
-                if !token.isSkipped { #expect(token.frameCount >= constraints.minFrames[token.token]) }
-                #expect(when - token.end <= maxHold + every + 1 || when == frames, "token \(token.token) ended \(token.end), out at \(when)")
-                if when - token.end > maxLag + every + 1 && when < frames { held += 1 }
-            }
-            #expect(next == frames)
+            expectValidPath(tokens, at: at, constraints: constraints, frames: frames, outWithin: maxHold + every + 1)
+            held += zip(tokens, at).filter { $0.1 - $0.0.end > maxLag + every + 1 && $0.1 < frames }.count
         }
         #expect(held > 0, "some decisions should have been held past the lag")
     }

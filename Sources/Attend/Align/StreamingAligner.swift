@@ -74,12 +74,12 @@ public final class StreamingAligner {
         precondition(ctx.leftContext != nil, "StreamingAligner: the context needs a finite left context")
         session = EncoderSession(model: model, context: ctx)
         let frameRate = Double(model.config.sampleRate) / Double(model.config.hop)
-        let lagFrames = decisionLag.map { max(1, Int(($0 * frameRate).rounded())) }
+        func frames(_ seconds: Double) -> Int { max(1, Int((seconds * frameRate).rounded())) }
+        let lagFrames = decisionLag.map(frames)
         search = try IncrementalAligner(constraints: tokens.constraints(minPhoneFrames: options.minPhoneFrames, frames: nil), beam: beam,
-                                        maxLag: lagFrames,
-                                        lagMargin: decisionMargin,
-                                        decisionInterval: decisionInterval.map { max(1, Int(($0 * frameRate).rounded())) },
-                                        maxHold: lagFrames.flatMap { lag in maxDecisionLag.map { max(lag, Int(($0 * frameRate).rounded())) } },
+                                        maxLag: lagFrames, lagMargin: decisionMargin,
+                                        decisionInterval: decisionInterval.map(frames),
+                                        maxHold: lagFrames.flatMap { lag in maxDecisionLag.map { max(lag, frames($0)) } },
                                         holdMargin: holdMargin)
         scoring = TokenScoring(config: model.config, posteriorWeight: options.priorWeight, priorScale: options.priorScale)
         queries = scoring.usesAlignerHead ? model.textQueries(tokens.phones) : nil
