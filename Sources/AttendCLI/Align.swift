@@ -47,6 +47,8 @@ struct Align: ParsableCommand {
     var minPhoneFrames: Int = AlignOptions().minPhoneFrames
     @Option(name: .customLong("prior-scale"), help: ArgumentHelp("Exponent of the phone prior the posteriors are divided by.", visibility: .hidden))
     var priorScale: Float = AlignOptions().priorScale
+    @Option(name: .customLong("beam"), help: ArgumentHelp("Pruning beam of the file search (log-score units; 0 = exact).", visibility: .hidden))
+    var beam: Float = AlignOptions().beam ?? 0
     @Option(name: .customLong("stream-beam"), help: ArgumentHelp("With --jsonl: pruning beam of the search (log-score units).", visibility: .hidden))
     var streamBeam: Float = StreamingAligner.defaultBeam
     @Option(help: "Also draw the spectrogram with the aligned words and phones into this PNG.")
@@ -63,6 +65,7 @@ struct Align: ParsableCommand {
         guard maxDecisionLag.isFinite, maxDecisionLag >= 0 else { throw ValidationError("--max-decision-lag must be ≥ 0") }
         guard holdMargin.isFinite, holdMargin >= 0 else { throw ValidationError("--hold-margin must be ≥ 0") }
         guard decisionMargin.isFinite, decisionMargin >= 0 else { throw ValidationError("--decision-margin must be ≥ 0") }
+        guard beam.isFinite, beam >= 0 else { throw ValidationError("--beam must be ≥ 0 (0 = exact search)") }
         guard streamBeam.isFinite, streamBeam > 0 else { throw ValidationError("--stream-beam must be > 0") }
         guard (1...50).contains(minPhoneFrames) else { throw ValidationError("--min-phone-frames must be in 1...50") }
         if isDirectory(input) {
@@ -88,6 +91,7 @@ struct Align: ParsableCommand {
             options.denoise = denoise
             options.minPhoneFrames = minPhoneFrames
             options.priorScale = priorScale
+            options.beam = beam > 0 ? beam : nil
             options.context = modelOptions.context(for: model)
             if isDirectory(input) {
                 try runBatch(aligner: aligner, options: options)

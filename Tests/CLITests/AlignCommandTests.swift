@@ -49,6 +49,19 @@ import Testing
         }
     }
 
+    /// The hidden `--beam`: 0 is the exact search (every word still placed, in order); a
+    /// negative beam is refused with one line.
+    @Test func beamZeroIsExactAndNegativeIsRefused() throws {
+        let exact = try AttendProcess.run(["align", Self.audio.path, "--transcript", Self.text, "--beam", "0"] + model)
+        #expect(exact.status == 0, "\(exact.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: exact.stdout) as? [String: Any])
+        let words = try #require(object["words"] as? [[String: Any]])
+        #expect(words.count == 15)
+        let bad = try AttendProcess.run(["align", Self.audio.path, "--transcript", Self.text, "--beam=-1"] + model)
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("--beam must be ≥ 0"), "\(bad.stderr)")
+    }
+
     @Test(arguments: AlignmentFormat.allCases)
     func everyFormatIsWritten(format: AlignmentFormat) throws {
         let dir = try AttendProcess.temporaryDirectory()

@@ -24,8 +24,15 @@ public struct AlignOptions: Sendable {
     public var denoise: DenoiseMode = .off
     /// Weight of the phone head's log posterior (over its prior) in the token scores (`TokenScoring`).
     public var priorWeight: Float = 1
-    /// Beam of the monotonic search in log-score units; nil = exact.
-    public var beam: Float? = 200
+    /// Beam of the monotonic search in log-score units (hidden CLI option `--beam`, 0 = exact);
+    /// nil = exact. The beam bounds memory on long files: an exact search holds every partial
+    /// path until the end (a 9.3-minute reading at 0 dB: exact 14.8 s, 1.19 GB; beam 1000 9.2 s,
+    /// 267 MB; beam 200 8.1 s, 267 MB). A narrow beam loses the right path through long noisy
+    /// pauses: minute-long validation readings (`python3 Training/align_val.py --long 8 --beam B`,
+    /// 2026-12-05, % of boundaries within 50 ms clean / 5 dB / 0 dB): beam 200 93.0/82.1/73.1,
+    /// 400, 1000 and exact 93.0/84.8/80.6; the short validation utterances are the same at 200
+    /// and 1000 (93.2/86.1/82.4).
+    public var beam: Float? = 1000
     /// Fewest frames a phone token covers (silence between words may still be skipped); 1 when
     /// the transcript's phones would not fit the audio at this minimum. 4 (40 ms) was chosen on
     /// the validation voices (`Training/align_val.py --min-phone-frames D`, 2026-12-05; % of
