@@ -27,6 +27,8 @@ public final class AudioFileWriter {
     private let tempPath: String?
     private var handle: OpaquePointer?
     private var done = false
+    /// A descriptor this writer opened (a special file written in place), closed when it ends.
+    private var ownedDescriptor: Int32?
 
     /// - Parameters:
     ///   - path: destination file, or `"-"` for stdout (WAV only).
@@ -35,6 +37,13 @@ public final class AudioFileWriter {
     public convenience init(path: String, sampleRate: Int, channels: Int, format: AudioOutputFormat) throws(AudioError) {
         if path == "-" {
             try self.init(target: .stream(fd: 1, name: "stdout"), sampleRate: sampleRate, channels: channels, format: format)
+        } else if PartialFiles.isSpecialFile(path), format.rawBodyFormat != nil {
+            // A FIFO, /dev/null, a terminal: WAV streamed in place (libsndfile's own WAV writer
+            // needs to seek, and renaming a temporary file onto a device would replace it).
+            let fd = open(path, O_WRONLY)
+            guard fd >= 0 else { throw .writeFailed(path, message: String(cString: strerror(errno))) }
+            try self.init(target: .stream(fd: fd, name: path), sampleRate: sampleRate, channels: channels, format: format,
+                          ownsDescriptor: true)
         } else {
             try self.init(target: .file(path), sampleRate: sampleRate, channels: channels, format: format)
         }
@@ -49,7 +58,9 @@ public final class AudioFileWriter {
 
     private enum Target { case file(String), stream(fd: Int32, name: String) }
 
-    private init(target: Target, sampleRate: Int, channels: Int, format: AudioOutputFormat) throws(AudioError) {
+    private init(target: Target, sampleRate: Int, channels: Int, format: AudioOutputFormat,
+                 ownsDescriptor: Bool = false) throws(AudioError) {
+        if ownsDescriptor, case .stream(let fd, _) = target { ownedDescriptor = fd }
         switch target {
         case .file(let path): name = path
         case .stream(_, let n): name = n
@@ -66,15 +77,29 @@ public final class AudioFileWriter {
         info.channels = Int32(channels)
         switch target {
         case .stream(let fd, _):
-            guard let raw = format.rawBodyFormat else {
-                throw .writeFailed(name, message: "FLAC cannot be streamed; write WAV or give a file")
-            }
             finalPath = nil
             tempPath = nil
-            try Self.writeAll(Self.streamingWAVHeader(sampleRate: sampleRate, channels: channels, format: format),
-                              fd: fd, name: name)
+            guard let raw = format.rawBodyFormat else {
+                closeOwnedDescriptor()
+                throw .writeFailed(name, message: "FLAC cannot be streamed; write WAV or give a file")
+            }
+            do {
+                try Self.writeAll(Self.streamingWAVHeader(sampleRate: sampleRate, channels: channels, format: format),
+                                  fd: fd, name: name)
+            } catch {
+                closeOwnedDescriptor()
+                throw error
+            }
             info.format = raw
             handle = sf_open_fd(fd, Int32(SFM_WRITE), &info, 0)
+        case .file(let path) where PartialFiles.isSpecialFile(path):  // /dev/null, a FIFO: in place
+            finalPath = nil
+            tempPath = nil
+            info.format = format.sndfileFormat
+            (handle, openError) = sndfileOpenLock.withLock {
+                let h = sf_open(path, Int32(SFM_WRITE), &info)
+                return (h, h == nil ? String(cString: sf_strerror(nil)) : "")
+            }
         case .file(let path):
             let url = URL(fileURLWithPath: path)
             let temp = url.deletingLastPathComponent()
@@ -91,6 +116,7 @@ public final class AudioFileWriter {
         if handle == nil {
             let message = openError ?? String(cString: sf_strerror(nil))
             if let tempPath { unlink(tempPath); PartialFiles.unregister(tempPath) }
+            closeOwnedDescriptor()
             throw .writeFailed(name, message: message)
         }
         // Integer encodings clip out-of-range floats instead of wrapping around.
@@ -119,6 +145,7 @@ public final class AudioFileWriter {
         done = true
         handle = nil
         let status = sf_close(h)
+        closeOwnedDescriptor()
         defer { if let tempPath { PartialFiles.unregister(tempPath) } }
         if status != 0 {
             if let tempPath { unlink(tempPath) }
@@ -135,8 +162,14 @@ public final class AudioFileWriter {
     public func cancel() {
         if let handle { sf_close(handle) }
         handle = nil
+        closeOwnedDescriptor()
         if !done, let tempPath { unlink(tempPath); PartialFiles.unregister(tempPath) }
         done = true
+    }
+
+    private func closeOwnedDescriptor() {
+        if let fd = ownedDescriptor { close(fd) }
+        ownedDescriptor = nil
     }
 
     /// A 44-byte canonical WAV header (PCM or IEEE float) with both sizes set to 0xFFFFFFFF.

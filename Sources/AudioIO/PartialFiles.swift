@@ -41,9 +41,29 @@ public enum PartialFiles {
         return removed
     }
 
+    /// Whether `path` exists and is neither a regular file nor a directory: `/dev/null`, a FIFO,
+    /// a terminal. Such outputs are written in place: renaming a temporary file onto one would
+    /// replace the device with a regular file.
+    public static func isSpecialFile(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return false }
+        let kind = info.st_mode & S_IFMT
+        return kind != S_IFREG && kind != S_IFDIR
+    }
+
     /// Writes `data` to `path` atomically: a registered temporary file in the same folder,
-    /// then a rename.
+    /// then a rename (a special file such as `/dev/null` is written in place).
     public static func writeAtomically(_ data: Data, to path: String) throws {
+        if isSpecialFile(path) {
+            guard let handle = FileHandle(forWritingAtPath: path) else {
+                throw AudioError.writeFailed(path, message: String(cString: strerror(errno)))
+            }
+            defer { try? handle.close() }
+            do { try handle.write(contentsOf: data) } catch {
+                throw AudioError.writeFailed(path, message: "cannot write: \(error.localizedDescription)")
+            }
+            return
+        }
         let url = URL(fileURLWithPath: path)
         let temp = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).partial").path

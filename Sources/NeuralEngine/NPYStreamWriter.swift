@@ -21,6 +21,8 @@ public final class NPYStreamWriter {
     public let columns: Int
     public private(set) var rows = 0
     private let temporaryPath: String
+    /// The path is a special file (see `isSpecialFile`): no temporary name, no rename.
+    private let inPlace: Bool
     private var handle: FileHandle?
     /// Rows are gathered here and written in blocks of about 1 MiB.
     private var pending: [Float] = []
@@ -31,9 +33,20 @@ public final class NPYStreamWriter {
         precondition(columns > 0, "NPYStreamWriter: columns must be positive")
         self.path = path
         self.columns = columns
+        if Self.isSpecialFile(path) {  // /dev/null, a FIFO: written in place, never renamed onto
+            temporaryPath = path
+            inPlace = true
+            guard let h = FileHandle(forWritingAtPath: path) else {
+                throw NPYError.io(path: path, reason: String(cString: strerror(errno)))
+            }
+            handle = h
+            try Self.header(rows: 0, columns: columns).withUnsafeBytes { try writeAll($0, to: h) }
+            return
+        }
         let url = URL(fileURLWithPath: path)
         temporaryPath = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).attend-tmp-\(getpid())").path
+        inPlace = false
         guard FileManager.default.createFile(atPath: temporaryPath, contents: Self.header(rows: 0, columns: columns)),
               let h = FileHandle(forWritingAtPath: temporaryPath) else {
             throw NPYError.io(path: path, reason: String(cString: strerror(errno)))
@@ -81,6 +94,13 @@ public final class NPYStreamWriter {
     /// Writes the final header and moves the file into place.
     public func finish() throws {
         guard let handle else { throw NPYError.io(path: path, reason: "writer already finished") }
+        if inPlace {  // a device or pipe: the rows went straight through; nothing to move
+            defer { try? handle.close(); self.handle = nil }
+            do { try flush() } catch {
+                throw NPYError.io(path: path, reason: "write failed: \(error.localizedDescription)")
+            }
+            return
+        }
         do {
             try flush()
             try handle.seek(toOffset: 0)
@@ -108,8 +128,18 @@ public final class NPYStreamWriter {
         guard let handle else { return }
         try? handle.close()
         self.handle = nil
+        guard !inPlace else { return }
         unlink(temporaryPath)
         Self.lock.withLock { _ = Self.open.remove(temporaryPath) }
+    }
+
+    /// Whether `path` exists and is neither a regular file nor a directory (`/dev/null`, a FIFO):
+    /// renaming a temporary file onto it would replace the device with a regular file.
+    static func isSpecialFile(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return false }
+        let kind = info.st_mode & S_IFMT
+        return kind != S_IFREG && kind != S_IFDIR
     }
 
     static func header(rows: Int, columns: Int) -> Data {

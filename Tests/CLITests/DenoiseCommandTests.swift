@@ -28,6 +28,37 @@ import Testing
         #expect(r.stdout.prefix(4) == Data("RIFF".utf8))
     }
 
+    /// An output path that is a special file (a FIFO here; `-o /dev/null` in users' hands) is
+    /// written in place: it stays what it was, and the whole output comes through it (the WAV
+    /// streamed, the alignment's JSON) instead of a temporary file renamed over it.
+    @Test func specialFileOutputsAreWrittenInPlace() throws {
+        let dir = try AttendProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fifo = dir.appendingPathComponent("out.fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let input = Self.speech.appendingPathComponent("speech_48000.wav").path
+        let cases: [(args: [String], check: (Data) throws -> Void)] = [
+            (["denoise", input, "-o", fifo, "--format", "wav16"], { data in
+                let copy = dir.appendingPathComponent("received.wav")
+                try data.write(to: copy)
+                #expect(try AudioFileReader.probe(path: copy.path).frames == 48000)
+            }),
+            (["align", AlignCommandTests.audio.path, "--transcript", "hello world", "-o", fifo, "--format", "json"], { data in
+                let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+                #expect((object?["words"] as? [Any])?.count == 2)
+            }),
+        ]
+        for (args, check) in cases {
+            let reader = FIFOReader(path: fifo)
+            let r = try AttendProcess.run(args + model)
+            let data = reader.finish()
+            #expect(r.status == 0, "\(r.stderr)")
+            var info = stat()
+            #expect(stat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO, "the FIFO was replaced")
+            try check(data)
+        }
+    }
+
     @Test func rawPcmOnStdin() throws {
         let dir = try AttendProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -108,5 +139,32 @@ import Testing
         #expect(e.status == 1)
         #expect(e.stderr.split(separator: "\n").count == 1)
         #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+}
+
+/// Reads a FIFO to its end on a thread of its own (opening it blocks until a writer opens it).
+private final class FIFOReader: @unchecked Sendable {
+    private let path: String
+    private let lock = NSLock()
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(path: String) {
+        self.path = path
+        Thread { [self] in
+            let bytes = FileHandle(forReadingAtPath: path)?.readDataToEndOfFile() ?? Data()
+            lock.withLock { data = bytes }
+            done.signal()
+        }.start()
+    }
+
+    /// What came through; if no writer ever opened the FIFO, opens it for writing to release the reader.
+    func finish() -> Data {
+        if done.wait(timeout: .now() + 30) == .timedOut {
+            let fd = open(path, O_WRONLY | O_NONBLOCK)
+            if fd >= 0 { close(fd) }
+            done.wait()
+        }
+        return lock.withLock { data }
     }
 }
