@@ -2,8 +2,7 @@
 # Rebuilds Models/attend-base.{safetensors,json} the way it was trained on a 2-core CPU: stages A-D
 # (2026-11-22, ~92 min, loss weights moved towards denoising), stage E (2026-12-04, 95 min,
 # 5150 steps from D's export: phones and mask together), stage F (2026-12-05, 84 min,
-# 2148 steps from E's export: a mask decoder added), stage G (86 min, 1800 steps from F's), then
-# stages H and H2 (2026-12-05, 36 + 37 min: deepened from four layers to six, 1300 + 1900 steps):
+# 2148 steps from E's export: a mask decoder added), then stage G (86 min, 1800 steps from F's):
 #   bash Training/recipes/attend-base.sh [RUN_DIR]
 # Needs Training/data (bash Training/make_data.sh --scale full). Each stage resumes the last.
 set -euo pipefail
@@ -47,22 +46,7 @@ python3 Training/train.py --run "$run-f" --init Models/attend-base.safetensors -
 python3 Training/train.py --run "$run-g" --init Models/attend-base.safetensors "${f[@]}" --lr 5e-4 --seed 2 \
   --steps 1800 --schedule-steps 2400 --export attend-base
 python3 Training/set_phone_prior.py Models/attend-base.json --align-weight 0
-# (Training G on to the end of its schedule, step 2400, best validation at step 2000, was a wash:
-# denoise_val 1.531 / 0.862 / +3.40 dB, align_val 92.6/86.9/81.6. Four layers were at their ceiling.)
-# H: six layers. Training/grow.py appends two blocks to G's four that start as the identity (their
-# branches' output layers zero, the last LayerNorm's scale and shift handed on: outputs within
-# 6e-5 of G's), so training goes on from G's function with more depth; every layer at lr 5e-4
-# (cosine over 1300 steps, seed 3, 36 min), best validation checkpoint (step 1200) exported.
-# denoise_val 1.522 / 0.864 / +3.39 -> 1.535 / 0.862 / +3.53 dB; align_val 93.2/86.1/82.4 -> 93.2/86.3/83.1.
-# H2: H's export trained on the same way (seed 4, cosine over 1900 steps, 37 min), best validation
-# checkpoint (step 1800) exported: denoise_val 1.552 / 0.864 / +3.62 dB, align_val 92.9/87.4/85.2.
-h=(--batch 8 --threads 2 --minutes 100000 --snr=-5,25 --encoder-lr-scale 1.0 --lr 5e-4
-   --weights mask=10,sisdr=0.2,frame=1,ctc=0,align=0.2)
-python3 Training/grow.py Models/attend-base.safetensors --layers 6 --out "$run-grow" --name attend-grow
-python3 Training/train.py --run "$run-h" --init "$run-grow/attend-grow.safetensors" "${h[@]}" --seed 3 \
-  --steps 1300 --schedule-steps 1300 --export attend-base
-python3 Training/set_phone_prior.py Models/attend-base.json --align-weight 0
-python3 Training/train.py --run "$run-h2" --init Models/attend-base.safetensors "${h[@]}" --seed 4 \
-  --steps 1900 --schedule-steps 1900 --export attend-base
-python3 Training/set_phone_prior.py Models/attend-base.json --align-weight 0
-python3 Training/model_card.py --run "$run-h2" --name attend-base
+python3 Training/model_card.py --run "$run-g" --name attend-base
+# (Training G on to the end of its schedule, step 2400, best validation at step 2000, was a wash
+# and is not shipped: denoise_val 1.531 / 0.862 / +3.40 dB, align_val 92.6/86.9/81.6. Four layers
+# are at their ceiling; Training/recipes/attend-deep.sh goes on from G with six.)

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Rebuilds Models/attend-deep.{safetensors,json}: attend-base (stage G, four layers) deepened to six
+# and trained on (stages H and H2, 2026-12-05, 36 + 37 min on 2 CPU cores):
+#   bash Training/recipes/attend-deep.sh [RUN_DIR]
+# Needs Training/data (bash Training/make_data.sh --scale full) and Models/attend-base (its recipe).
+# H: Training/grow.py appends two blocks to G's four that start as the identity (their branches'
+# output layers zero, the last LayerNorm's scale and shift handed on: outputs within 6e-5 of G's),
+# so training goes on from G's function with more depth; every layer at lr 5e-4 (cosine over 1300
+# steps, seed 3), best validation checkpoint (step 1200) exported. Validation (denoise_val.py):
+# PESQ-WB / STOI / SI-SDRi 1.522 / 0.864 / +3.39 dB (G) -> 1.535 / 0.862 / +3.53 dB; alignment
+# (align_val.py) 93.2/86.1/82.4 -> 93.2/86.3/83.1 % within 50 ms.
+# H2: H's export trained on the same way (seed 4, cosine over 1900 steps), best validation
+# checkpoint (step 1800) exported: 1.552 / 0.864 / +3.62 dB, alignment 92.9/87.4/85.2.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+run="${1:-Training/runs/attend-deep}"
+h=(--batch 8 --threads 2 --minutes 100000 --snr=-5,25 --encoder-lr-scale 1.0 --lr 5e-4
+   --weights mask=10,sisdr=0.2,frame=1,ctc=0,align=0.2)
+python3 Training/grow.py Models/attend-base.safetensors --layers 6 --out "$run-grow" --name attend-grow
+python3 Training/train.py --run "$run-h" --init "$run-grow/attend-grow.safetensors" "${h[@]}" --seed 3 \
+  --steps 1300 --schedule-steps 1300 --export attend-deep
+python3 Training/set_phone_prior.py Models/attend-deep.json --align-weight 0
+python3 Training/train.py --run "$run-h2" --init Models/attend-deep.safetensors "${h[@]}" --seed 4 \
+  --steps 1900 --schedule-steps 1900 --export attend-deep
+python3 Training/set_phone_prior.py Models/attend-deep.json --align-weight 0
+python3 Training/model_card.py --run "$run-h2" --name attend-deep --bench Benchmarks/results/attend-deep.json
