@@ -26,8 +26,8 @@ public struct KeywordSpotter: Sendable {
     /// Default `threshold`, chosen on the validation voices (`Training/spot_val.py`): it maximised
     /// recall minus false alarms summed over clean, 5 dB and 0 dB (stage-G model, 2026-12-05: 178.1
     /// points at 0.3, 186.8 at 0.35, 185.3 at 0.4, 169.4 at 0.45; at 0.35 clean 89.6 % found / 7.5 %
-    /// false, 5 dB 70.4 / 13.3, 0 dB 62.6 / 15.0; AUC 0.943 / 0.828 / 0.736). The six-layer
-    /// model (stage H2, 2026-12-05): 190.4 at 0.25, 201.7 at 0.3, 201.2 at 0.35, 193.1 at 0.4;
+    /// false, 5 dB 70.4 / 13.3, 0 dB 62.6 / 15.0; AUC 0.943 / 0.828 / 0.736). With attend-deep
+    /// (six layers, 2026-12-05): 190.4 at 0.25, 201.7 at 0.3, 201.2 at 0.35, 193.1 at 0.4;
     /// 0.3 and 0.35 are within one trial of each other and 0.35 keeps false alarms lower (0 dB:
     /// 12.5 % against 18.3 %), so it stays; at 0.35 clean 92.2 % found / 6.7 % false, 5 dB 73.0 /
     /// 8.3, 0 dB 63.5 / 12.5; AUC 0.959 / 0.857 / 0.754.
