@@ -37,13 +37,8 @@ public final class AudioFileWriter {
     public convenience init(path: String, sampleRate: Int, channels: Int, format: AudioOutputFormat) throws(AudioError) {
         if path == "-" {
             try self.init(target: .stream(fd: 1, name: "stdout"), sampleRate: sampleRate, channels: channels, format: format)
-        } else if PartialFiles.isSpecialFile(path), format.rawBodyFormat != nil {
-            // A FIFO, /dev/null, a terminal: WAV streamed in place (libsndfile's own WAV writer
-            // needs to seek, and renaming a temporary file onto a device would replace it).
-            let fd = open(path, O_WRONLY)
-            guard fd >= 0 else { throw .writeFailed(path, message: String(cString: strerror(errno))) }
-            try self.init(target: .stream(fd: fd, name: path), sampleRate: sampleRate, channels: channels, format: format,
-                          ownsDescriptor: true)
+        } else if PartialFiles.isSpecialFile(path) {
+            try self.init(target: .special(path), sampleRate: sampleRate, channels: channels, format: format)
         } else {
             try self.init(target: .file(path), sampleRate: sampleRate, channels: channels, format: format)
         }
@@ -56,13 +51,13 @@ public final class AudioFileWriter {
         try self.init(target: .stream(fd: fileDescriptor, name: name), sampleRate: sampleRate, channels: channels, format: format)
     }
 
-    private enum Target { case file(String), stream(fd: Int32, name: String) }
+    /// `.special`: an existing path that is not a regular file (a FIFO, /dev/null, a terminal),
+    /// written in place: renaming a temporary file onto a device would replace it.
+    private enum Target { case file(String), special(String), stream(fd: Int32, name: String) }
 
-    private init(target: Target, sampleRate: Int, channels: Int, format: AudioOutputFormat,
-                 ownsDescriptor: Bool = false) throws(AudioError) {
-        if ownsDescriptor, case .stream(let fd, _) = target { ownedDescriptor = fd }
+    private init(target: Target, sampleRate: Int, channels: Int, format: AudioOutputFormat) throws(AudioError) {
         switch target {
-        case .file(let path): name = path
+        case .file(let path), .special(let path): name = path
         case .stream(_, let n): name = n
         }
         self.sampleRate = sampleRate
@@ -79,26 +74,24 @@ public final class AudioFileWriter {
         case .stream(let fd, _):
             finalPath = nil
             tempPath = nil
-            guard let raw = format.rawBodyFormat else {
-                closeOwnedDescriptor()
-                throw .writeFailed(name, message: "FLAC cannot be streamed; write WAV or give a file")
-            }
-            do {
-                try Self.writeAll(Self.streamingWAVHeader(sampleRate: sampleRate, channels: channels, format: format),
-                                  fd: fd, name: name)
-            } catch {
-                closeOwnedDescriptor()
-                throw error
-            }
-            info.format = raw
-            handle = sf_open_fd(fd, Int32(SFM_WRITE), &info, 0)
-        case .file(let path) where PartialFiles.isSpecialFile(path):  // /dev/null, a FIFO: in place
+            handle = try Self.openStreaming(fd: fd, name: name, format: format, info: &info)
+        case .special(let path):
             finalPath = nil
             tempPath = nil
-            info.format = format.sndfileFormat
-            (handle, openError) = sndfileOpenLock.withLock {
-                let h = sf_open(path, Int32(SFM_WRITE), &info)
-                return (h, h == nil ? String(cString: sf_strerror(nil)) : "")
+            if format.rawBodyFormat != nil {  // WAV is streamed: libsndfile's own WAV writer seeks
+                let fd = open(path, O_WRONLY)
+                guard fd >= 0 else { throw .writeFailed(name, message: String(cString: strerror(errno))) }
+                ownedDescriptor = fd
+                do { handle = try Self.openStreaming(fd: fd, name: name, format: format, info: &info) } catch {
+                    closeOwnedDescriptor()
+                    throw error
+                }
+            } else {
+                info.format = format.sndfileFormat
+                (handle, openError) = sndfileOpenLock.withLock {
+                    let h = sf_open(path, Int32(SFM_WRITE), &info)
+                    return (h, h == nil ? String(cString: sf_strerror(nil)) : "")
+                }
             }
         case .file(let path):
             let url = URL(fileURLWithPath: path)
@@ -165,6 +158,18 @@ public final class AudioFileWriter {
         closeOwnedDescriptor()
         if !done, let tempPath { unlink(tempPath); PartialFiles.unregister(tempPath) }
         done = true
+    }
+
+    /// Writes the streaming WAV header to `fd` and opens libsndfile on it for the raw body.
+    private static func openStreaming(fd: Int32, name: String, format: AudioOutputFormat,
+                                      info: inout SF_INFO) throws(AudioError) -> OpaquePointer? {
+        guard let raw = format.rawBodyFormat else {
+            throw .writeFailed(name, message: "FLAC cannot be streamed; write WAV or give a file")
+        }
+        try writeAll(streamingWAVHeader(sampleRate: Int(info.samplerate), channels: Int(info.channels), format: format),
+                     fd: fd, name: name)
+        info.format = raw
+        return sf_open_fd(fd, Int32(SFM_WRITE), &info, 0)
     }
 
     private func closeOwnedDescriptor() {

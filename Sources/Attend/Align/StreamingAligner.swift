@@ -121,9 +121,9 @@ public final class StreamingAligner {
     /// recording in view; afterwards checked on minute-long validation readings with 0.2-2.5 s
     /// pauses (`python3 Training/align_val.py --long 8 --stream`, clean / 5 / 0 dB, % within 50 ms,
     /// p95 latency at 0 dB): fixed lag 93.2/68.9/60.0 (0.84 s), cap 3 s 93.2/82.0/58.6 (3.05 s),
-    /// **4 s 93.2/82.8/63.8 (3.83 s)**, 6 s 93.2/82.8/67.2 (5.08 s); the file pass 93.0/82.1/73.1 at beam 200, 93.0/84.8/80.6 at
-    /// its beam of 1000 (`AlignOptions.beam`).
-    /// A longer cap buys accuracy at 0 dB with latency; 4 s is the compromise.
+    /// **4 s 93.2/82.8/63.8 (3.83 s)**, 6 s 93.2/82.8/67.2 (5.08 s); the file pass 93.0/82.1/73.1
+    /// at beam 200, 93.0/84.8/80.6 at its beam of 1000 (`AlignOptions.beam`). A longer cap buys
+    /// accuracy at 0 dB with latency; 4 s is the compromise.
     public static let defaultMaxDecisionLag = 4.0
 
     /// The default `holdMargin` (see `defaultMaxDecisionLag`).
