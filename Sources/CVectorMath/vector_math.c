@@ -16,6 +16,13 @@ void attend_vm_powf(const float *x, float e, float *y, long n) {
 #ifdef ATTEND_HAVE_MVEC
     const __m128 ve = _mm_set1_ps(e);
     for (; i + 4 <= n; i += 4) _mm_storeu_ps(y + i, _ZGVbN4vv_powf(_mm_loadu_ps(x + i), ve));
+    if (i < n) {  /* the tail through the same vector routine, so an element's result never depends on its position */
+        float t[4] = {1.0f, 1.0f, 1.0f, 1.0f};
+        for (long j = i; j < n; j++) t[j - i] = x[j];
+        _mm_storeu_ps(t, _ZGVbN4vv_powf(_mm_loadu_ps(t), ve));
+        for (long j = i; j < n; j++) y[j] = t[j - i];
+        i = n;
+    }
 #endif
     for (; i < n; i++) y[i] = powf(x[i], e);
 }
@@ -29,6 +36,15 @@ void attend_vm_gelu(float *x, long n) {
         __m128 v = _mm_loadu_ps(x + i);
         __m128 e = _ZGVbN4v_erff(_mm_mul_ps(v, vr));
         _mm_storeu_ps(x + i, _mm_mul_ps(_mm_mul_ps(half, v), _mm_add_ps(one, e)));
+    }
+    if (i < n) {
+        float t[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+        for (long j = i; j < n; j++) t[j - i] = x[j];
+        __m128 v = _mm_loadu_ps(t);
+        __m128 e = _ZGVbN4v_erff(_mm_mul_ps(v, vr));
+        _mm_storeu_ps(t, _mm_mul_ps(_mm_mul_ps(half, v), _mm_add_ps(one, e)));
+        for (long j = i; j < n; j++) x[j] = t[j - i];
+        i = n;
     }
 #endif
     for (; i < n; i++) { float v = x[i]; x[i] = 0.5f * v * (1.0f + erff(v * r)); }

@@ -169,21 +169,31 @@ public enum Normalize {
     /// the reference's last midpoint (`entmaxBisectDirect` is the plain replay, kept for tests).
     public static func entmaxBisect(_ x: UnsafeMutablePointer<Float>, count n: Int, alpha: Float, iterations: Int = 50,
                                     scratch: UnsafeMutablePointer<Float>) {
-        bisect(x, count: n, alpha: alpha, iterations: iterations, scratch: scratch, rootFirst: true)
+        var offset = Float.nan
+        bisect(x, count: n, alpha: alpha, iterations: iterations, scratch: scratch, rootFirst: true, offset: &offset)
+    }
+
+    /// `entmaxBisect` for a sequence of similar rows (the queries of one head over the same keys):
+    /// `offset` carries max z − τ* from one row to the next (NaN before the first), where the root
+    /// search starts. The result is the same as without it; only the number of sums changes.
+    public static func entmaxBisect(_ x: UnsafeMutablePointer<Float>, count n: Int, alpha: Float, iterations: Int = 50,
+                                    scratch: UnsafeMutablePointer<Float>, offset: inout Float) {
+        bisect(x, count: n, alpha: alpha, iterations: iterations, scratch: scratch, rootFirst: true, offset: &offset)
     }
 
     /// The reference's bisection replayed directly: S evaluated at every midpoint. Slower than
     /// `entmaxBisect`, which must give the same result; kept to test that.
     public static func entmaxBisectDirect(_ x: UnsafeMutablePointer<Float>, count n: Int, alpha: Float, iterations: Int = 50,
                                           scratch: UnsafeMutablePointer<Float>) {
-        bisect(x, count: n, alpha: alpha, iterations: iterations, scratch: scratch, rootFirst: false)
+        var offset = Float.nan
+        bisect(x, count: n, alpha: alpha, iterations: iterations, scratch: scratch, rootFirst: false, offset: &offset)
     }
 
     /// The reference's midpoints, each decided against the root τ* when `rootFirst` (a sum only
     /// within `tolerance` of it), else by its sum.
     @inline(__always)
     static func bisect(_ x: UnsafeMutablePointer<Float>, count n: Int, alpha: Float, iterations: Int,
-                       scratch: UnsafeMutablePointer<Float>, rootFirst: Bool) {
+                       scratch: UnsafeMutablePointer<Float>, rootFirst: Bool, offset: inout Float) {
         let m = rowMax(x, n)
         guard m > -Float.infinity else { zero(x, n); return }
         let am1 = alpha - 1
@@ -199,7 +209,12 @@ public enum Normalize {
             let z = x[i] * am1
             if z > tauLo { scratch[c] = z; c += 1 }
         }
-        let root = rootFirst ? entmaxRoot(scratch, count: c, exponent: inv, lo: tauLo, hi: tauHi, work: scratch + n) : .nan
+        var root = Double.nan
+        if rootFirst {
+            root = entmaxRoot(scratch, count: c, exponent: inv, lo: tauLo, hi: tauHi, start: Double(maxZ) - Double(offset),
+                              work: scratch + n)
+            offset = Float(Double(maxZ) - root)
+        }
         // The root is known to a few float32 steps of τ; the reference's float32 sums decide a
         // midpoint within about 1e-5 of the bracket of the root. Nearer midpoints get their sum.
         let tolerance = Double(dm) * 2e-5 + Double(abs(maxZ) + 1) * 1e-6
@@ -216,7 +231,7 @@ public enum Normalize {
             else { keeps = powerSum(scratch, count: c, minus: tauM, exponent: inv) - 1 >= 0 }
             if keeps { tauLo = tauM }
         }
-        finishEntmax(x, count: n, am1: am1, exponent: inv, tau: tau)
+        finishEntmax(x, count: n, am1: am1, exponent: inv, tau: tau, work: scratch + n)
     }
 
     /// S(τ) = Σ [z − τ]₊^e in float32, stopping once it reaches 1 (terms are ≥ 0, so the test
@@ -242,10 +257,12 @@ public enum Normalize {
 
     /// The root of S(τ) = Σ [z − τ]₊^e = 1 in [lo, hi] (S(lo) ≥ 1 ≥ S(hi)), to about 1e-7 of the
     /// bracket or a few float32 steps of τ: Newton on log S, which is nearly linear in τ even for
-    /// large e, falling back to halving when a step leaves the bracket. Candidates whose term stays below 1e-12 for every τ
-    /// still possible are dropped from the sums as the bracket's lower end rises. `work` holds c floats.
+    /// large e, falling back to halving when a step leaves the bracket. It starts at `start` when that
+    /// lies inside the bracket (a guess from a similar row), else at `lo`. Candidates whose term stays
+    /// below 1e-12 for every τ still possible are dropped from the sums as the bracket's lower end
+    /// rises. `work` holds c floats.
     static func entmaxRoot(_ z: UnsafePointer<Float>, count c0: Int, exponent e: Float, lo lo0: Float, hi hi0: Float,
-                           work: UnsafeMutablePointer<Float>) -> Double {
+                           start: Double = .nan, work: UnsafeMutablePointer<Float>) -> Double {
         var lo = Double(lo0), hi = Double(hi0)
         guard hi > lo else { return lo }
         work.update(from: z, count: c0)
@@ -254,7 +271,7 @@ public enum Normalize {
         let negligible = Double(powf(1e-12, 1 / e))  // d below this: d^e < 1e-12
         // Newton's step stops mattering at a few float32 steps of τ (the sums see τ in float32).
         let stop = max((hi - lo) * 1e-7, max(abs(lo), abs(hi)) * 5e-7)
-        var t = lo
+        var t = start > lo && start < hi ? start : lo
         // Terms go through libmvec's vector powf a block at a time: d = [z − t]₊, q = d^(e−1).
         return withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * rootBlock) { buf in
             let dBuf = buf.baseAddress!, qBuf = dBuf + rootBlock
@@ -270,7 +287,21 @@ public enum Normalize {
                         let k = min(rootBlock, c - j0)
                         for i in 0..<k { dBuf[i] = max(work[j0 + i] - tf, 0) }
                         attend_vm_powf(dBuf, e - 1, qBuf, k)
-                        for i in 0..<k { s1 += Double(qBuf[i]); s += Double(qBuf[i]) * Double(dBuf[i]) }
+                        // Eight float lanes per block, then double: only the root's accuracy depends on
+                        // the order of these sums (the replay decides near it by the reference's sums).
+                        var a1 = SIMD8<Float>(), a0 = SIMD8<Float>()
+                        var i = 0
+                        while i + 8 <= k {
+                            let q = UnsafeRawPointer(qBuf + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let d = UnsafeRawPointer(dBuf + i).loadUnaligned(as: SIMD8<Float>.self)
+                            a1 += q
+                            a0 += q * d
+                            i += 8
+                        }
+                        var b1 = Double(a1.sum()), b0 = Double(a0.sum())
+                        while i < k { b1 += Double(qBuf[i]); b0 += Double(qBuf[i]) * Double(dBuf[i]); i += 1 }
+                        s1 += b1
+                        s += b0
                         j0 += k
                     }
                 }
@@ -296,7 +327,8 @@ public enum Normalize {
 
     /// p = [(α−1)x − τ]₊^(1/(α−1)) over the whole row, normalised to sum 1.
     @inline(__always)
-    static func finishEntmax(_ x: UnsafeMutablePointer<Float>, count n: Int, am1: Float, exponent inv: Float, tau: Float) {
+    static func finishEntmax(_ x: UnsafeMutablePointer<Float>, count n: Int, am1: Float, exponent inv: Float, tau: Float,
+                             work: UnsafeMutablePointer<Float>) {
         var s: Float = 0
         if inv == 1 || inv == 2 {
             for i in 0..<n {
@@ -306,8 +338,17 @@ public enum Normalize {
                 s += p
             }
         } else {
-            for i in 0..<n { x[i] = max(x[i] * am1 - tau, 0) }
-            attend_vm_powf(x, inv, x, n)
+            // Only the positive entries go through powf (0^inv = 0): gathered in order into
+            // `work`, raised, and put back in order.
+            var k = 0
+            for i in 0..<n {
+                let d = max(x[i] * am1 - tau, 0)
+                x[i] = d
+                if d > 0 { work[k] = d; k += 1 }
+            }
+            attend_vm_powf(work, inv, work, k)
+            var j = 0
+            for i in 0..<n where x[i] > 0 { x[i] = work[j]; j += 1 }
             for i in 0..<n { s += x[i] }
         }
         guard s > 0 else { zero(x, n); return }

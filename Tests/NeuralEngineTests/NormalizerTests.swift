@@ -55,10 +55,14 @@ import Testing
     }
 
     /// `entmaxBisect` (root first, then the midpoints replayed) gives what evaluating every
-    /// midpoint gives, over α, row lengths, score scales, masks and both iteration counts.
+    /// midpoint gives, over α, row lengths, score scales, masks and both iteration counts; so does
+    /// it with a root-search start carried from row to row (`offset`), whether the previous row was
+    /// similar (the four rows of a case: drawn alike, some scaled) or not (the first row of a case
+    /// starts from the previous case's last offset), and with no start at all.
     @Test func rootReplayEqualsDirectBisection() {
         var rng = SeededRandom(seed: 5)
         var rows = 0, differing = 0, worst: Float = 0
+        var offset = Float.nan, started = 0
         for iterations in [12, 50] {
             for alpha: Float in [1.01, 1.02, 1.05, 1.1, 1.26, 1.4, 1.7, 1.99] {
                 for n in [1, 2, 5, 33, 160, 500] {
@@ -66,22 +70,28 @@ import Testing
                         var a = rng.tensor([4, n], scale: scale).data
                         for j in stride(from: 1, to: n, by: 3) { a[n + j] = -.infinity }  // row 1 partly masked
                         a[3 * n] = a[3 * n + n / 2]                                           // row 3 has a tie
-                        var b = a
+                        for j in 0..<n { a[2 * n + j] = a[j] * 1.05 + 0.01 * Float(j % 7) }   // row 2 like row 0
+                        var b = a, c = a
                         var scratch = [Float](repeating: 0, count: 2 * n)
                         scratch.withUnsafeMutableBufferPointer { s in
                             a.withUnsafeMutableBufferPointer { pa in b.withUnsafeMutableBufferPointer { pb in
-                                for r in 0..<4 {
-                                    Normalize.entmaxBisect(pa.baseAddress! + r * n, count: n, alpha: alpha,
-                                                           iterations: iterations, scratch: s.baseAddress!)
-                                    Normalize.entmaxBisectDirect(pb.baseAddress! + r * n, count: n, alpha: alpha,
-                                                                 iterations: iterations, scratch: s.baseAddress!)
+                                c.withUnsafeMutableBufferPointer { pc in
+                                    for r in 0..<4 {
+                                        Normalize.entmaxBisect(pa.baseAddress! + r * n, count: n, alpha: alpha,
+                                                               iterations: iterations, scratch: s.baseAddress!)
+                                        Normalize.entmaxBisectDirect(pb.baseAddress! + r * n, count: n, alpha: alpha,
+                                                                     iterations: iterations, scratch: s.baseAddress!)
+                                        if offset.isFinite { started += 1 }
+                                        Normalize.entmaxBisect(pc.baseAddress! + r * n, count: n, alpha: alpha,
+                                                               iterations: iterations, scratch: s.baseAddress!, offset: &offset)
+                                    }
                                 }
                             } }
                         }
                         for r in 0..<4 {
                             rows += 1
                             var d: Float = 0
-                            for j in 0..<n { d = max(d, abs(a[r * n + j] - b[r * n + j])) }
+                            for j in 0..<n { d = max(d, abs(a[r * n + j] - b[r * n + j]), abs(c[r * n + j] - b[r * n + j])) }
                             if d > 1e-6 { differing += 1 }
                             worst = max(worst, d)
                         }
@@ -90,6 +100,7 @@ import Testing
             }
         }
         #expect(rows == 1920)
+        #expect(started > 1800, "only \(started) rows started from a carried offset")
         #expect(differing == 0, "\(differing) of \(rows) rows differ, worst by \(worst)")
     }
 

@@ -2,8 +2,8 @@
 #define ATTEND_CVECTORMATH_H
 
 /// Elementwise float kernels over arrays. On x86-64 glibc they go through glibc's vector math
-/// library (libmvec, 4 lanes; within a few ulp of libm); elsewhere, and for the
-/// tail of an array, through libm's scalar functions.
+/// library (libmvec, 4 lanes; within a few ulp of libm), the tail of an array padded to 4 lanes, so
+/// an element's result does not depend on its position; elsewhere through libm's scalar functions.
 
 /// y[i] = x[i]^e for x[i] >= 0 and e > 0. y may be x.
 void attend_vm_powf(const float *x, float e, float *y, long n);
