@@ -2,7 +2,7 @@
 touching the reserved evaluation audio: synthetic utterances (espeak-ng and flite voices the
 training never saw) with exact word times, clean and mixed with validation noise at 5 and 0 dB.
 
-    python3 Training/align_val.py [--model Models/attend-base.safetensors] [--n 40] [--bin .build/release/attend]
+    python3 Training/align_val.py [--model Models/attend-deep.safetensors] [--n 40] [--bin .build/release/attend]
     python3 Training/align_val.py --stream [-- extra options such as --decision-lag 0.4]
     python3 Training/align_val.py --long 8 [--stream]   # minute-long readings with pauses
 

@@ -2,7 +2,7 @@
 touching the reserved evaluation audio: validation speakers (real speech of the training-pool
 packages and held-out synthetic voices) mixed with validation noise files at 0, 5 and 10 dB.
 
-    python3 Training/denoise_val.py [--model Models/attend-base.safetensors] [--n 48] [--bin .build/release/attend]
+    python3 Training/denoise_val.py [--model Models/attend-deep.safetensors] [--n 48] [--bin .build/release/attend]
     python3 Training/denoise_val.py --stream      # through `attend denoise - -o -` (the live path)
 
 Builds the set once under Training/data/denoise_val/ (deterministic), runs the Swift `attend

@@ -1,6 +1,6 @@
 """Write a model's card (Models/NAME.md) from its training run and the benchmark of its Swift outputs.
 
-    python3 Training/model_card.py --run RUN_DIR --name attend-base \
+    python3 Training/model_card.py --run RUN_DIR --name attend-deep \
         [--bench Benchmarks/results/latest.json] [--data Training/data]
 
 Everything in the card is measured: parameter count and file sizes from Models/NAME.*, the recipe
@@ -14,6 +14,7 @@ import argparse
 import csv
 import json
 import math
+import re
 import pathlib
 import sys
 
@@ -26,6 +27,12 @@ from attend.data import Corpus, PhoneSet  # noqa: E402
 from attend.export import load  # noqa: E402
 from attend.model import chunk_mask, compressed_magnitude, stft  # noqa: E402
 from data_pipeline.augment import MixParams  # noqa: E402
+
+
+def default_model_name() -> str:
+    """The model the CLI runs without `--model` (ModelLocator.defaultName in the Swift sources)."""
+    src = (ROOT / "Sources" / "Attend" / "Models" / "ModelLocator.swift").read_text()
+    return re.search(r'defaultName = "([^"]+)"', src).group(1)
 
 
 def fmt(v, f="{:.2f}"):
@@ -66,7 +73,7 @@ def curve(log_path: pathlib.Path, points: int = 8):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--run", required=True)
-    ap.add_argument("--name", default="attend-base")
+    ap.add_argument("--name", default=default_model_name())
     ap.add_argument("--bench", default=str(ROOT / "Benchmarks" / "results" / "latest.json"))
     ap.add_argument("--data", default=str(ROOT / "Training" / "data"))
     ap.add_argument("--sparsity-utterances", type=int, default=24)
@@ -91,8 +98,11 @@ def main():
         recipe_text = None
 
     L = [f"# {args.name}: the attend encoder, its data, recipe and measured scores", ""]
+    default = default_model_name()
+    role = ("It is the model `attend` uses when no `--model` is given." if args.name == default else
+            f"`attend` runs it with `--model {args.name}`; without `--model` it runs `{default}`.")
     L += ["One attention encoder that gives both a denoising ratio mask and phone posteriors plus monotonic "
-          "aligner scores. It is the model `attend` uses when no `--model` is given.", ""]
+          f"aligner scores. {role}", ""]
     L += ["## The model", "",
           f"- Files: `{weights.name}` + `{config.name}`, {size_mb:.2f} MB in total; {n_params / 1e6:.3f} M parameters.",
           f"- Input: 16 kHz, {cfg.n_fft}-point STFT, hop {cfg.hop} (10 ms), window `{cfg.window}` "

@@ -5,7 +5,7 @@
 #   scripts/inspect-screenshot.sh [AUDIO [TRANSCRIPT_FILE [OUT_DIR]]]
 #
 # Defaults: Audio/espeak_en_16k.wav with its .txt, the tiny test model unless $ATTEND_MODEL or
-# Models/attend-base.safetensors exists, output in /tmp/attend-inspect-shot/ (report.html,
+# Models/attend-deep.safetensors (the default model) exists, output in /tmp/attend-inspect-shot/ (report.html,
 # figures/*.png, screenshot.png). Needs Debian's `chromium` (apt-get install chromium); not run in
 # CI. Chromium runs with networking disabled (--proxy-server to a dead port), so a report that
 # needed the network would render broken images.
@@ -16,7 +16,7 @@ transcript="${2:-${audio%.*}.txt}"
 out="${3:-/tmp/attend-inspect-shot}"
 model="${ATTEND_MODEL:-}"
 if [ -z "$model" ]; then
-  if [ -f "$root/Models/attend-base.safetensors" ]; then model="$root/Models/attend-base.safetensors"
+  if [ -f "$root/Models/attend-deep.safetensors" ]; then model="$root/Models/attend-deep.safetensors"
   else model="$root/Tests/SpeechModelsTests/Fixtures/tiny.safetensors"; fi
 fi
 attend="$root/.build/debug/attend"

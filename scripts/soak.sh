@@ -11,8 +11,8 @@
 #   scripts/soak.sh [--minutes N] [--only denoise|align] [--model PATH] [--tolerance-mib T] [--out DIR]
 #
 # Two modes at once (one core each; nice keeps the machine usable):
-#   nice -n 19 scripts/soak.sh --only denoise --out .build-soak/d --model Models/attend-base.safetensors &
-#   nice -n 19 scripts/soak.sh --only align --out .build-soak/a --model Models/attend-base.safetensors &
+#   nice -n 19 scripts/soak.sh --only denoise --out .build-soak/d --model Models/attend-deep.safetensors &
+#   nice -n 19 scripts/soak.sh --only align --out .build-soak/a --model Models/attend-deep.safetensors &
 #
 # Defaults: 120 minutes per mode (both modes: 4 hours), the tiny test model, the release binary
 # (.build/release/attend, built if missing; ATTEND=path overrides). Results go to

@@ -5,7 +5,7 @@ import Foundation
 /// `--model` and attention-context overrides, shared by the commands that run a model.
 struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Model weights (.safetensors, its .json beside it) or a model name.",
-                               discussion: "Default: $ATTEND_MODEL, else attend-base from Models/."))
+                               discussion: "Default: $ATTEND_MODEL, else attend-deep from Models/ (attend-base: smaller, faster)."))
     var model: String?
 
     @Option(name: .customLong("chunk-frames"), help: "Attention chunk in 10 ms frames (default: the model's streaming chunk on stdin; for files at least 32).")

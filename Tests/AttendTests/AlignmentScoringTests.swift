@@ -68,16 +68,16 @@ import Testing
         #expect(row == phones.map { logPost[$0] - config.phoneLogPrior![$0] })
     }
 
-    /// The default model on the espeak sample: word boundaries against libespeak-ng's own times.
+    /// Each shipped model on the espeak sample: word boundaries against libespeak-ng's own times.
     /// (With the aligner head at weight 1 and no prior, as attend-base first shipped, every word was
     /// squeezed into the first half second: 1 boundary of 30 within 100 ms.)
-    @Test func shippedModelFindsTheEspeakSampleWords() throws {
+    @Test(arguments: ShippedModelTests.shipped) func shippedModelFindsTheEspeakSampleWords(name: String) throws {
         struct Reference: Decodable { struct Word: Decodable { var word: String; var start: Double; var end: Double }; var words: [Word] }
         let audio = ShippedModelTests.audio
         let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: audio.appendingPathComponent("espeak_en_16k.words.json")))
         let phonemizer = try Phonemizer(voice: "en-us")
         let text = try String(contentsOf: audio.appendingPathComponent("espeak_en_16k.txt"), encoding: .utf8)
-        let aligner = Aligner(model: try ShippedModelTests.model(), phonemizer: phonemizer)
+        let aligner = Aligner(model: try ShippedModelTests.model(name), phonemizer: phonemizer)
         let result = try aligner.align(file: audio.appendingPathComponent("espeak_en_16k.wav").path,
                                        transcript: try Transcript(text, phonemizer: phonemizer))
         #expect(result.words.map(\.word) == reference.words.map(\.word))
@@ -85,7 +85,7 @@ import Testing
         for (h, r) in zip(result.words, reference.words) { errors += [abs(h.start - r.start), abs(h.end - r.end)] }
         let within100 = Double(errors.filter { $0 <= 0.1 }.count) / Double(errors.count)
         let median = errors.sorted()[errors.count / 2]
-        #expect(within100 >= 0.6, "\(Int(within100 * 100)) % of boundaries within 100 ms")
-        #expect(median < 0.1, "median boundary error \(median) s")
+        #expect(within100 >= 0.6, "\(name): \(Int(within100 * 100)) % of boundaries within 100 ms")
+        #expect(median < 0.1, "\(name): median boundary error \(median) s")
     }
 }

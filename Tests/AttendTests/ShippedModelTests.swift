@@ -2,18 +2,21 @@ import Foundation
 import Testing
 @testable import Attend
 
-/// The model committed in Models/ (the CLI's default): it is what the locator finds, it is small,
-/// and it denoises the sample audio. Quality against the anchors is Benchmarks/'s job (reserved
-/// audio); these tests guard against a broken or swapped model. (Alignment quality tests wait for
-/// a model whose aligner is trained: attend-base's is not, see Models/attend-base.md.)
+/// The models committed in Models/ (attend-deep, the CLI's default, and the smaller attend-base):
+/// the default is what the locator finds, each is small and denoises the sample audio. Quality
+/// against the anchors is Benchmarks/'s job (reserved audio); these tests guard against a broken
+/// or swapped model.
 @Suite struct ShippedModelTests {
     static let repo = DenoiserTests.root.deletingLastPathComponent()
     static let audio = repo.appendingPathComponent("Audio")
+    /// Every model in Models/, the default first.
+    static let shipped = [ModelLocator.defaultName, "attend-base"]
 
-    static func model() throws -> AttendModel {
+    /// The shipped model `name` (the default model without one).
+    static func model(_ name: String = ModelLocator.defaultName) throws -> AttendModel {
         let dir = repo.appendingPathComponent("Models")
-        return try AttendModel(weights: dir.appendingPathComponent("attend-base.safetensors"),
-                               config: dir.appendingPathComponent("attend-base.json"))
+        return try AttendModel(weights: dir.appendingPathComponent("\(name).safetensors"),
+                               config: dir.appendingPathComponent("\(name).json"))
     }
 
     /// SI-SDR in dB of `estimate` against `reference` (scale-invariant, both mean-removed).
@@ -30,22 +33,28 @@ import Testing
 
     @Test func theDefaultModelIsTheShippedOne() throws {
         let (weights, _) = try ModelLocator.resolve(nil)
-        #expect(weights.lastPathComponent == "attend-base.safetensors")
-        let size = try FileManager.default.attributesOfItem(atPath: weights.path)[.size] as? Int ?? 0
-        #expect(size > 0 && size < 20_000_000)
+        #expect(weights.lastPathComponent == "attend-deep.safetensors")
+        var total = 0
+        for name in Self.shipped {
+            for ext in ["safetensors", "json"] {
+                let path = Self.repo.appendingPathComponent("Models/\(name).\(ext)").path
+                total += try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+            }
+        }
+        #expect(total > 0 && total < 20_000_000, "Models/ holds \(total) bytes of models")
     }
 
     /// Speech in pink noise at 5 dB: the denoised output is closer to the clean recording.
-    @Test func denoisingRaisesSISDROnTheNoisySample() throws {
+    @Test(arguments: shipped) func denoisingRaisesSISDROnTheNoisySample(name: String) throws {
         let noisy = Self.audio.appendingPathComponent("asterisk_conf_onlyperson_16k_pink5db.wav").path
         let clean = try readMono16k(path: Self.audio.appendingPathComponent("asterisk_conf_onlyperson_16k.wav").path)
-        let output = DenoiserTests.temporary("shipped.wav")
+        let output = DenoiserTests.temporary("shipped-\(name).wav")
         defer { try? FileManager.default.removeItem(atPath: output) }
         var options = DenoiseOptions()
         options.format = .wavFloat
-        try Denoiser(model: try Self.model()).run(input: noisy, output: output, options: options)
+        try Denoiser(model: try Self.model(name)).run(input: noisy, output: output, options: options)
         let before = Self.siSDR(clean, try readMono16k(path: noisy))
         let after = Self.siSDR(clean, try readMono16k(path: output))
-        #expect(after - before > 3, "SI-SDR \(before) → \(after) dB")
+        #expect(after - before > 3, "\(name): SI-SDR \(before) → \(after) dB")
     }
 }

@@ -21,7 +21,8 @@ public struct AlignOptions: Sendable {
     /// denoised output loses more than it gains. % of boundaries within 50 ms on the validation
     /// voices (`python3 Training/align_val.py --denoise M`, stage-F model, 2026-12-05), clean /
     /// 5 dB / 0 dB: off 92.5/85.6/81.4, auto 92.5/83.3/80.6, on 92.6/83.4/80.3; attend-base (stage
-    /// G): off 93.2/86.1/82.4, auto 93.2/84.8/82.7; attend-deep: off 92.9/87.4/85.2, auto 92.9/85.9/82.7.
+    /// G): off 93.2/86.1/82.4, auto 93.2/84.8/82.7; attend-deep (stage H2): off 92.9/87.4/85.2, auto
+    /// 92.9/85.9/82.7; attend-deep (stage H3, the default model): off 94.1/89.0/83.1, auto 94.1/87.8/83.0.
     public var denoise: DenoiseMode = .off
     /// Weight of the phone head's log posterior (over its prior) in the token scores (`TokenScoring`).
     public var priorWeight: Float = 1

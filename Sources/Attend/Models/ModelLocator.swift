@@ -5,11 +5,11 @@ import SpeechModels
 /// Finds and loads the model a command runs.
 ///
 /// `--model` may name a weights file (`x.safetensors`, its config `x.json` beside it), a config
-/// file, or a model name. Without it: `$ATTEND_MODEL`, else the default model `attend-base`
+/// file, or a model name. Without it: `$ATTEND_MODEL`, else the default model `attend-deep`
 /// looked up in `$ATTEND_MODELS_DIR`, `<executable>/../share/attend/models`,
 /// `<executable>/Models`, and the source checkout's `Models/`.
 public enum ModelLocator {
-    public static let defaultName = "attend-base"
+    public static let defaultName = "attend-deep"
 
     public static func searchDirectories() -> [URL] {
         var dirs: [URL] = []
