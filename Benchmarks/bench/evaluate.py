@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import os
 import platform
+import re
 import shlex
 import subprocess
 import sys
@@ -450,7 +452,22 @@ def machine() -> dict:
     except OSError:
         commit = ""
     return {"cpu": model, "cores": os.cpu_count(), "loadavg_at_start": os.getloadavg(), "commit": commit,
-            "python": platform.python_version()}
+            "python": platform.python_version(), "model": attend_model()}
+
+
+def attend_model() -> dict:
+    """The model attend runs in this benchmark: $ATTEND_MODEL (a name in Models/ or a path), else the
+    CLI's default (ModelLocator.defaultName), with the first 16 hex digits of its weights' SHA-256."""
+    spec = os.environ.get("ATTEND_MODEL")
+    if not spec:
+        src = (REPO / "Sources" / "Attend" / "Models" / "ModelLocator.swift").read_text()
+        spec = re.search(r'defaultName = "([^"]+)"', src).group(1)
+    if "/" in spec or spec.endswith((".safetensors", ".json")):
+        weights = Path(spec).with_suffix(".safetensors")
+    else:
+        weights = REPO / "Models" / f"{spec}.safetensors"
+    digest = hashlib.sha256(weights.read_bytes()).hexdigest()[:16] if weights.exists() else None
+    return {"name": weights.stem, "weights": str(weights), "sha256": digest}
 
 
 def main() -> None:

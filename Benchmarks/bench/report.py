@@ -164,7 +164,11 @@ def render_speed(sp: dict) -> list[str]:
          "the core, wall time does) on core 0 (`taskset -c 0`), one thread, median of the runs with min–max, and "
          "the median wall-clock RTF beside it; ×anchor = median RTF / the anchor's median RTF in this run. "
          "Load = model load time. Peak RSS of the worker process (for subprocess systems: the largest child).", ""]
-    for key, rows in sp["denoise"].items():
+    def seconds(key: str) -> float:  # "60s", "600s", "3600s": shortest first, whatever the JSON's key order
+        digits = "".join(ch for ch in key if ch.isdigit() or ch == ".")
+        return float(digits) if digits else float("inf")
+
+    for key, rows in sorted(sp["denoise"].items(), key=lambda kv: seconds(kv[0])):
         L += [f"### Denoisers, {key} of noisy speech", "",
               f"| system | RTF median | min–max | wall RTF | runs | ×{sp['anchor']} | load (s) | peak RSS (MB) | status |",
               "|---|---:|---|---:|---:|---:|---:|---:|---|"]
@@ -256,6 +260,10 @@ def render_speed(sp: dict) -> list[str]:
     return L
 
 
+def model_line(model: dict) -> str:
+    return f"{model['name']} (sha256 {model['sha256'] or 'missing'})"
+
+
 def render(res: dict) -> str:
     m = res["meta"]
     L = ["# attend benchmarks: latest results", "",
@@ -263,11 +271,15 @@ def render(res: dict) -> str:
          f"- Machine: {m['cpu']}, {m['cores']} cores; load average at start {', '.join(f'{x:.1f}' for x in m['loadavg_at_start'])}"
          " (timings are from a shared machine: compare ratios, not absolute RTFs)",
          f"- Command: `{m['command']}`",
-         f"- Commit: {m['commit']}; this run took {m.get('wall_minutes', 0):.0f} min", ""]
+         f"- Commit: {m['commit']}; this run took {m.get('wall_minutes', 0):.0f} min"]
+    if m.get("model"):
+        L.append(f"- attend's model: {model_line(m['model'])}")
+    L.append("")
     parts = res.get("meta_by_part", {})
     if len({p['date'] for p in parts.values()}) > 1:
         L += ["Sections were measured at different times: " +
               "; ".join(f"{k} {v['date']}{' (quick)' if v.get('quick') else ''} by `{v['command']}`"
+                        + (f" with {model_line(v['model'])}" if v.get("model") else " (model not recorded)")
                         for k, v in parts.items()), ""]
     if "denoise" in res:
         L += render_denoise(res["denoise"])

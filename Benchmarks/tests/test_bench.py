@@ -77,6 +77,37 @@ def test_helpers():
     assert seed_of("a", 1) == seed_of("a", 1) != seed_of("a", 2)
 
 
+def test_the_report_names_the_model_each_part_ran():
+    import os
+    import tempfile
+    from bench.evaluate import attend_model
+    from bench.report import render
+    with tempfile.TemporaryDirectory() as d:
+        w = Path(d) / "m.safetensors"
+        w.write_bytes(b"weights one")
+        saved = os.environ.get("ATTEND_MODEL")
+        try:
+            os.environ["ATTEND_MODEL"] = str(w)
+            one = attend_model()
+            w.write_bytes(b"weights two")
+            two = attend_model()
+            os.environ["ATTEND_MODEL"] = str(Path(d) / "absent.json")
+            absent = attend_model()
+        finally:
+            if saved is None:
+                os.environ.pop("ATTEND_MODEL", None)
+            else:
+                os.environ["ATTEND_MODEL"] = saved
+    assert one["name"] == "m" and len(one["sha256"]) == 16 and one["sha256"] != two["sha256"]
+    assert absent["name"] == "absent" and absent["sha256"] is None
+    meta = {"date": "d1", "cpu": "c", "cores": 2, "loadavg_at_start": [0.0], "command": "x", "commit": "abc",
+            "model": one}
+    later = dict(meta, date="d2", model=two)
+    text = render({"meta": later, "meta_by_part": {"denoise": meta, "align": later}})
+    assert f"m (sha256 {two['sha256']})" in text.splitlines()[6]
+    assert f"denoise d1 by `x` with m (sha256 {one['sha256']})" in text
+
+
 if __name__ == "__main__":
     passed = failed = 0
     for name, fn in sorted(globals().items()):
