@@ -63,6 +63,8 @@ def parse():
                     help="learning-rate multiplier of the stem and encoder blocks (heads keep 1)")
     ap.add_argument("--snr", default="-5,20", help="SNR range of the training mixtures in dB, LO,HI")
     ap.add_argument("--max-items", type=int, default=None, help="use only the first N utterances (smoke tests)")
+    ap.add_argument("--noise-repeat", default="",
+                    help="SOURCE=N,...: each training noise piece of SOURCE drawn N times as often (e.g. babble=3)")
     return ap.parse_args()
 
 
@@ -187,6 +189,14 @@ def main():
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
     train = Corpus(data, "train", phones, args.max_items)
+    if args.noise_repeat:
+        repeat = {k: int(v) for k, v in (kv.split("=") for kv in args.noise_repeat.split(","))}
+        unknown = set(repeat) - {m["source"] for m in train.noise_items}
+        if unknown or any(n < 1 for n in repeat.values()):
+            raise SystemExit(f"--noise-repeat: unknown noise source or count below 1: {args.noise_repeat}")
+        pairs = [(m, a) for m, a in zip(train.noise_items, train.noise) for _ in range(repeat.get(m["source"], 1))]
+        train.noise_items, train.noise = [m for m, _ in pairs], [a for _, a in pairs]
+        print(f"noise pieces after --noise-repeat: {len(train.noise)}", flush=True)
     cfg = dataclasses.replace(cfg, phone_log_prior=phone_log_prior(train.speech, phones))
     val = Corpus(data, "val", phones)  # batches drawn across the whole split (its first files are one language)
     vrng = np.random.default_rng(12345)
