@@ -71,9 +71,10 @@ def curve(log_path: pathlib.Path, points: int = 8):
 
 
 def main():
+    default = default_model_name()
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--run", required=True)
-    ap.add_argument("--name", default=default_model_name())
+    ap.add_argument("--name", default=default)
     ap.add_argument("--bench", default=str(ROOT / "Benchmarks" / "results" / "latest.json"))
     ap.add_argument("--data", default=str(ROOT / "Training" / "data"))
     ap.add_argument("--sparsity-utterances", type=int, default=24)
@@ -98,7 +99,6 @@ def main():
         recipe_text = None
 
     L = [f"# {args.name}: the attend encoder, its data, recipe and measured scores", ""]
-    default = default_model_name()
     role = ("It is the model `attend` uses when no `--model` is given." if args.name == default else
             f"`attend` runs it with `--model {args.name}`; without `--model` it runs `{default}`.")
     L += ["One attention encoder that gives both a denoising ratio mask and phone posteriors plus monotonic "

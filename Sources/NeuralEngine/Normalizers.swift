@@ -258,11 +258,11 @@ public enum Normalize {
     /// The root of S(τ) = Σ [z − τ]₊^e = 1 in [lo, hi] (S(lo) ≥ 1 ≥ S(hi)), to about 1e-7 of the
     /// bracket or a few float32 steps of τ: Newton on log S, which is nearly linear in τ even for
     /// large e, falling back to halving when a step leaves the bracket. It starts at `start` when that
-    /// lies inside the bracket (a guess from a similar row), else at `lo`. Candidates whose term stays
+    /// lies inside the bracket (a guess from a similar row), else (NaN included) at `lo`. Candidates whose term stays
     /// below 1e-12 for every τ still possible are dropped from the sums as the bracket's lower end
     /// rises. `work` holds c floats.
     static func entmaxRoot(_ z: UnsafePointer<Float>, count c0: Int, exponent e: Float, lo lo0: Float, hi hi0: Float,
-                           start: Double = .nan, work: UnsafeMutablePointer<Float>) -> Double {
+                           start: Double, work: UnsafeMutablePointer<Float>) -> Double {
         var lo = Double(lo0), hi = Double(hi0)
         guard hi > lo else { return lo }
         work.update(from: z, count: c0)
