@@ -21,7 +21,8 @@ case "$scale" in small|full) ;; *) echo "make_data.sh: --scale must be small or 
 
 # Speech and synthesis (training pool of shared/DATA.md; nothing reserved).
 APT_SPEECH="espeak-ng libespeak-ng1 libespeak-ng-dev festival festvox-kallpc16k festvox-kdlpc16k flite festvox-ru
-  tuxpaint-stamps-default ktuberling-data klettres-data
+  tuxpaint-stamps-default ktuberling-data klettres-data fillets-ng-data fillets-ng-data-cs fillets-ng-data-nl
+  hedgewars-data qabcs-data
   asterisk-core-sounds-en asterisk-core-sounds-en-g722 asterisk-core-sounds-fr asterisk-core-sounds-fr-g722
   asterisk-core-sounds-es asterisk-core-sounds-es-g722 asterisk-core-sounds-it asterisk-core-sounds-it-g722
   asterisk-core-sounds-ru asterisk-core-sounds-ru-g722"

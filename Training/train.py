@@ -65,7 +65,23 @@ def parse():
     ap.add_argument("--max-items", type=int, default=None, help="use only the first N utterances (smoke tests)")
     ap.add_argument("--noise-repeat", default="",
                     help="SOURCE=N,...: each training noise piece of SOURCE drawn N times as often (e.g. babble=3)")
+    ap.add_argument("--speech-repeat", default="",
+                    help="SOURCE=N,...: each training utterance of SOURCE drawn N times as often (e.g. fillets-ng-data-cs=2)")
     return ap.parse_args()
+
+
+def repeat_sources(items: list, arrays: list, spec: str, flag: str) -> tuple[list, list]:
+    """`items` (manifest records) and their parallel `arrays`, each record of a source named in `spec`
+    ("SOURCE=N,...") repeated N times, so a uniform draw picks that source N times as often."""
+    if not spec:
+        return items, arrays
+    repeat = {k: int(v) for k, v in (kv.split("=") for kv in spec.split(","))}
+    unknown = set(repeat) - {m["source"] for m in items}
+    if unknown or any(n < 1 for n in repeat.values()):
+        raise SystemExit(f"{flag}: unknown source or count below 1: {spec}")
+    pairs = [(m, a) for m, a in zip(items, arrays) for _ in range(repeat.get(m["source"], 1))]
+    print(f"{flag}: {len(items)} -> {len(pairs)} items", flush=True)
+    return [m for m, _ in pairs], [a for _, a in pairs]
 
 
 def collate(examples, cfg: ModelConfig):
@@ -93,12 +109,11 @@ def istft(spec, cfg, length):
     return torch.istft(spec.transpose(1, 2), cfg.n_fft, cfg.hop, window=analysis_window(cfg), center=True, length=length)
 
 
-def batch_producer(queue, data, phones_path, max_items, seed, batch, max_seconds, cfg, snr=(-5.0, 20.0)):
-    """Runs in a child process: mixes batches on one thread while the parent trains on the other.
+def batch_producer(queue, train, seed, batch, max_seconds, cfg, snr=(-5.0, 20.0)):
+    """Runs in a forked child process: mixes batches from the parent's corpus (after --noise-repeat and
+    --speech-repeat) on one thread while the parent trains on the other.
     Deterministic: one producer, its own generator seeded from (seed, first step)."""
     torch.set_num_threads(1)
-    phones = PhoneSet(phones_path)
-    train = Corpus(data, "train", phones, max_items)
     rng = np.random.default_rng(seed)
     params = MixParams(snr_db=snr)
     while True:
@@ -189,14 +204,8 @@ def main():
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
     train = Corpus(data, "train", phones, args.max_items)
-    if args.noise_repeat:
-        repeat = {k: int(v) for k, v in (kv.split("=") for kv in args.noise_repeat.split(","))}
-        unknown = set(repeat) - {m["source"] for m in train.noise_items}
-        if unknown or any(n < 1 for n in repeat.values()):
-            raise SystemExit(f"--noise-repeat: unknown noise source or count below 1: {args.noise_repeat}")
-        pairs = [(m, a) for m, a in zip(train.noise_items, train.noise) for _ in range(repeat.get(m["source"], 1))]
-        train.noise_items, train.noise = [m for m, _ in pairs], [a for _, a in pairs]
-        print(f"noise pieces after --noise-repeat: {len(train.noise)}", flush=True)
+    train.noise_items, train.noise = repeat_sources(train.noise_items, train.noise, args.noise_repeat, "--noise-repeat")
+    train.speech, train.audio = repeat_sources(train.speech, train.audio, args.speech_repeat, "--speech-repeat")
     cfg = dataclasses.replace(cfg, phone_log_prior=phone_log_prior(train.speech, phones))
     val = Corpus(data, "val", phones)  # batches drawn across the whole split (its first files are one language)
     vrng = np.random.default_rng(12345)
@@ -248,8 +257,7 @@ def main():
     ctx = mp.get_context("fork")
     queue = ctx.Queue(maxsize=4)
     producer = ctx.Process(target=batch_producer, daemon=True,
-                           args=(queue, data, ROOT / "Training" / "data_pipeline" / "phones.json", args.max_items,
-                                 (args.seed, step), args.batch, args.max_seconds, cfg,
+                           args=(queue, train, (args.seed, step), args.batch, args.max_seconds, cfg,
                                  tuple(float(v) for v in args.snr.split(","))))
     producer.start()
     t0 = time.time()

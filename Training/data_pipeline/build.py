@@ -23,10 +23,10 @@ from . import synth_speech as S
 from .textgen import spoken_words
 
 SCALES = {
-    "small": {"festvox-ru": 8, "tuxpaint": 30, "asterisk": 25, "kde-words": 20,
+    "small": {"festvox-ru": 8, "tuxpaint": 30, "asterisk": 25, "kde-words": 20, "fillets": 20, "game-voices": 12,
               "espeak": (60, 15), "festival": (20, 0), "flite": (20, 6),
               "noise_per_source": 6, "coloured": 12, "babble": (8, 3), "rirs": (20, 5)},
-    "full": {"festvox-ru": None, "tuxpaint": None, "asterisk": None, "kde-words": None,
+    "full": {"festvox-ru": None, "tuxpaint": None, "asterisk": None, "kde-words": None, "fillets": None, "game-voices": None,
              "espeak": (3400, 300), "festival": (900, 0), "flite": (900, 120),
              "noise_per_source": None, "coloured": 60, "babble": (400, 60), "rirs": (400, 60)},
 }

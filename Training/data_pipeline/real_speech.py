@@ -1,5 +1,7 @@
 """Real speech from the training pool of shared/DATA.md: festvox-ru (with phone times from its
-lab/ files), tuxpaint-stamps-default spoken descriptions, Asterisk core prompts (G.722).
+lab/ files), tuxpaint-stamps-default spoken descriptions, Asterisk core prompts (G.722), single words
+(ktuberling, klettres, qabcs), Fish Fillets NG game dialogue (Czech, Dutch, English actors) and the
+Hedgewars voice packs.
 
 Each source yields records {"audio", "speaker", "language", "text", "words" (None), "phones"
 (festvox-ru only), "src_path"}; every source path passes the reserved-list guard.
@@ -22,8 +24,12 @@ ASTERISK_LANGS = {"en": "en_US_f_Allison", "es": "es_MX_f_Allison", "fr": "fr_CA
                   "ru": "ru_RU_f_IvrvoiceRU"}
 # speakers held out for validation (whole speakers)
 VAL_SPEAKERS = {"asterisk:Carlo", "tuxpaint:nl", "tuxpaint:lt", "tuxpaint:el", "ktuberling:nl", "klettres:nl",
-                "ktuberling:sv", "klettres:sv"}
+                "ktuberling:sv", "klettres:sv", "fillets:en:m", "fillets:en:v", "fillets:en:other",
+                "hedgewars:Pirate", "hedgewars:Default_pl", "qabcs:be"}
 KTUBERLING = "/usr/share/ktuberling/sounds"
+FILLETS = "/usr/share/games/fillets-ng"
+HEDGEWARS = "/usr/share/games/hedgewars/Data/Sounds/voices"
+QABCS = "/usr/share/qabcs/abcs"
 KLETTRES = "/usr/share/klettres"
 
 
@@ -228,4 +234,78 @@ def kde_words(limit: int | None = None):
                "words": None, "phones": None, "src_path": p, "source": source}
 
 
-SOURCES = {"festvox-ru": festvox_ru, "tuxpaint": tuxpaint, "asterisk": asterisk, "kde-words": kde_words}
+_LUA_DIALOG = re.compile(r'dialogId\(\s*"([^"]+)"\s*,\s*"[^"]*"\s*,\s*"((?:[^"\\]|\\.)*)"\s*\)'
+                         r'(?:\s*dialogStr\(\s*"((?:[^"\\]|\\.)*)"\s*\))?')
+
+
+def _fillets_texts(level_dir: str, lang: str) -> dict:
+    """{sound id: text} from a level's `*dialogs_<lang>.lua`: the English line of `dialogId`, or the
+    translation in the `dialogStr` that follows it."""
+    texts = {}
+    for p in sorted(glob.glob(os.path.join(level_dir, f"*dialogs_{lang}.lua"))):
+        with open(p, encoding="utf-8", errors="replace") as f:
+            for m in _LUA_DIALOG.finditer(f.read()):
+                t = m.group(2) if lang == "en" else m.group(3)
+                if t:
+                    texts[m.group(1)] = t.replace('\\"', '"').replace("\\n", " ").strip()
+    return texts
+
+
+def fillets(limit: int | None = None):
+    """Game dialogue of Fish Fillets NG (`fillets-ng-data` English, `-cs` Czech, `-nl` Dutch): voice
+    actors per language, the two fish (`-m-` small, `-v-` big: one speaker each) and other characters.
+    Text from the level's dialogue script where it has the line."""
+    items = []
+    for p in sorted(glob.glob(os.path.join(FILLETS, "sound", "*", "*", "*.ogg"))):
+        level, lang = p.split("/")[-3:-1]
+        if lang not in ("cs", "nl", "en"):
+            continue
+        stem = os.path.splitext(os.path.basename(p))[0]
+        parts = stem.split("-")
+        who = parts[1] if len(parts) > 2 and parts[1] in ("m", "v") else "other"
+        items.append((p, level, lang, stem, who))
+    texts: dict = {}
+    for p, level, lang, stem, who in _subset(items, limit):
+        check_path(p)
+        key = (level, lang)
+        if key not in texts:
+            texts[key] = _fillets_texts(os.path.join(FILLETS, "script", level), lang)
+        try:
+            x, _ = A.trim_silence(A.load(p))
+        except Exception:
+            continue
+        if len(x) < 1600:
+            continue
+        yield {"audio": x, "speaker": f"fillets:{lang}:{who}", "language": lang, "text": texts[key].get(stem),
+               "words": None, "phones": None, "src_path": p, "source": f"fillets-ng-data" + ("" if lang == "en" else f"-{lang}")}
+
+
+def game_voices(limit: int | None = None):
+    """Short exclamations of the Hedgewars voice packs (one actor per pack; the Robot pack, a processed
+    voice, is left out; no transcripts) and the spoken words and letters of qabcs (one speaker per
+    language; the word is the file name)."""
+    items = []
+    for p in sorted(glob.glob(os.path.join(HEDGEWARS, "*", "*.ogg"))):
+        pack = p.split("/")[-2]
+        if pack != "Robot":
+            lang = {"Default_es": "es", "Default_pl": "pl", "Default_ru": "ru", "Russian": "ru",
+                    "Russian_pl": "pl"}.get(pack, "en")
+            items.append((p, f"hedgewars:{pack}", lang, None, "hedgewars-data"))
+    for p in sorted(glob.glob(os.path.join(QABCS, "*", "sounds", "*", "*.ogg"))):
+        lang = p.split("/")[-4]
+        text = os.path.splitext(os.path.basename(p))[0].replace("_", " ") if p.split("/")[-2] == "words" else None
+        items.append((p, f"qabcs:{lang}", lang.split("_")[0], text, "qabcs-data"))
+    for p, speaker, lang, text, source in _subset(items, limit):
+        check_path(p)
+        try:
+            x, _ = A.trim_silence(A.load(p))
+        except Exception:
+            continue
+        if len(x) < 1600:
+            continue
+        yield {"audio": x, "speaker": speaker, "language": lang, "text": text, "words": None, "phones": None,
+               "src_path": p, "source": source}
+
+
+SOURCES = {"festvox-ru": festvox_ru, "tuxpaint": tuxpaint, "asterisk": asterisk, "kde-words": kde_words,
+           "fillets": fillets, "game-voices": game_voices}
