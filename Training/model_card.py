@@ -14,7 +14,6 @@ import argparse
 import csv
 import json
 import math
-import re
 import pathlib
 import sys
 
@@ -30,9 +29,21 @@ from data_pipeline.augment import MixParams  # noqa: E402
 
 
 def default_model_name() -> str:
-    """The model the CLI runs without `--model` (ModelLocator.defaultName in the Swift sources)."""
-    src = (ROOT / "Sources" / "Attend" / "Models" / "ModelLocator.swift").read_text()
-    return re.search(r'defaultName = "([^"]+)"', src).group(1)
+    """The model the CLI runs without `--model`, as the built binary resolves it (`attend info --model
+    default --json`, with $ATTEND_MODEL unset): $ATTEND_BIN, else .build/release or .build/debug."""
+    import os
+    import subprocess
+    candidates = [pathlib.Path(os.environ["ATTEND_BIN"])] if os.environ.get("ATTEND_BIN") else \
+        [ROOT / ".build" / "release" / "attend", ROOT / ".build" / "debug" / "attend"]
+    binary = next((b for b in candidates if b.exists()), None)
+    if binary is None:
+        raise SystemExit(f"model_card.py: no attend binary at {', '.join(map(str, candidates))}: "
+                         "run `swift build -c release` first (the card says which model the CLI runs by default)")
+    env = {k: v for k, v in os.environ.items() if k != "ATTEND_MODEL"}
+    r = subprocess.run([str(binary), "info", "--model", "default", "--json"], capture_output=True, text=True, env=env)
+    if r.returncode != 0:
+        raise SystemExit(f"model_card.py: {binary} info --model default: {r.stderr.strip()}")
+    return json.loads(r.stdout)["name"]
 
 
 def fmt(v, f="{:.2f}"):

@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import json
 import os
 import platform
-import re
 import shlex
 import subprocess
 import sys
@@ -21,6 +21,7 @@ import numpy as np
 import soundfile as sf
 
 from . import aligners, denoisers
+from .denoisers import attend_bin
 from .common import BENCH, OUT, REPO, RESULTS, SETS, SR, WORK, load_json, read_mono16k, save_json, write16k
 from .metrics import boundary_errors, denoise_scores, summarise_errors
 
@@ -456,18 +457,21 @@ def machine() -> dict:
 
 
 def attend_model() -> dict:
-    """The model attend runs in this benchmark: $ATTEND_MODEL (a name in Models/ or a path), else the
-    CLI's default (ModelLocator.defaultName), with the first 16 hex digits of its weights' SHA-256."""
-    spec = os.environ.get("ATTEND_MODEL")
-    if not spec:
-        src = (REPO / "Sources" / "Attend" / "Models" / "ModelLocator.swift").read_text()
-        spec = re.search(r'defaultName = "([^"]+)"', src).group(1)
-    if "/" in spec or spec.endswith((".safetensors", ".json")):
-        weights = Path(spec).with_suffix(".safetensors")
-    else:
-        weights = REPO / "Models" / f"{spec}.safetensors"
-    digest = hashlib.sha256(weights.read_bytes()).hexdigest()[:16] if weights.exists() else None
-    return {"name": weights.stem, "weights": str(weights), "sha256": digest}
+    """The model attend runs in this benchmark, as the binary resolves it (`attend info --model default
+    --json`: $ATTEND_MODEL, a name or a path, else the default), with the first 16 hex digits of its
+    weights' SHA-256."""
+    try:
+        r = subprocess.run([str(attend_bin()), "info", "--model", "default", "--json"], capture_output=True,
+                           text=True, timeout=120)
+        info = json.loads(r.stdout) if r.returncode == 0 else None
+        error = None if info else (r.stderr.strip() or f"exit {r.returncode}")
+    except (OSError, subprocess.TimeoutExpired, ValueError) as e:
+        info, error = None, str(e)
+    if not info:
+        return {"name": None, "weights": None, "sha256": None, "error": error}
+    weights = Path(info["weights"])
+    digest = hashlib.sha256(weights.read_bytes()).hexdigest()[:16]
+    return {"name": info["name"], "weights": str(weights), "sha256": digest, "parameters": info["parameters"]}
 
 
 def main() -> None:

@@ -261,6 +261,8 @@ def render_speed(sp: dict) -> list[str]:
 
 
 def model_line(model: dict) -> str:
+    if not model.get("name"):
+        return f"unknown ({model.get('error') or 'not recorded'})"
     return f"{model['name']} (sha256 {model['sha256'] or 'missing'})"
 
 

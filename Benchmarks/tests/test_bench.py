@@ -78,34 +78,49 @@ def test_helpers():
 
 
 def test_the_report_names_the_model_each_part_ran():
+    """attend_model asks the binary which model it resolves ($ATTEND_MODEL here) and hashes that file."""
     import os
+    import shutil
     import tempfile
+
+    import pytest
+    from bench.denoisers import attend_bin
     from bench.evaluate import attend_model
     from bench.report import render
+    if not attend_bin().exists():
+        pytest.skip(f"{attend_bin()} not built")
+    models = Path(__file__).resolve().parents[2] / "Models"
     with tempfile.TemporaryDirectory() as d:
         w = Path(d) / "m.safetensors"
-        w.write_bytes(b"weights one")
         saved = os.environ.get("ATTEND_MODEL")
         try:
             os.environ["ATTEND_MODEL"] = str(w)
+            for ext in ("safetensors", "json"):
+                shutil.copy(models / f"attend-base.{ext}", Path(d) / f"m.{ext}")
             one = attend_model()
-            w.write_bytes(b"weights two")
+            for ext in ("safetensors", "json"):
+                shutil.copy(models / f"attend-deep.{ext}", Path(d) / f"m.{ext}")
             two = attend_model()
             os.environ["ATTEND_MODEL"] = str(Path(d) / "absent.json")
             absent = attend_model()
+            os.environ["ATTEND_MODEL"] = "attend-base"
+            by_name = attend_model()
         finally:
             if saved is None:
                 os.environ.pop("ATTEND_MODEL", None)
             else:
                 os.environ["ATTEND_MODEL"] = saved
     assert one["name"] == "m" and len(one["sha256"]) == 16 and one["sha256"] != two["sha256"]
-    assert absent["name"] == "absent" and absent["sha256"] is None
+    assert one["parameters"] < two["parameters"]
+    assert absent["name"] is None and "model file not found" in absent["error"]
+    assert by_name["weights"] == str(models / "attend-base.safetensors")
     meta = {"date": "d1", "cpu": "c", "cores": 2, "loadavg_at_start": [0.0], "command": "x", "commit": "abc",
             "model": one}
     later = dict(meta, date="d2", model=two)
     text = render({"meta": later, "meta_by_part": {"denoise": meta, "align": later}})
     assert f"m (sha256 {two['sha256']})" in text.splitlines()[6]
     assert f"denoise d1 by `x` with m (sha256 {one['sha256']})" in text
+    assert "unknown (" in render({"meta": dict(meta, model=absent)}).splitlines()[6]
 
 
 if __name__ == "__main__":

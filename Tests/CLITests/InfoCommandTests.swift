@@ -131,4 +131,43 @@ struct InfoCommandTests {
             #expect(r.stderr.contains(cause), "\(command): \(r.stderr)")
         }
     }
+
+    /// `attend info --model`: resolves as the commands do ($ATTEND_MODEL, names, paths), reports
+    /// what the file holds, and fails in one line on a model that is missing or broken.
+    @Test func modelDescriptionResolvesLikeTheCommands() throws {
+        let models = AttendProcess.packageRoot.appendingPathComponent("Models").path
+        let byDefault = try parse(try R.sh("env -u ATTEND_MODEL $ATTEND info --model default --json").stdout)
+        #expect(byDefault["name"] as? String == "attend-deep")
+        #expect(byDefault["weights"] as? String == models + "/attend-deep.safetensors")
+        #expect(byDefault["layers"] as? Int == 6)
+        let parameters = try #require(byDefault["parameters"] as? Int)
+        #expect(parameters > 1_700_000 && parameters < 1_900_000, "\(parameters)")
+        let alphas = try #require(byDefault["alphas"] as? [[Double]])
+        #expect(alphas.count == 6 && alphas.allSatisfy { $0.count == byDefault["heads"] as? Int })
+        #expect(alphas.joined().allSatisfy { $0 > 1 && $0 <= 2 })
+        let bytes = try ["safetensors", "json"].reduce(0) { sum, ext in
+            sum + (try FileManager.default.attributesOfItem(atPath: models + "/attend-deep.\(ext)")[.size] as? Int ?? 0)
+        }
+        #expect(byDefault["bytes"] as? Int == bytes)
+
+        let fromEnvironment = try parse(try R.sh("ATTEND_MODEL=attend-base $ATTEND info --model default --json").stdout)
+        #expect(fromEnvironment["name"] as? String == "attend-base")
+        #expect(fromEnvironment["layers"] as? Int == 4)
+        let byPath = try parse(try R.sh("$ATTEND info --model \(R.q(models + "/attend-base.json")) --json").stdout)
+        #expect(byPath["weights"] as? String == models + "/attend-base.safetensors")
+        let text = try R.sh("$ATTEND info --model attend-base")
+        #expect(text.status == 0 && text.stdout.contains("Parameters:") && text.stdout.contains("layer 4:"), "\(text.stdout)")
+
+        let dir = CLITempDir(); defer { dir.cleanup() }
+        try Data("not a model".utf8).write(to: URL(fileURLWithPath: dir.path("bad.safetensors")))
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: dir.path("bad.json")))
+        for (command, cause) in [("$ATTEND info --model no-such-model", "no model 'no-such-model' found"),
+                                 ("$ATTEND info --model \(R.q(dir.path("bad.safetensors")))", "bad.safetensors"),
+                                 ("$ATTEND info", "give an audio file or --model"),
+                                 ("$ATTEND info x.wav --model default", "give an audio file or --model")] {
+            let r = try R.sh(command)
+            #expect(r.status != 0 && r.stdout.isEmpty, "\(command)")
+            #expect(r.stderr.contains(cause), "\(command): \(r.stderr)")
+        }
+    }
 }

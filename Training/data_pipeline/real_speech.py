@@ -277,7 +277,7 @@ def fillets(limit: int | None = None):
         if len(x) < 1600:
             continue
         yield {"audio": x, "speaker": f"fillets:{lang}:{who}", "language": lang, "text": texts[key].get(stem),
-               "words": None, "phones": None, "src_path": p, "source": f"fillets-ng-data" + ("" if lang == "en" else f"-{lang}")}
+               "words": None, "phones": None, "src_path": p, "source": "fillets-ng-data" + ("" if lang == "en" else f"-{lang}")}
 
 
 def game_voices(limit: int | None = None):

@@ -1,0 +1,61 @@
+import Foundation
+import NeuralEngine
+import SpeechModels
+
+/// What a model spec resolves to, for `attend info --model`: the files, their size, the parameter
+/// count and the architecture. Scripts ask this instead of re-implementing `ModelLocator.resolve`.
+public struct ModelDescription: Sendable {
+    public let name: String
+    public let weights: URL
+    public let config: URL
+    /// Bytes of the weights and config files together.
+    public let bytes: Int
+    public let parameters: Int
+    public let model: AttendModel
+
+    /// Resolves `spec` as the commands do (`nil`: `$ATTEND_MODEL`, else the default) and loads the
+    /// model, so a broken model file fails here with the commands' one-line error.
+    public init(spec: String?) throws {
+        let (weights, config) = try ModelLocator.resolve(spec)
+        let checkpoint = try Checkpoint(weights: weights, config: config)
+        model = try AttendModel(checkpoint: checkpoint)
+        self.weights = weights.standardizedFileURL
+        self.config = config.standardizedFileURL
+        name = weights.deletingPathExtension().lastPathComponent
+        var count = 0
+        for tensor in checkpoint.weights.names {
+            count += try checkpoint.weights.shape(tensor).reduce(1, *)
+        }
+        parameters = count
+        bytes = [weights, config].reduce(0) { sum, url in
+            sum + ((try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0)
+        }
+    }
+
+    public var json: String {
+        let c = model.config
+        let alphas = model.alphas.map { "[" + $0.map { String(format: "%.4f", Double($0)) }.joined(separator: ",") + "]" }
+        return "{\"name\":\(JSONText.string(name)),\"weights\":\(JSONText.string(weights.path)),"
+            + "\"config\":\(JSONText.string(config.path)),\"bytes\":\(bytes),\"parameters\":\(parameters),"
+            + "\"layers\":\(c.nLayers),\"dModel\":\(c.dModel),\"heads\":\(c.nHeads),\"phones\":\(c.nPhones),"
+            + "\"sampleRate\":\(c.sampleRate),\"chunkFrames\":\(c.chunkSize),\"leftFrames\":\(c.leftContext),"
+            + "\"alphas\":[\(alphas.joined(separator: ","))]}"
+    }
+
+    public var text: String {
+        let c = model.config
+        let alphas = model.alphas.enumerated().map { layer, row in
+            "  layer \(layer + 1): " + row.map { String(format: "%.2f", Double($0)) }.joined(separator: " ")
+        }
+        return ([
+            "Model:       \(name)",
+            "Weights:     \(weights.path)",
+            "Config:      \(config.path)",
+            "Size:        \(String(format: "%.2f", Double(bytes) / 1e6)) MB",
+            "Parameters:  \(parameters) (\(String(format: "%.2f", Double(parameters) / 1e6)) M)",
+            "Encoder:     \(c.nLayers) layers, width \(c.dModel), \(c.nHeads) heads, \(c.nPhones) phones",
+            "Streaming:   chunk \(c.chunkSize) frames, left context \(c.leftContext) frames (10 ms frames)",
+            "Entmax α per head:",
+        ] + alphas).joined(separator: "\n")
+    }
+}
