@@ -254,7 +254,9 @@ def _fillets_texts(level_dir: str, lang: str) -> dict:
 def fillets(limit: int | None = None):
     """Game dialogue of Fish Fillets NG (`fillets-ng-data` English, `-cs` Czech, `-nl` Dutch): voice
     actors per language, the two fish (`-m-` small, `-v-` big: one speaker each) and other characters.
-    Text from the level's dialogue script where it has the line."""
+    Only clips that are a line of the level's dialogue script (its text is the record's text): the
+    sound folders also hold effects, music and key clicks (most of the `en` folders: the game's
+    English is subtitles)."""
     items = []
     for p in sorted(glob.glob(os.path.join(FILLETS, "sound", "*", "*", "*.ogg"))):
         level, lang = p.split("/")[-3:-1]
@@ -270,13 +272,15 @@ def fillets(limit: int | None = None):
         key = (level, lang)
         if key not in texts:
             texts[key] = _fillets_texts(os.path.join(FILLETS, "script", level), lang)
+        if stem not in texts[key]:
+            continue  # not a line of dialogue: the sound folders also hold effects, music and key clicks
         try:
             x, _ = A.trim_silence(A.load(p))
         except Exception:
             continue
         if len(x) < 1600:
             continue
-        yield {"audio": x, "speaker": f"fillets:{lang}:{who}", "language": lang, "text": texts[key].get(stem),
+        yield {"audio": x, "speaker": f"fillets:{lang}:{who}", "language": lang, "text": texts[key][stem],
                "words": None, "phones": None, "src_path": p, "source": "fillets-ng-data" + ("" if lang == "en" else f"-{lang}")}
 
 

@@ -27,4 +27,4 @@ def test_fillets_speakers_and_split(manifests):
         lang = r["speaker"].split(":")[1]
         assert r["language"] == lang and r["speaker"].split(":")[2] in ("m", "v", "other")
         assert (r["split"] == "val") == (lang == "en"), r["path"]  # English actors are validation only
-    assert sum(1 for r in recs if r["text"]) > 0.8 * len(recs)
+        assert r["text"], r["src_path"]  # only lines of the dialogue scripts: no effects, music or key clicks
