@@ -64,21 +64,22 @@ def parse():
     ap.add_argument("--snr", default="-5,20", help="SNR range of the training mixtures in dB, LO,HI")
     ap.add_argument("--max-items", type=int, default=None, help="use only the first N utterances (smoke tests)")
     ap.add_argument("--noise-repeat", default="",
-                    help="SOURCE=N,...: each training noise piece of SOURCE drawn N times as often (e.g. babble=3)")
+                    help="SOURCE=N,...: each training noise piece of SOURCE drawn N times as often (e.g. babble=3; 0: not at all)")
     ap.add_argument("--speech-repeat", default="",
-                    help="SOURCE=N,...: each training utterance of SOURCE drawn N times as often (e.g. fillets-ng-data-cs=2)")
+                    help="SOURCE=N,...: each training utterance of SOURCE drawn N times as often (e.g. fillets-ng-data-cs=2; 0: not at all)")
     return ap.parse_args()
 
 
 def repeat_sources(items: list, arrays: list, spec: str, flag: str) -> tuple[list, list]:
     """`items` (manifest records) and their parallel `arrays`, each record of a source named in `spec`
-    ("SOURCE=N,...") repeated N times, so a uniform draw picks that source N times as often."""
+    ("SOURCE=N,...") repeated N times, so a uniform draw picks that source N times as often (0 leaves
+    the source out)."""
     if not spec:
         return items, arrays
     repeat = {k: int(v) for k, v in (kv.split("=") for kv in spec.split(","))}
     unknown = set(repeat) - {m["source"] for m in items}
-    if unknown or any(n < 1 for n in repeat.values()):
-        raise SystemExit(f"{flag}: unknown source or count below 1: {spec}")
+    if unknown or any(n < 0 for n in repeat.values()):
+        raise SystemExit(f"{flag}: unknown source or negative count: {spec}")
     pairs = [(m, a) for m, a in zip(items, arrays) for _ in range(repeat.get(m["source"], 1))]
     print(f"{flag}: {len(items)} -> {len(pairs)} items", flush=True)
     return [m for m, _ in pairs], [a for _, a in pairs]
@@ -208,6 +209,9 @@ def main():
     train.speech, train.audio = repeat_sources(train.speech, train.audio, args.speech_repeat, "--speech-repeat")
     cfg = dataclasses.replace(cfg, phone_log_prior=phone_log_prior(train.speech, phones))
     val = Corpus(data, "val", phones)  # batches drawn across the whole split (its first files are one language)
+    # a noise source left out of training (N = 0) is left out of validation too
+    dropped = ",".join(kv for kv in args.noise_repeat.split(",") if kv.endswith("=0"))
+    val.noise_items, val.noise = repeat_sources(val.noise_items, val.noise, dropped, "--noise-repeat (validation)")
     vrng = np.random.default_rng(12345)
     val_batches = [collate([val.example(int(vrng.integers(len(val.speech))), vrng, args.max_seconds, MixParams(snr_db=(0, 10)))
                             for _ in range(args.batch)], cfg) for _ in range(4)]

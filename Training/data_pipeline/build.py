@@ -1,7 +1,8 @@
 """Build the training data: `python3 -m data_pipeline.build --scale small|full --out Training/data`.
 
 Steps (each skipped when its `.done` marker for the same scale exists, so re-running is cheap):
-real speech, synthetic speech, noise (packages, coloured, babble), RIR bank, manifests + stats.
+real speech, synthetic speech, noise (packages, coloured, babble), RIR bank, crowd noise (needs the
+RIRs), manifests + stats.
 Everything is deterministic: sorted file lists, seeded generators.
 """
 from __future__ import annotations
@@ -25,10 +26,10 @@ from .textgen import spoken_words
 SCALES = {
     "small": {"festvox-ru": 8, "tuxpaint": 30, "asterisk": 25, "kde-words": 20, "fillets": 20, "game-voices": 12,
               "espeak": (60, 15), "festival": (20, 0), "flite": (20, 6),
-              "noise_per_source": 6, "coloured": 12, "babble": (8, 3), "rirs": (20, 5)},
+              "noise_per_source": 6, "coloured": 12, "babble": (8, 3), "crowd": (6, 2), "rirs": (20, 5)},
     "full": {"festvox-ru": None, "tuxpaint": None, "asterisk": None, "kde-words": None, "fillets": None, "game-voices": None,
              "espeak": (3400, 300), "festival": (900, 0), "flite": (900, 120),
-             "noise_per_source": None, "coloured": 60, "babble": (400, 60), "rirs": (400, 60)},
+             "noise_per_source": None, "coloured": 60, "babble": (400, 60), "crowd": (300, 40), "rirs": (400, 60)},
 }
 SEEDS = {"espeak": 11, "festival": 22, "flite": 33}
 
@@ -197,6 +198,27 @@ def step_rirs(out: str, scale: str, cfg: dict) -> None:
     mark(out, "rirs", scale)
 
 
+def step_crowd(out: str, scale: str, cfg: dict) -> None:
+    """Crowd noise: real speech of the split only (no synthetic voices), each talker in a room of
+    the split's RIR bank."""
+    if done(out, "noise-crowd", scale):
+        return
+    log("noise: crowd")
+    w = Writer(out, "noise-crowd")
+    for split, n in zip(("train", "val"), cfg["crowd"]):
+        recs = [r for r in _speech_records(out, split) if r["kind"] == "real"]
+        rng = np.random.default_rng(91 if split == "train" else 92)
+        pick = [recs[int(i)] for i in rng.choice(len(recs), size=min(len(recs), 1500), replace=False)]
+        utts = [A.load(os.path.join(out, r["path"])) for r in pick]
+        rirs = [np.load(os.path.join(out, "rirs", split, f)) for f in sorted(os.listdir(os.path.join(out, "rirs", split)))]
+        for k, rec in enumerate(N.crowd(utts, rirs, n, seed=93 if split == "train" else 94)):
+            w.add(f"noise/crowd/{split}_{k:04d}.wav", rec["audio"], {
+                "split": split, "source": "crowd", "src_path": f"crowd:{split}:{k}", "piece": 0,
+                "group": f"crowd:{split}:{k}", "n_talkers": rec["n_talkers"]})
+    w.close()
+    mark(out, "noise-crowd", scale)
+
+
 def step_manifests(out: str) -> dict:
     log("manifests")
     speech = {"train": [], "val": []}
@@ -254,6 +276,7 @@ def main(argv=None) -> int:
     step_synth(a.out, a.scale, cfg)
     step_noise(a.out, a.scale, cfg)
     step_rirs(a.out, a.scale, cfg)
+    step_crowd(a.out, a.scale, cfg)
     stats = step_manifests(a.out)
     log(f"done in {time.time() - t0:.0f} s: {json.dumps(stats['totals_min'])}")
     return 0

@@ -16,8 +16,9 @@ def test_repeat_sources_repeats_only_the_named_source():
     assert train.repeat_sources(items, [0, 1, 2], "", "--x") == (items, [0, 1, 2])
     with pytest.raises(SystemExit):
         train.repeat_sources(items, [0, 1, 2], "c=2", "--x")
+    assert train.repeat_sources(items, [0, 1, 2], "a=0", "--x")[1] == [1]
     with pytest.raises(SystemExit):
-        train.repeat_sources(items, [0, 1, 2], "a=0", "--x")
+        train.repeat_sources(items, [0, 1, 2], "a=-1", "--x")
 
 
 class _Stop(Exception):

@@ -85,3 +85,25 @@ def test_clipping_and_bit_depth_only_touch_the_mix():
     assert np.allclose(noisy * q, np.round(noisy * q), atol=1e-3)
     assert len(np.unique(noisy)) <= 2 ** info["bits"] + 1
     assert len(np.unique(target)) > 2 ** 11
+
+
+def test_crowd_is_many_reverberant_talkers():
+    """Crowd pieces: the asked length and level, talker counts within range, and reverberant: a talker
+    impulse becomes a spread (its energy is not all within the first 5 ms)."""
+    import numpy as np
+    from data_pipeline import noise as N
+    rng = np.random.default_rng(0)
+    utts = [rng.standard_normal(8000).astype(np.float32) * np.hanning(8000).astype(np.float32) for _ in range(20)]
+    rir = np.zeros(4000, np.float32)
+    rir[0] = 1
+    rir[1:] = 0.3 * rng.standard_normal(3999) * np.exp(-np.arange(1, 4000) / 800)
+    pieces = list(N.crowd(utts, [rir], n=3, seed=1, seconds=2.0, talkers=(8, 12)))
+    assert len(pieces) == 3
+    for p in pieces:
+        assert p["audio"].shape == (32000,) and np.isfinite(p["audio"]).all()
+        assert 8 <= p["n_talkers"] <= 12
+        assert 0.05 < np.sqrt(np.mean(p["audio"] ** 2)) < 0.2  # normalised to the pool's level
+    single = next(N.crowd([np.eye(1, 2000, 0, dtype=np.float32)[0]], [rir], n=1, seed=2, seconds=1.0, talkers=(1, 1)))
+    e = single["audio"] ** 2
+    onset = int(np.argmax(e > 0))
+    assert e[onset:onset + 80].sum() < 0.8 * e.sum()  # most energy is reverberation, not the direct path
