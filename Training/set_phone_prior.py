@@ -3,6 +3,7 @@ and optionally the aligner head's weight (`align_weight`), for a model trained b
 computed the prior itself:
 
     python3 Training/set_phone_prior.py Models/attend-base.json [--data Training/data] [--align-weight 0]
+        [--speech-repeat SOURCE=N,...]   # the training draw of train.py's option of that name
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "Training"))
-from attend.data import PhoneSet, load_manifest, phone_log_prior  # noqa: E402
+from attend.data import PhoneSet, load_manifest, phone_log_prior, repeat_sources  # noqa: E402
 
 
 def main() -> None:
@@ -21,6 +22,7 @@ def main() -> None:
     ap.add_argument("config")
     ap.add_argument("--data", default=str(ROOT / "Training" / "data"))
     ap.add_argument("--align-weight", type=float, default=None)
+    ap.add_argument("--speech-repeat", default="", help="as train.py's: SOURCE=N,... (0 leaves a source out)")
     args = ap.parse_args()
     path = pathlib.Path(args.config)
     cfg = json.loads(path.read_text())
@@ -30,6 +32,7 @@ def main() -> None:
     speech = load_manifest(pathlib.Path(args.data) / "speech_train.jsonl")
     if not speech:
         raise SystemExit(f"no training manifest in {args.data}: run `bash Training/make_data.sh --scale full` first")
+    speech, _ = repeat_sources(speech, [None] * len(speech), args.speech_repeat, "--speech-repeat")
     cfg["phone_log_prior"] = phone_log_prior(speech, phones)
     if args.align_weight is not None:
         cfg["align_weight"] = args.align_weight

@@ -27,7 +27,7 @@ import torch.nn.functional as F
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "Training"))
-from attend.data import HOP, Corpus, PhoneSet, phone_log_prior  # noqa: E402
+from attend.data import HOP, Corpus, PhoneSet, drop_sources, phone_log_prior, repeat_sources  # noqa: E402
 from attend.export import export  # noqa: E402
 from attend.losses import forward_sum_loss, frame_phone_loss, mask_loss, phone_ctc_loss, si_sdr  # noqa: E402
 from attend.model import AttendModel, ModelConfig, analysis_window, compressed_magnitude, stft  # noqa: E402
@@ -68,21 +68,6 @@ def parse():
     ap.add_argument("--speech-repeat", default="",
                     help="SOURCE=N,...: each training utterance of SOURCE drawn N times as often (e.g. fillets-ng-data-cs=2; 0: not at all)")
     return ap.parse_args()
-
-
-def repeat_sources(items: list, arrays: list, spec: str, flag: str) -> tuple[list, list]:
-    """`items` (manifest records) and their parallel `arrays`, each record of a source named in `spec`
-    ("SOURCE=N,...") repeated N times, so a uniform draw picks that source N times as often (0 leaves
-    the source out)."""
-    if not spec:
-        return items, arrays
-    repeat = {k: int(v) for k, v in (kv.split("=") for kv in spec.split(","))}
-    unknown = set(repeat) - {m["source"] for m in items}
-    if unknown or any(n < 0 for n in repeat.values()):
-        raise SystemExit(f"{flag}: unknown source or negative count: {spec}")
-    pairs = [(m, a) for m, a in zip(items, arrays) for _ in range(repeat.get(m["source"], 1))]
-    print(f"{flag}: {len(items)} -> {len(pairs)} items", flush=True)
-    return [m for m, _ in pairs], [a for _, a in pairs]
 
 
 def collate(examples, cfg: ModelConfig):
@@ -209,9 +194,9 @@ def main():
     train.speech, train.audio = repeat_sources(train.speech, train.audio, args.speech_repeat, "--speech-repeat")
     cfg = dataclasses.replace(cfg, phone_log_prior=phone_log_prior(train.speech, phones))
     val = Corpus(data, "val", phones)  # batches drawn across the whole split (its first files are one language)
-    # a noise source left out of training (N = 0) is left out of validation too
-    dropped = ",".join(kv for kv in args.noise_repeat.split(",") if kv.endswith("=0"))
-    val.noise_items, val.noise = repeat_sources(val.noise_items, val.noise, dropped, "--noise-repeat (validation)")
+    # a source left out of training (N = 0) is left out of validation too
+    val.noise_items, val.noise = drop_sources(val.noise_items, val.noise, args.noise_repeat)
+    val.speech, val.audio = drop_sources(val.speech, val.audio, args.speech_repeat)
     vrng = np.random.default_rng(12345)
     val_batches = [collate([val.example(int(vrng.integers(len(val.speech))), vrng, args.max_seconds, MixParams(snr_db=(0, 10)))
                             for _ in range(args.batch)], cfg) for _ in range(4)]

@@ -85,6 +85,28 @@ def phone_log_prior(speech: list[dict], phones: PhoneSet) -> list[float]:
     return [round(float(v), 5) for v in np.log(counts / counts.sum())]
 
 
+def repeat_sources(items: list, arrays: list, spec: str, flag: str) -> tuple[list, list]:
+    """`items` (manifest records) and their parallel `arrays`, each record of a source named in `spec`
+    ("SOURCE=N,...") repeated N times, so a uniform draw picks that source N times as often (0 leaves
+    the source out)."""
+    if not spec:
+        return items, arrays
+    repeat = {k: int(v) for k, v in (kv.split("=") for kv in spec.split(","))}
+    unknown = {k for k, n in repeat.items() if n != 0} - {m["source"] for m in items}  # =0 may name a val-only source
+    if unknown or any(n < 0 for n in repeat.values()):
+        raise SystemExit(f"{flag}: unknown source or negative count: {spec}")
+    pairs = [(m, a) for m, a in zip(items, arrays) for _ in range(repeat.get(m["source"], 1))]
+    print(f"{flag}: {len(items)} -> {len(pairs)} items", flush=True)
+    return [m for m, _ in pairs], [a for _, a in pairs]
+
+
+def drop_sources(items: list, arrays: list, spec: str) -> tuple[list, list]:
+    """`items` and their parallel `arrays` without the sources that `spec` ("SOURCE=N,...") gives N = 0."""
+    zero = {kv.split("=")[0] for kv in spec.split(",") if kv and int(kv.split("=")[1]) == 0}
+    keep = [(m, a) for m, a in zip(items, arrays) if m["source"] not in zero]
+    return [m for m, _ in keep], [a for _, a in keep]
+
+
 def load_manifest(path: pathlib.Path) -> list[dict]:
     if not path.exists():
         return []

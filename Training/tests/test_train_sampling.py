@@ -17,8 +17,16 @@ def test_repeat_sources_repeats_only_the_named_source():
     with pytest.raises(SystemExit):
         train.repeat_sources(items, [0, 1, 2], "c=2", "--x")
     assert train.repeat_sources(items, [0, 1, 2], "a=0", "--x")[1] == [1]
+    assert train.repeat_sources(items, [0, 1, 2], "val-only=0", "--x")[1] == [0, 1, 2]
     with pytest.raises(SystemExit):
         train.repeat_sources(items, [0, 1, 2], "a=-1", "--x")
+
+
+def test_drop_sources_keeps_order_and_ignores_absent_sources():
+    items = [{"source": "a"}, {"source": "b"}, {"source": "c"}, {"source": "b"}]
+    got_items, got_arrays = train.drop_sources(items, [0, 1, 2, 3], "b=0,absent=0,c=2")
+    assert got_arrays == [0, 2] and [m["source"] for m in got_items] == ["a", "c"]
+    assert train.drop_sources(items, [0, 1, 2, 3], "") == (items, [0, 1, 2, 3])
 
 
 class _Stop(Exception):
