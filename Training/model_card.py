@@ -138,7 +138,9 @@ def main():
           "from espeak-ng, festival and flite with exact phone times; noise from the training-pool packages, "
           "coloured noise and babble, mixed on the fly (−5…20 dB SNR in stages A–D, −5…25 dB from stage E on) with room reverberation, band limits, "
           "clipping and bit-depth variation. Validation is split by speaker and by noise file. Nothing from the "
-          "reserved (evaluation) list is used.", ""]
+          "reserved (evaluation) list is used. The build now also holds sources added on 2026-12-05 (game dialogue "
+          "and voices, spoken words, crowd noise); the recipe leaves them out (`--speech-repeat ...=0 --noise-repeat "
+          "crowd=0`), so it trains on the data this model was trained on.", ""]
     L += ["## Recipe", "", "```", "bash Training/make_data.sh --scale full", command, "```", "",
           f"The run given (`--run`, the last stage when the recipe has several; earlier stages are in the recipe "
           f"below) trained {minutes:.0f} min on 2 CPU cores ({steps} steps of 8 × ≤4 s crops); dynamic chunk training "
