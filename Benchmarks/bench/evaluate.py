@@ -21,8 +21,8 @@ import numpy as np
 import soundfile as sf
 
 from . import aligners, denoisers
-from .denoisers import attend_bin
 from .common import BENCH, OUT, REPO, RESULTS, SETS, SR, WORK, load_json, read_mono16k, save_json, write16k
+from .denoisers import attend_bin
 from .metrics import boundary_errors, denoise_scores, summarise_errors
 
 DENOISERS = ["attend", "attend-stream", "attend-offline", "dfn3", "nsnet2", "gtcrn", "rnnoise", "speexdsp", "noisereduce", "sox"]
@@ -250,7 +250,7 @@ def _attend_frontend(wav: Path, seconds: int, repeats: int) -> dict:
     cost. magnitude^0.3 is not one of its kinds: its `--kind magnitude` row stands in (same STFT,
     the power 0.3 is one pass over the frames)."""
     import resource
-    from .denoisers import attend_bin, attend_has
+    from .denoisers import attend_has
     ok, why = attend_has("features")
     if not ok:
         return {"status": f"not available: {why}"}
@@ -342,7 +342,6 @@ def run_features10(repeats: int = 5) -> dict:
     one pinned core, CPU time, by Benchmarks/features/bench_features.py under the system python.
     attend runs twice: its library in-process on the decoded audio (`attend-bench features`, the
     way the Python libraries are timed) and `attend features` as a whole process."""
-    from .denoisers import attend_bin
     sys_py = os.environ.get("BENCH_SYSTEM_PYTHON", "python3")
     if subprocess.run([sys_py, "-c", "import librosa, soundfile, scipy"], capture_output=True).returncode != 0:
         return {"status": f"not available: {sys_py} lacks librosa/soundfile/scipy"}

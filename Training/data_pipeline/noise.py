@@ -158,8 +158,10 @@ def coloured_noise(n: int, seconds: float = 20.0):
                    "split": "val" if i % 10 == 9 else "train", "piece": 0}
 
 
-def babble(utterances: list[np.ndarray], n: int, seed: int, seconds: float = 10.0, talkers=(3, 9)):
-    """Sum `talkers` random utterances (random gains and onsets, looped to `seconds`)."""
+def _talkers(utterances: list[np.ndarray], n: int, seed: int, seconds: float, talkers: tuple[int, int],
+             gain_db: float, voice=None):
+    """`n` pieces of `seconds`, each the sum of `talkers` random utterances (passed through
+    `voice(u, rng)` when given) looped from a random onset at a random gain in [gain_db, 0] dB."""
     rng = np.random.default_rng(seed)
     N = int(seconds * A.SR)
     for i in range(n):
@@ -169,11 +171,17 @@ def babble(utterances: list[np.ndarray], n: int, seed: int, seconds: float = 10.
             u = utterances[int(rng.integers(len(utterances)))]
             if len(u) == 0:
                 continue
+            if voice is not None:
+                u = voice(u, rng)
             reps = int(np.ceil((N + len(u)) / len(u)))
-            tiled = np.tile(u, reps)
             off = int(rng.integers(len(u)))
-            out += tiled[off:off + N] * 10 ** (rng.uniform(-6, 0) / 20)
+            out += np.tile(u, reps)[off:off + N] * 10 ** (rng.uniform(gain_db, 0) / 20)
         yield {"audio": A.normalise(out), "n_talkers": k}
+
+
+def babble(utterances: list[np.ndarray], n: int, seed: int, seconds: float = 10.0, talkers=(3, 9)):
+    """Sum `talkers` random utterances (random gains over 6 dB and onsets, looped to `seconds`)."""
+    return _talkers(utterances, n, seed, seconds, talkers, -6)
 
 
 def crowd(utterances: list[np.ndarray], rirs: list[np.ndarray], n: int, seed: int, seconds: float = 10.0,
@@ -183,20 +191,11 @@ def crowd(utterances: list[np.ndarray], rirs: list[np.ndarray], n: int, seed: in
     over 12 dB and random onsets, looped to `seconds`.  Nearer to a reception or a cafe than
     `babble`'s few dry voices."""
     from scipy.signal import fftconvolve
-    rng = np.random.default_rng(seed)
-    N = int(seconds * A.SR)
-    for i in range(n):
-        k = int(rng.integers(talkers[0], talkers[1] + 1))
-        out = np.zeros(N, np.float32)
-        for _ in range(k):
-            u = utterances[int(rng.integers(len(utterances)))]
-            if len(u) == 0:
-                continue
-            h = rirs[int(rng.integers(len(rirs)))].astype(np.float32).copy()
-            h[:40] *= rng.uniform(0.1, 0.5)  # far from the microphone: weaken the direct path (first 2.5 ms)
-            wet = fftconvolve(u, h)[:len(u) + len(h) // 2].astype(np.float32)
-            wet /= np.sqrt(np.mean(wet ** 2)) + 1e-9
-            reps = int(np.ceil((N + len(wet)) / len(wet)))
-            off = int(rng.integers(len(wet)))
-            out += np.tile(wet, reps)[off:off + N] * 10 ** (rng.uniform(-12, 0) / 20)
-        yield {"audio": A.normalise(out), "n_talkers": k}
+
+    def distant(u: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        h = rirs[int(rng.integers(len(rirs)))].astype(np.float32).copy()
+        h[:40] *= rng.uniform(0.1, 0.5)  # far from the microphone: weaken the direct path (first 2.5 ms)
+        wet = fftconvolve(u, h)[:len(u) + len(h) // 2].astype(np.float32)
+        return wet / (np.sqrt(np.mean(wet ** 2)) + 1e-9)
+
+    return _talkers(utterances, n, seed, seconds, talkers, -12, distant)

@@ -209,6 +209,17 @@ def asterisk(limit: int | None = None):
                        "phones": None, "src_path": p, "source": f"asterisk-core-sounds-{lang}-g722"}
 
 
+def _clip(path: str):
+    """A short clip of the pool (after the reserved-list guard), trimmed of silence; None when it does
+    not decode or is under 0.1 s."""
+    check_path(path)
+    try:
+        x, _ = A.trim_silence(A.load(path))
+    except Exception:
+        return None
+    return x if len(x) >= 1600 else None
+
+
 def kde_words(limit: int | None = None):
     """Single spoken words (ktuberling-data: 27 languages; transcripts only for English, where the
     sound's name is the word) and letters/syllables (klettres-data: the file name is the text).
@@ -223,12 +234,7 @@ def kde_words(limit: int | None = None):
         lang = os.path.relpath(p, KLETTRES).split("/")[0]
         items.append((p, "klettres", lang, os.path.splitext(os.path.basename(p))[0], "klettres-data"))
     for p, pkg, lang, text, source in _subset(items, limit):
-        check_path(p)
-        try:
-            x, _ = A.trim_silence(A.load(p))
-        except Exception:
-            continue
-        if len(x) < 1600:
+        if (x := _clip(p)) is None:
             continue
         yield {"audio": x, "speaker": f"{pkg}:{lang}", "language": lang.split("_")[0].split("@")[0], "text": text,
                "words": None, "phones": None, "src_path": p, "source": source}
@@ -268,17 +274,12 @@ def fillets(limit: int | None = None):
         items.append((p, level, lang, stem, who))
     texts: dict = {}
     for p, level, lang, stem, who in _subset(items, limit):
-        check_path(p)
         key = (level, lang)
         if key not in texts:
             texts[key] = _fillets_texts(os.path.join(FILLETS, "script", level), lang)
         if stem not in texts[key]:
             continue  # not a line of dialogue: the sound folders also hold effects, music and key clicks
-        try:
-            x, _ = A.trim_silence(A.load(p))
-        except Exception:
-            continue
-        if len(x) < 1600:
+        if (x := _clip(p)) is None:
             continue
         yield {"audio": x, "speaker": f"fillets:{lang}:{who}", "language": lang, "text": texts[key][stem],
                "words": None, "phones": None, "src_path": p, "source": "fillets-ng-data" + ("" if lang == "en" else f"-{lang}")}
@@ -300,12 +301,7 @@ def game_voices(limit: int | None = None):
         text = os.path.splitext(os.path.basename(p))[0].replace("_", " ") if p.split("/")[-2] == "words" else None
         items.append((p, f"qabcs:{lang}", lang.split("_")[0], text, "qabcs-data"))
     for p, speaker, lang, text, source in _subset(items, limit):
-        check_path(p)
-        try:
-            x, _ = A.trim_silence(A.load(p))
-        except Exception:
-            continue
-        if len(x) < 1600:
+        if (x := _clip(p)) is None:
             continue
         yield {"audio": x, "speaker": speaker, "language": lang, "text": text, "words": None, "phones": None,
                "src_path": p, "source": source}
