@@ -1,51 +1,131 @@
 #include "CVectorMath.h"
 
 #include <math.h>
+#include <stdlib.h>
+
+enum { BLOCK = 256 };  /* elements per pass through a temporary buffer */
+enum op { OP_POW, OP_ERF, OP_EXP };
 
 #if defined(__x86_64__) && defined(__GLIBC__)
 #include <emmintrin.h>
 #define ATTEND_HAVE_MVEC 1
 /* libmvec's 4-lane variants (x86-64 vector function ABI names, SSE, any x86-64 CPU; glibc >= 2.35
-   for erff). */
+   for erff), called directly; the 8- and 16-lane ones through mvec_wide.S. */
 __m128 _ZGVbN4vv_powf(__m128 x, __m128 y);
 __m128 _ZGVbN4v_erff(__m128 x);
-#endif
+__m128 _ZGVbN4v_expf(__m128 x);
+void attend_mvec_pow8(const float *x, float *y, long blocks, float e);
+void attend_mvec_erf8(const float *x, float *y, long blocks, float e);
+void attend_mvec_exp8(const float *x, float *y, long blocks, float e);
+void attend_mvec_pow16(const float *x, float *y, long blocks, float e);
+void attend_mvec_erf16(const float *x, float *y, long blocks, float e);
+void attend_mvec_exp16(const float *x, float *y, long blocks, float e);
 
-void attend_vm_powf(const float *x, float e, float *y, long n) {
-    long i = 0;
-#ifdef ATTEND_HAVE_MVEC
+static int attend_vm_width = 0;
+
+int attend_vm_lanes(void) {
+    int w = __atomic_load_n(&attend_vm_width, __ATOMIC_RELAXED);
+    if (w) return w;
+    __builtin_cpu_init();
+    w = __builtin_cpu_supports("avx512f") ? 16 : __builtin_cpu_supports("avx2") ? 8 : 4;
+    const char *env = getenv("ATTEND_VM_LANES");
+    if (env) {
+        int want = atoi(env);
+        if (want == 4 || (want == 8 && w >= 8)) w = want;
+    }
+    __atomic_store_n(&attend_vm_width, w, __ATOMIC_RELAXED);
+    return w;
+}
+
+static void sse4(enum op op, const float *x, float *y, long n, float e) {
     const __m128 ve = _mm_set1_ps(e);
-    for (; i + 4 <= n; i += 4) _mm_storeu_ps(y + i, _ZGVbN4vv_powf(_mm_loadu_ps(x + i), ve));
-    if (i < n) {  /* the tail through the same vector routine, so an element's result never depends on its position */
-        float t[4] = {1.0f, 1.0f, 1.0f, 1.0f};
-        for (long j = i; j < n; j++) t[j - i] = x[j];
-        _mm_storeu_ps(t, _ZGVbN4vv_powf(_mm_loadu_ps(t), ve));
-        for (long j = i; j < n; j++) y[j] = t[j - i];
-        i = n;
+    for (long i = 0; i < n; i += 4) {
+        __m128 v = _mm_loadu_ps(x + i);
+        v = op == OP_POW ? _ZGVbN4vv_powf(v, ve) : op == OP_ERF ? _ZGVbN4v_erff(v) : _ZGVbN4v_expf(v);
+        _mm_storeu_ps(y + i, v);
     }
-#endif
-    for (; i < n; i++) y[i] = powf(x[i], e);
 }
 
-void attend_vm_gelu(float *x, long n) {
-    const float r = 0.70710678118654752f;
-    long i = 0;
-#ifdef ATTEND_HAVE_MVEC
-    const __m128 vr = _mm_set1_ps(r), half = _mm_set1_ps(0.5f), one = _mm_set1_ps(1.0f);
-    for (; i + 4 <= n; i += 4) {
-        __m128 v = _mm_loadu_ps(x + i);
-        __m128 e = _ZGVbN4v_erff(_mm_mul_ps(v, vr));
-        _mm_storeu_ps(x + i, _mm_mul_ps(_mm_mul_ps(half, v), _mm_add_ps(one, e)));
+/* y = F(x) over n elements; n a multiple of the width, except that a tail is padded with `pad`
+   and run through the same routine, so an element's result never depends on its position. */
+static void map(enum op op, const float *x, float *y, long n, float e, float pad, int w) {
+    long full = n / w * w;
+    if (full) {
+        if (w == 16) (op == OP_POW ? attend_mvec_pow16 : op == OP_ERF ? attend_mvec_erf16 : attend_mvec_exp16)(x, y, full / 16, e);
+        else if (w == 8) (op == OP_POW ? attend_mvec_pow8 : op == OP_ERF ? attend_mvec_erf8 : attend_mvec_exp8)(x, y, full / 8, e);
+        else sse4(op, x, y, full, e);
     }
-    if (i < n) {
-        float t[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-        for (long j = i; j < n; j++) t[j - i] = x[j];
-        __m128 v = _mm_loadu_ps(t);
-        __m128 e = _ZGVbN4v_erff(_mm_mul_ps(v, vr));
-        _mm_storeu_ps(t, _mm_mul_ps(_mm_mul_ps(half, v), _mm_add_ps(one, e)));
-        for (long j = i; j < n; j++) x[j] = t[j - i];
-        i = n;
+    if (full < n) {
+        float t[16];
+        for (int j = 0; j < w; j++) t[j] = full + j < n ? x[full + j] : pad;
+        map(op, t, t, w, e, pad, w);
+        for (long j = full; j < n; j++) y[j] = t[j - full];
     }
-#endif
-    for (; i < n; i++) { float v = x[i]; x[i] = 0.5f * v * (1.0f + erff(v * r)); }
 }
+#else
+int attend_vm_lanes(void) { return 1; }
+
+static void map(enum op op, const float *x, float *y, long n, float e, float pad, int w) {
+    (void)pad;
+    (void)w;
+    for (long i = 0; i < n; i++) y[i] = op == OP_POW ? powf(x[i], e) : op == OP_ERF ? erff(x[i]) : expf(x[i]);
+}
+#endif
+
+static int usable(int lanes) {
+    int w = attend_vm_lanes();
+    return lanes == 4 || lanes == 8 || lanes == 16 ? (lanes < w ? lanes : w) : w;
+}
+
+/* Lanes <= 0 go through as 1 and are set to 0 after: libmvec hands the lanes it treats as special
+   (0 among them) to scalar powf one at a time, which costs more than the vector call. */
+static void vm_pow(const float *x, float e, float *y, long n, int w) {
+    float t[BLOCK];
+    for (long i0 = 0; i0 < n; i0 += BLOCK) {
+        long k = n - i0 < BLOCK ? n - i0 : BLOCK;
+        const float *xs = x + i0;
+        for (long i = 0; i < k; i++) t[i] = xs[i] > 0 ? xs[i] : 1.0f;
+        map(OP_POW, t, t, k, e, 1.0f, w);
+        for (long i = 0; i < k; i++) y[i0 + i] = xs[i] > 0 ? t[i] : 0.0f;
+    }
+}
+
+static void vm_gelu(const float *x, float *y, long n, int w) {
+    const float r = 0.70710678118654752f;
+    float t[BLOCK];
+    for (long i0 = 0; i0 < n; i0 += BLOCK) {
+        long k = n - i0 < BLOCK ? n - i0 : BLOCK;
+        for (long i = 0; i < k; i++) t[i] = x[i0 + i] * r;
+        map(OP_ERF, t, t, k, 0.0f, 0.0f, w);
+        for (long i = 0; i < k; i++) y[i0 + i] = 0.5f * x[i0 + i] * (1.0f + t[i]);
+    }
+}
+
+/* y = a / (1 + exp(−g)): SiLU with a = g = x, σ with a = 1 (a NULL), the GLU's gate otherwise. */
+static void vm_gate(const float *a, const float *g, float *y, long n, int w) {
+    float t[BLOCK];
+    for (long i0 = 0; i0 < n; i0 += BLOCK) {
+        long k = n - i0 < BLOCK ? n - i0 : BLOCK;
+        for (long i = 0; i < k; i++) t[i] = -g[i0 + i];
+        map(OP_EXP, t, t, k, 0.0f, 0.0f, w);
+        if (a) for (long i = 0; i < k; i++) y[i0 + i] = a[i0 + i] / (1.0f + t[i]);
+        else for (long i = 0; i < k; i++) y[i0 + i] = 1.0f / (1.0f + t[i]);
+    }
+}
+
+void attend_vm_run(attend_vm_kernel kernel, const float *x, const float *g, float *y, long n, float e, int lanes) {
+    int w = usable(lanes);
+    switch (kernel) {
+    case ATTEND_VM_POW: vm_pow(x, e, y, n, w); break;
+    case ATTEND_VM_GELU: vm_gelu(x, y, n, w); break;
+    case ATTEND_VM_SILU: vm_gate(x, x, y, n, w); break;
+    case ATTEND_VM_SIGMOID: vm_gate(NULL, x, y, n, w); break;
+    case ATTEND_VM_GLU: vm_gate(x, g, y, n, w); break;
+    }
+}
+
+void attend_vm_powf(const float *x, float e, float *y, long n) { attend_vm_run(ATTEND_VM_POW, x, NULL, y, n, e, 0); }
+void attend_vm_gelu(float *x, long n) { attend_vm_run(ATTEND_VM_GELU, x, NULL, x, n, 0, 0); }
+void attend_vm_silu(float *x, long n) { attend_vm_run(ATTEND_VM_SILU, x, NULL, x, n, 0, 0); }
+void attend_vm_sigmoid(float *x, long n) { attend_vm_run(ATTEND_VM_SIGMOID, x, NULL, x, n, 0, 0); }
+void attend_vm_glu(const float *a, const float *g, float *y, long n) { attend_vm_run(ATTEND_VM_GLU, a, g, y, n, 0, 0); }

@@ -14,16 +14,16 @@ public enum Activation: String, Sendable, CaseIterable {
     /// x.
     case identity
 
-    /// Applies the activation to `count` elements at `x`, in place. GELU goes through libmvec's
-    /// vector erf (CVectorMath).
+    /// Applies the activation to `count` elements at `x`, in place. GELU, SiLU and σ go through
+    /// libmvec's vector erf and exp (CVectorMath).
     public func apply(_ x: UnsafeMutablePointer<Float>, count: Int) {
         switch self {
         case .gelu:
             attend_vm_gelu(x, count)
         case .silu:
-            for i in 0..<count { let v = x[i]; x[i] = v / (1 + exp(-v)) }
+            attend_vm_silu(x, count)
         case .sigmoid:
-            for i in 0..<count { x[i] = 1 / (1 + exp(-x[i])) }
+            attend_vm_sigmoid(x, count)
         case .relu:
             for i in 0..<count { x[i] = max(x[i], 0) }
         case .identity:

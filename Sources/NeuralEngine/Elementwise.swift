@@ -1,4 +1,5 @@
 import Foundation
+import CVectorMath
 
 /// Element-wise helpers for residual connections and gating, in place on preallocated tensors.
 public enum Elementwise {
@@ -34,7 +35,7 @@ public enum Elementwise {
         x.withPointer { xp in y.withMutablePointer { yp in
             for r in 0..<rows {
                 let a = xp + r * two, g = a + n, o = yp + r * n
-                for i in 0..<n { o[i] = a[i] / (1 + exp(-g[i])) }
+                attend_vm_glu(a, g, o, n)
             }
         } }
     }

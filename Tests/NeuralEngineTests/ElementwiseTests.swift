@@ -43,32 +43,66 @@ import Foundation
     }
 }
 
-/// The libmvec-backed array kernels (CVectorMath) against libm's scalar functions, lengths that
-/// are and are not multiples of the vector width.
+/// The libmvec-backed array kernels (CVectorMath) against libm's scalar functions, at every vector
+/// width this CPU runs (4 lanes always; 8 with AVX2 and 16 with AVX-512, through mvec_wide.S), over
+/// lengths that are and are not multiples of the width and of the kernels' 256-element blocks.
 @Suite struct VectorMathTests {
-    @Test(arguments: [1, 3, 4, 7, 64, 1001])
-    func geluMatchesScalarErf(count: Int) {
-        var x = (0..<count).map { Float($0) / Float(max(count - 1, 1)) * 20 - 10 }
-        let expected = x.map { v in 0.5 * v * (1 + erf(v * 0.70710678118654752440)) }
-        x.withUnsafeMutableBufferPointer { Activation.gelu.apply($0.baseAddress!, count: count) }
-        // Absolute error against the value's scale: 1 + erf(v/√2) cancels for negative v, where
-        // either erf's last-ulp rounding shows.
+    static let widths: [Int] = [4, 8, 16].filter { $0 <= Int(attend_vm_lanes()) }
+    static let lengths = [0, 1, 3, 4, 7, 8, 15, 16, 17, 33, 255, 256, 257, 1001]
+
+    /// Largest error of kernel k at `lanes` against `reference`, relative to max(|reference|, 1).
+    static func worst(_ kernel: attend_vm_kernel, lanes: Int, count: Int, exponent: Float = 0,
+                      input: (Int) -> Float, gate: (Int) -> Float = { _ in 0 },
+                      reference: (Float, Float) -> Float) -> Float {
+        let x = (0..<count).map(input), g = (0..<count).map(gate)
+        var y = [Float](repeating: .nan, count: count + 1)  // one more: nothing is written past n
+        attend_vm_run(kernel, x, g, &y, count, exponent, Int32(lanes))
+        #expect(y[count].isNaN, "wrote past the end")
         var worst: Float = 0
-        for i in 0..<count { worst = max(worst, abs(x[i] - expected[i]) / max(abs(expected[i]), 1)) }
-        #expect(worst < 5e-7, "error \(worst)")
+        for i in 0..<count {
+            let e = reference(x[i], g[i])
+            worst = max(worst, abs(y[i] - e) / max(abs(e), 1))
+        }
+        return worst
     }
 
-    @Test(arguments: [Float(1.7), 9.3, 99])
-    func powMatchesScalarPow(exponent: Float) {
-        let x = (0..<203).map { i in i == 0 ? Float(0) : Float(i) / 203 }
-        var y = [Float](repeating: -1, count: x.count)
-        attend_vm_powf(x, exponent, &y, x.count)
-        #expect(y[0] == 0)
-        var worst: Float = 0
-        for i in 1..<x.count {
-            let e = powf(x[i], exponent)
-            if e > 1e-30 { worst = max(worst, abs(y[i] - e) / e) }
+    @Test(arguments: widths, lengths)
+    func kernelsMatchScalarLibm(lanes: Int, count: Int) {
+        let ramp = { (i: Int) in Float(i) / Float(max(count - 1, 1)) * 20 - 10 }
+        // Absolute error against the value's scale: 1 + erf(v/√2) cancels for negative v, where
+        // either erf's last-ulp rounding shows (libmvec's 16-lane erff is up to 5 ulp from libm's).
+        #expect(Self.worst(ATTEND_VM_GELU, lanes: lanes, count: count, input: ramp) { v, _ in
+            0.5 * v * (1 + erf(v * 0.70710678118654752440)) } < 1e-6)
+        #expect(Self.worst(ATTEND_VM_SILU, lanes: lanes, count: count, input: ramp) { v, _ in v / (1 + exp(-v)) } < 5e-7)
+        #expect(Self.worst(ATTEND_VM_SIGMOID, lanes: lanes, count: count, input: ramp) { v, _ in 1 / (1 + exp(-v)) } < 5e-7)
+        #expect(Self.worst(ATTEND_VM_GLU, lanes: lanes, count: count, input: ramp, gate: { -ramp($0) / 2 }) { a, g in
+            a / (1 + exp(-g)) } < 5e-7)
+    }
+
+    /// Zeros (most of an attention row's terms) give exactly 0 wherever they fall.
+    @Test(arguments: widths, [Float(1.7), 9.3, 99])
+    func powMatchesScalarPow(lanes: Int, exponent: Float) {
+        for count in Self.lengths {
+            let x = (0..<count).map { i in i % 3 == 0 ? Float(0) : Float(i) / Float(count + 1) }
+            var y = [Float](repeating: -1, count: count)
+            attend_vm_run(ATTEND_VM_POW, x, nil, &y, count, exponent, Int32(lanes))
+            var worst: Float = 0
+            for i in 0..<count {
+                if x[i] == 0 { #expect(y[i] == 0); continue }
+                let e = powf(x[i], exponent)
+                if e > 1e-30 { worst = max(worst, abs(y[i] - e) / e) }
+            }
+            #expect(worst < 2e-6, "lanes \(lanes), n \(count): relative error \(worst)")
         }
-        #expect(worst < 2e-6, "relative error \(worst)")
+    }
+
+    /// The public entry points use the widest width: the same values as attend_vm_run at 0 lanes.
+    @Test func defaultWidthIsTheWidest() {
+        #expect(Self.widths.last == Int(attend_vm_lanes()))
+        let x = (0..<37).map { Float($0) / 9 }
+        var a = x, b = [Float](repeating: 0, count: x.count)
+        attend_vm_silu(&a, x.count)
+        attend_vm_run(ATTEND_VM_SILU, x, nil, &b, x.count, 0, 0)
+        #expect(a == b)
     }
 }
