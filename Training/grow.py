@@ -1,7 +1,9 @@
-"""Deepens an exported model without changing what it computes, so training can go on from it with
-more layers instead of starting again:
+"""Deepens or widens an exported model without changing what it computes, so training can go on
+from it with more layers, wider feed-forward layers or more mask-decoder channels instead of
+starting again:
 
     python3 Training/grow.py Models/attend-base.safetensors --layers 6 --out /tmp/grow --name attend-grow
+    python3 Training/grow.py Models/attend-deep.safetensors --ff-mult 4 --decoder-channels 12 --out /tmp/w --name attend-wide
 
 Every block ends in a LayerNorm, so a block whose residual branches are zero is not yet the
 identity: it re-normalises its input. The new blocks go after the last one, and the last trained
@@ -9,7 +11,12 @@ block's output LayerNorm hands its scale and shift to the final new block: the o
 emits the plain normalised vector n (γ = 1, β = 0), each new block (branches' output layers zero)
 maps n to LayerNorm(n) = n, and the final new block applies the old γ·n + β. The new blocks'
 other weights keep PyTorch's random initialisation, so their branches learn from the first step.
-Checks the deepened model's outputs against the original's on random features and prints the
+Widening adds hidden units to every feed-forward layer (--ff-mult) and channels to the mask
+decoder (--decoder-channels): the new units get PyTorch's random input weights and zero output
+weights (the feed-forward `down` columns; the decoder's next convolution's input channels), so they
+add nothing until they learn. They cost little CPU time: in the Swift engine the attention rows,
+not the per-frame layers, take most of it.
+Checks the grown model's outputs against the original's on random features and prints the
 largest difference.
 """
 from __future__ import annotations
@@ -52,25 +59,85 @@ def deepen(model: AttendModel, layers: int, seed: int = 0) -> AttendModel:
     return grown
 
 
+def widen(model: AttendModel, ff_mult: int, decoder_channels: int, seed: int = 0) -> AttendModel:
+    cfg = model.cfg
+    if ff_mult < cfg.ff_mult:
+        raise SystemExit(f"--ff-mult {ff_mult}: the model already has {cfg.ff_mult}")
+    if decoder_channels < cfg.mask_decoder_channels or (decoder_channels and not cfg.mask_decoder_channels):
+        raise SystemExit(f"--decoder-channels {decoder_channels}: the model has {cfg.mask_decoder_channels}"
+                         " (only a decoder the model already has can widen)")
+    torch.manual_seed(seed)
+    grown = AttendModel(dataclasses.replace(cfg, ff_mult=ff_mult, mask_decoder_channels=decoder_channels))
+    old, new = model.state_dict(), grown.state_dict()
+    d, h0 = cfg.d_model, cfg.d_model * cfg.ff_mult
+    c0, bins = cfg.mask_decoder_channels, cfg.stem_bins
+    with torch.no_grad():
+        for name, w in old.items():
+            t = new[name]
+            if t.shape == w.shape:
+                t.copy_(w)
+            elif name.endswith(".up.weight") and ".ff" in name:  # (h, d): old rows, new rows random
+                t[:h0] = w
+            elif name.endswith(".up.bias") and ".ff" in name:
+                t[:h0] = w
+            elif name.endswith(".down.weight") and ".ff" in name:  # (d, h): new columns zero
+                t.zero_()
+                t[:, :h0] = w
+            elif name == "mask_decoder.up.weight":  # (C·F'', d): channel-major rows
+                t.view(-1, bins, d)[:c0] = w.view(c0, bins, d)
+            elif name == "mask_decoder.up.bias":
+                t.view(-1, bins)[:c0] = w.view(c0, bins)
+            elif name == "mask_decoder.conv1.weight":  # (C, C0 + 1, 1, K): inputs = up's channels, then feats
+                t[:, c0:-1].zero_()  # the new up channels feed nothing yet
+                t[:c0, :c0] = w[:, :c0]
+                t[:c0, -1:] = w[:, -1:]
+            elif name in ("mask_decoder.conv1.bias", "mask_decoder.conv2.bias"):
+                t[:c0] = w
+            elif name == "mask_decoder.conv2.weight":  # (C, C, 1, K)
+                t[:, c0:].zero_()
+                t[:c0, :c0] = w
+            elif name == "mask_decoder.conv3.weight":  # (1, C, 1, K)
+                t.zero_()
+                t[:, :c0] = w
+            else:
+                raise SystemExit(f"widen: no rule for {name} {tuple(w.shape)} -> {tuple(t.shape)}")
+    grown.load_state_dict(new)
+    return grown
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("weights", help="NAME.safetensors (its NAME.json next to it)")
-    ap.add_argument("--layers", type=int, required=True)
+    ap.add_argument("--layers", type=int, default=0, help="blocks after growing (default: as now)")
+    ap.add_argument("--ff-mult", type=int, default=0, help="feed-forward width / d_model (default: as now)")
+    ap.add_argument("--decoder-channels", type=int, default=0, help="mask-decoder channels (default: as now)")
     ap.add_argument("--out", required=True)
     ap.add_argument("--name", required=True)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
     weights = pathlib.Path(args.weights)
     model = load(weights, weights.with_suffix(".json")).eval()
-    grown = deepen(model, args.layers, args.seed).eval()
+    cfg = model.cfg
+    grown = model
+    if args.ff_mult or args.decoder_channels:
+        grown = widen(grown, args.ff_mult or cfg.ff_mult, args.decoder_channels or cfg.mask_decoder_channels, args.seed)
+    if args.layers:
+        grown = deepen(grown, args.layers, args.seed)
+    if grown is model:
+        raise SystemExit("nothing to grow: give --layers, --ff-mult or --decoder-channels")
+    grown = grown.eval()
     torch.manual_seed(1)
     feats = torch.rand(2, 300, model.cfg.n_bins)
     with torch.no_grad():
         a, b = model(feats), grown(feats)
     diff = max(float((a[k] - b[k]).abs().max()) for k in ("hidden", "mask", "phone_logits"))
-    print(f"{model.cfg.n_layers} -> {args.layers} layers; largest output difference {diff:.2e}")
+    g = grown.cfg
+    print(f"layers {cfg.n_layers} -> {g.n_layers}, ff_mult {cfg.ff_mult} -> {g.ff_mult}, decoder channels "
+          f"{cfg.mask_decoder_channels} -> {g.mask_decoder_channels}; parameters "
+          f"{sum(p.numel() for p in model.parameters()):,} -> {sum(p.numel() for p in grown.parameters()):,}; "
+          f"largest output difference {diff:.2e}")
     if diff > 1e-3:
-        raise SystemExit("the deepened model does not compute what the original did")
+        raise SystemExit("the grown model does not compute what the original did")
     w, c = export(grown, args.out, args.name)
     print(f"wrote {w} and {c}")
 
