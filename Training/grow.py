@@ -76,9 +76,7 @@ def widen(model: AttendModel, ff_mult: int, decoder_channels: int, seed: int = 0
             t = new[name]
             if t.shape == w.shape:
                 t.copy_(w)
-            elif name.endswith(".up.weight") and ".ff" in name:  # (h, d): old rows, new rows random
-                t[:h0] = w
-            elif name.endswith(".up.bias") and ".ff" in name:
+            elif name.endswith((".up.weight", ".up.bias")) and ".ff" in name:  # (h, d), (h): new rows random
                 t[:h0] = w
             elif name.endswith(".down.weight") and ".ff" in name:  # (d, h): new columns zero
                 t.zero_()

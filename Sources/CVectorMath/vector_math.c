@@ -20,6 +20,9 @@ void attend_mvec_exp8(const float *x, float *y, long blocks, float e);
 void attend_mvec_pow16(const float *x, float *y, long blocks, float e);
 void attend_mvec_erf16(const float *x, float *y, long blocks, float e);
 void attend_mvec_exp16(const float *x, float *y, long blocks, float e);
+/* By [width is 16][op]. */
+static void (*const wide[2][3])(const float *, float *, long, float) = {
+    {attend_mvec_pow8, attend_mvec_erf8, attend_mvec_exp8}, {attend_mvec_pow16, attend_mvec_erf16, attend_mvec_exp16}};
 
 static int attend_vm_width = 0;
 
@@ -51,8 +54,7 @@ static void sse4(enum op op, const float *x, float *y, long n, float e) {
 static void map(enum op op, const float *x, float *y, long n, float e, float pad, int w) {
     long full = n / w * w;
     if (full) {
-        if (w == 16) (op == OP_POW ? attend_mvec_pow16 : op == OP_ERF ? attend_mvec_erf16 : attend_mvec_exp16)(x, y, full / 16, e);
-        else if (w == 8) (op == OP_POW ? attend_mvec_pow8 : op == OP_ERF ? attend_mvec_erf8 : attend_mvec_exp8)(x, y, full / 8, e);
+        if (w >= 8) wide[w == 16][op](x, y, full / w, e);
         else sse4(op, x, y, full, e);
     }
     if (full < n) {
