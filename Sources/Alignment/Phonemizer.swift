@@ -100,6 +100,8 @@ public final class Phonemizer: @unchecked Sendable {
     /// `text` cut into runs of one script (``script(of:)``), dropping what libespeak-ng is not
     /// given and the apostrophes of non-Latin runs, so no call holds an apostrophe next to another
     /// script's letter. Latin text (the usual case) is one run, as written.
+    static let longestRun = 64
+
     public static func espeakRuns(_ text: String) -> [String] {
         var runs: [String] = []
         var current = String.UnicodeScalarView()
@@ -118,7 +120,9 @@ public final class Phonemizer: @unchecked Sendable {
                 script = nil
                 continue
             }
-            if s != script { cut() }
+            // A run is cut every 64 scalars: libespeak-ng 1.51 smashes its stack on some tokens of
+            // a few hundred characters (FuzzTranscript, 2026-12-06: `b'S.A.` + 220 digits).
+            if s != script || current.count >= Self.longestRun { cut() }
             script = s
             current.append(scalar)
         }
