@@ -97,11 +97,13 @@ public final class Phonemizer: @unchecked Sendable {
         }
     }
 
-    /// `text` cut into runs of one script (``script(of:)``), dropping what libespeak-ng is not
-    /// given and the apostrophes of non-Latin runs, so no call holds an apostrophe next to another
-    /// script's letter. Latin text (the usual case) is one run, as written.
+    /// The most scalars one libespeak-ng call is given (see ``espeakRuns(_:)``).
     static let longestRun = 64
 
+    /// `text` cut into runs of one script (``script(of:)``), dropping what libespeak-ng is not
+    /// given and the apostrophes of non-Latin runs, so no call holds an apostrophe next to another
+    /// script's letter. Latin text (the usual case) is one run, as written, unless it is longer
+    /// than ``longestRun`` scalars.
     public static func espeakRuns(_ text: String) -> [String] {
         var runs: [String] = []
         var current = String.UnicodeScalarView()
@@ -112,7 +114,10 @@ public final class Phonemizer: @unchecked Sendable {
         }
         for scalar in text.unicodeScalars {
             if apostrophes.contains(scalar) {
-                if script == 0 { current.append(scalar) }
+                if script == 0 {
+                    if current.count >= Self.longestRun { cut() }
+                    current.append(scalar)
+                }
                 continue
             }
             guard let s = Self.script(of: scalar) else {

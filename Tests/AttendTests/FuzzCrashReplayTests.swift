@@ -89,6 +89,25 @@ import Testing
         #expect(Phonemizer.espeakRuns("l'école") == ["l'école"])
     }
 
+    /// FuzzTranscript, 2026-12-06: `b'S.A.` and 220 digits smashed libespeak-ng 1.51's stack.
+    /// No call gets more than 64 scalars; the pieces put back together are the text.
+    @Test func longTokensReachLibespeakInPiecesOfAtMost64Scalars() throws {
+        let token = "b'S.A." + String(repeating: "7", count: 220)
+        let runs = Phonemizer.espeakRuns(token)
+        #expect(runs.count == 4)
+        #expect(runs.allSatisfy { $0.unicodeScalars.count <= 64 })
+        #expect(runs.joined() == token)
+        #expect(Phonemizer.espeakRuns(String(repeating: "a", count: 64)).count == 1)
+        #expect(Phonemizer.espeakRuns(String(repeating: "a", count: 65)).map(\.count) == [64, 1])
+        #expect(Phonemizer.espeakRuns("a" + String(repeating: "'", count: 200)).map(\.count) == [64, 64, 64, 9])
+        // Cyrillic is cut the same way.
+        #expect(Phonemizer.espeakRuns(String(repeating: "д", count: 130)).map(\.count) == [64, 64, 2])
+        let phonemizer = try Phonemizer(voice: "en-us")
+        let transcript = try Transcript(token + " dog", phonemizer: phonemizer)
+        #expect(transcript.words.map(\.text) == [token, "dog"])
+        #expect(transcript.words[0].phones.count > 100)
+    }
+
     @Test func wordsWithTheCrashingCharactersKeepTheirTextAndTheirLatinPhones() throws {
         let phonemizer = try Phonemizer(voice: "en-us")
         let transcript = try Transcript("don\u{2019}t\u{0BDD} \u{0CEB} dog's", phonemizer: phonemizer)
