@@ -67,6 +67,9 @@ def parse():
                     help="SOURCE=N,...: each training noise piece of SOURCE drawn N times as often (e.g. babble=3; 0: not at all)")
     ap.add_argument("--speech-repeat", default="",
                     help="SOURCE=N,...: each training utterance of SOURCE drawn N times as often (e.g. fillets-ng-data-cs=2; 0: not at all)")
+    ap.add_argument("--eq", type=float, default=0.0,
+                    help="probability of a random equaliser (1-3 shelves/peaks, within ±10 dB) on a training mixture's "
+                         "speech (mix and target alike), and, drawn separately, on its noise; validation mixtures have none")
     return ap.parse_args()
 
 
@@ -95,13 +98,13 @@ def istft(spec, cfg, length):
     return torch.istft(spec.transpose(1, 2), cfg.n_fft, cfg.hop, window=analysis_window(cfg), center=True, length=length)
 
 
-def batch_producer(queue, train, seed, batch, max_seconds, cfg, snr=(-5.0, 20.0)):
+def batch_producer(queue, train, seed, batch, max_seconds, cfg, snr=(-5.0, 20.0), eq=0.0):
     """Runs in a forked child process: mixes batches from the parent's corpus (after --noise-repeat and
     --speech-repeat) on one thread while the parent trains on the other.
     Deterministic: one producer, its own generator seeded from (seed, first step)."""
     torch.set_num_threads(1)
     rng = np.random.default_rng(seed)
-    params = MixParams(snr_db=snr)
+    params = MixParams(snr_db=snr, p_eq_speech=eq, p_eq_noise=eq)
     while True:
         examples = [train.example(int(rng.integers(len(train.speech))), rng, max_seconds, params) for _ in range(batch)]
         queue.put(collate(examples, cfg))
@@ -247,7 +250,7 @@ def main():
     queue = ctx.Queue(maxsize=4)
     producer = ctx.Process(target=batch_producer, daemon=True,
                            args=(queue, train, (args.seed, step), args.batch, args.max_seconds, cfg,
-                                 tuple(float(v) for v in args.snr.split(","))))
+                                 tuple(float(v) for v in args.snr.split(",")), args.eq))
     producer.start()
     t0 = time.time()
     last_save = t0

@@ -5,7 +5,7 @@
 `clean`: float32 16 kHz mono speech. `noise`: one array or a list of arrays (summed at random
 relative levels), looped/cropped to the clean length at a random offset.
 `target`: the clean speech the model should output: after the same channel effects as the mix
-(early reverberation only, telephone band-limit, level) but without noise, late reverberation,
+(microphone colour (random equaliser), early reverberation only, telephone band-limit, level) but without noise, late reverberation,
 clipping or quantisation.  Reverberation is aligned to the direct path, so word and phone times of
 `clean` stay valid for both outputs.  `info` records every choice (snr_db, rir, ...).
 
@@ -36,6 +36,9 @@ class MixParams:
     level_db: tuple[float, float] = (-40.0, -10.0)  # RMS of the mix in dBFS (applied to mix and target)
     p_second_noise: float = 0.2         # when a list of noises is given, sum two of them
     max_peak: float = 0.999
+    p_eq_speech: float = 0.0            # random equaliser (1-3 shelves/peaks) on the speech, mix and target alike
+    p_eq_noise: float = 0.0             # the same, drawn anew, on the noise
+    eq_gain_db: float = 10.0            # each filter's gain within ± this
     extra: dict = field(default_factory=dict)
 
 
@@ -81,6 +84,40 @@ def _band_limit(x: np.ndarray) -> np.ndarray:
     return sosfilt(sos, x).astype(np.float32)
 
 
+def _biquad(kind: str, f0: float, gain_db: float, q: float) -> np.ndarray:
+    """One second-order section (Audio EQ Cookbook, R. Bristow-Johnson): peaking, low or high shelf."""
+    a_ = 10 ** (gain_db / 40)
+    w = 2 * np.pi * f0 / SR
+    cw, alpha = np.cos(w), np.sin(w) / (2 * q)
+    if kind == "peak":
+        b = [1 + alpha * a_, -2 * cw, 1 - alpha * a_]
+        a = [1 + alpha / a_, -2 * cw, 1 - alpha / a_]
+    else:
+        sa = 2 * np.sqrt(a_) * alpha
+        sign = 1 if kind == "lowshelf" else -1
+        b = [a_ * ((a_ + 1) - sign * (a_ - 1) * cw + sa), sign * 2 * a_ * ((a_ - 1) - sign * (a_ + 1) * cw),
+             a_ * ((a_ + 1) - sign * (a_ - 1) * cw - sa)]
+        a = [(a_ + 1) + sign * (a_ - 1) * cw + sa, -sign * 2 * ((a_ - 1) + sign * (a_ + 1) * cw),
+             (a_ + 1) + sign * (a_ - 1) * cw - sa]
+    return np.array(b + a) / a[0]
+
+
+def random_eq(rng: np.random.Generator, max_gain_db: float = 10.0) -> tuple[np.ndarray, list]:
+    """1-3 random filters (a low shelf 60-600 Hz, a high shelf 1.5-6 kHz, peaks 150 Hz-6 kHz), each
+    with a gain within ±max_gain_db: the colour of another microphone, room or codec. Returns the
+    second-order sections and their description."""
+    sections, desc = [], []
+    for _ in range(int(rng.integers(1, 4))):
+        kind = ["lowshelf", "highshelf", "peak"][int(rng.integers(3))]
+        lo, hi = {"lowshelf": (60, 600), "highshelf": (1500, 6000), "peak": (150, 6000)}[kind]
+        f0 = float(np.exp(rng.uniform(np.log(lo), np.log(hi))))
+        g = float(rng.uniform(-max_gain_db, max_gain_db))
+        q = float(rng.uniform(0.5, 2.0)) if kind == "peak" else 0.707
+        sections.append(_biquad(kind, f0, g, q))
+        desc.append((kind, round(f0), round(g, 1)))
+    return np.array(sections), desc
+
+
 def snr_db(speech: np.ndarray, noise: np.ndarray) -> float:
     return float(10 * np.log10((np.sum(speech.astype(np.float64) ** 2) + 1e-20) /
                                (np.sum(noise.astype(np.float64) ** 2) + 1e-20)))
@@ -92,6 +129,9 @@ def mix(clean: np.ndarray, noise, rng: np.random.Generator, params: MixParams | 
     clean = np.asarray(clean, dtype=np.float32)
     n = len(clean)
     info: dict = {}
+    if rng.random() < p.p_eq_speech:
+        sos, info["eq_speech"] = random_eq(rng, p.eq_gain_db)
+        clean = sosfilt(sos, clean).astype(np.float32)
     # reverberation
     speech, target = clean, clean
     if rng.random() < p.p_reverb:
@@ -112,6 +152,9 @@ def mix(clean: np.ndarray, noise, rng: np.random.Generator, params: MixParams | 
         nz2 = _fit(np.asarray(noises[int(rng.integers(len(noises)))]), n, rng)
         nz = nz + nz2 * (np.sqrt(np.mean(nz ** 2) / (np.mean(nz2 ** 2) + 1e-20)) * 10 ** (rng.uniform(-10, 0) / 20))
         info["noises"] = 2
+    if rng.random() < p.p_eq_noise:
+        sos, info["eq_noise"] = random_eq(rng, p.eq_gain_db)
+        nz = sosfilt(sos, nz).astype(np.float32)
     snr = float(rng.uniform(*p.snr_db))
     ps, pn = np.sum(speech.astype(np.float64) ** 2), np.sum(nz.astype(np.float64) ** 2)
     g = np.sqrt(ps / (pn * 10 ** (snr / 10))) if pn > 0 and ps > 0 else 0.0

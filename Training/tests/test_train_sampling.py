@@ -55,3 +55,28 @@ def test_the_producer_draws_from_the_corpus_it_is_given(monkeypatch):
     with pytest.raises(_Stop):
         train.batch_producer(Queue(), Corpus(), 1, 8, 4.0, types.SimpleNamespace())
     assert drawn.count("b") > 0.8 * len(drawn)
+
+
+def test_eq_reaches_the_training_mixtures_only(monkeypatch):
+    """--eq is the equaliser probability of the producer's mixtures (speech and noise alike)."""
+    seen = []
+
+    class Corpus:
+        speech = [{"source": "s"}] * 4
+
+        def example(self, i, rng, max_seconds, params):
+            seen.append((params.p_eq_speech, params.p_eq_noise))
+            return i
+
+    class Queue:
+        def put(self, batch):
+            raise _Stop
+
+    monkeypatch.setattr(train, "collate", lambda examples, cfg: examples)
+    with pytest.raises(_Stop):
+        train.batch_producer(Queue(), Corpus(), 1, 2, 4.0, types.SimpleNamespace(), (-5.0, 20.0), 0.5)
+    assert seen == [(0.5, 0.5)] * 2
+    monkeypatch.setattr("sys.argv", ["train.py", "--run", "x", "--eq", "0.5"])
+    assert train.parse().eq == 0.5
+    monkeypatch.setattr("sys.argv", ["train.py", "--run", "x"])
+    assert train.parse().eq == 0.0

@@ -107,3 +107,39 @@ def test_crowd_is_many_reverberant_talkers():
     e = single["audio"] ** 2
     onset = int(np.argmax(e > 0))
     assert e[onset:onset + 80].sum() < 0.8 * e.sum()  # most energy is reverberation, not the direct path
+
+
+def test_equaliser_sections_have_their_gain_where_they_should():
+    from scipy.signal import sosfreqz
+    from data_pipeline.augment import _biquad
+    def gain_at(sos, f):
+        _, h = sosfreqz(sos[None], worN=[f], fs=SR)
+        return 20 * np.log10(abs(h[0]))
+    assert abs(gain_at(_biquad("peak", 1000, 8, 1.0), 1000) - 8) < 0.01
+    assert abs(gain_at(_biquad("peak", 1000, -8, 1.0), 4000)) < 1.5
+    assert abs(gain_at(_biquad("lowshelf", 300, -9, 0.707), 20) + 9) < 0.2
+    assert abs(gain_at(_biquad("lowshelf", 300, -9, 0.707), 6000)) < 0.2
+    assert abs(gain_at(_biquad("highshelf", 3000, 6, 0.707), 7900) - 6) < 0.3
+    assert abs(gain_at(_biquad("highshelf", 3000, 6, 0.707), 100)) < 0.1
+
+
+def test_speech_equaliser_colours_target_and_mix_alike_and_noise_equaliser_only_the_noise():
+    rng = np.random.default_rng(3)
+    clean = _speech_like(rng)
+    noise = rng.standard_normal(SR * 3).astype(np.float32)
+    fixed = dict(PLAIN, level_db=(-20.0, -20.0), snr_db=(5.0, 5.0))
+    coloured = 0
+    for seed in range(20):
+        noisy, target, info = mix(clean, noise, np.random.default_rng(seed), MixParams(**fixed, p_eq_speech=1.0))
+        assert "eq_speech" in info and 1 <= len(info["eq_speech"]) <= 3
+        assert abs(snr_db(target, noisy - target) - 5.0) < 0.1
+        # the target is the clean speech through the equaliser (then one gain), not the clean speech
+        g = np.dot(target, clean) / np.dot(clean, clean)
+        coloured += np.linalg.norm(target - g * clean) / np.linalg.norm(target) > 0.05
+        noisy2, target2, info2 = mix(clean, noise, np.random.default_rng(seed), MixParams(**fixed, p_eq_noise=1.0))
+        assert "eq_noise" in info2 and "eq_speech" not in info2
+        g2 = np.dot(target2, clean) / np.dot(clean, clean)
+        assert np.allclose(target2, g2 * clean, atol=1e-5)
+    assert coloured >= 15
+    _, _, info = mix(clean, noise, np.random.default_rng(0), MixParams(**fixed))
+    assert "eq_speech" not in info and "eq_noise" not in info
