@@ -151,3 +151,18 @@ def test_oracle_masks_recover_the_clean_signal():
         assert si_sdr(clean, y) > si_sdr(clean, noisy) + 5, name
     same = oracle_outputs(clean, clean)
     assert si_sdr(clean, same["irm"]) > 40
+
+
+def test_suppression_gains_tell_kept_speech_from_removed_noise():
+    from bench.suppression import band_sums, gains_db
+    rng = np.random.default_rng(4)
+    t = np.arange(SR * 2) / SR
+    clean = (0.1 * np.sin(2 * np.pi * 500 * t) * (np.sin(2 * np.pi * 2 * t) > 0)).astype(np.float32)
+    noise = (0.01 * rng.standard_normal(len(t))).astype(np.float32)
+    noisy = clean + noise
+    perfect = gains_db(band_sums(clean, noisy, clean))
+    untouched = gains_db(band_sums(clean, noisy, noisy))
+    halved = gains_db(band_sums(clean, noisy, 0.5 * clean))
+    assert abs(perfect[0, 0]) < 0.1 and perfect[1].max() < -20      # speech kept, noise gone (but leakage)
+    assert abs(untouched[1]).max() < 0.5                             # the noise, as it was
+    assert abs(halved[0, 0] + 6.02) < 0.1                            # half the speech: -6 dB
