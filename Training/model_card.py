@@ -2,6 +2,8 @@
 
     python3 Training/model_card.py --run RUN_DIR --name attend-deep \
         [--bench Benchmarks/results/latest.json] [--data Training/data]
+    python3 Training/model_card.py --refresh --name attend-deep --bench Benchmarks/results/attend-deep.json
+        # only the measured scores and the notes, from a new benchmark run
 
 Everything in the card is measured: parameter count and file sizes from Models/NAME.*, the recipe
 and training time from RUN_DIR (config.json, log.csv, command.txt), per-head α and the share of
@@ -81,15 +83,99 @@ def curve(log_path: pathlib.Path, points: int = 8):
     return pick, vals
 
 
+def measured_section(bench: pathlib.Path) -> list[str]:
+    """The card's "Measured scores" section, from the benchmark JSON `Benchmarks/run.sh` writes."""
+    L: list[str] = []
+    if bench.exists():
+        b = json.loads(bench.read_text())
+        m = b.get("meta", {})
+        L += ["## Measured scores (Swift outputs, anchors in the same run)", "",
+              f"Reproduce: `{m.get('command', 'Benchmarks/run.sh')}` (writes `Benchmarks/results/latest.md`); "
+              f"this run: {m.get('date', '?')}, commit {m.get('commit', '?')}. Evaluation audio is reserved real "
+              "speech mixed with reserved noise (see `Benchmarks/README.md`); none of it is in the training data.", ""]
+        parts = b.get("meta_by_part", {})
+        if len({(v.get("date"), v.get("commit")) for v in parts.values()}) > 1:  # parts from separate runs
+            L += ["The parts come from separate runs: " + "; ".join(
+                f"{k} {v.get('date', '?')}, commit {v.get('commit', '?')}, `{v.get('command', '?')}`"
+                for k, v in sorted(parts.items())) + ". A part measured before the model was last trained "
+                "describes the earlier model.", ""]
+        d = b.get("denoise")
+        if d:
+            s = d["summary"]
+            L += ["### Denoising", "", "| system | PESQ-WB | STOI | SI-SDRi (dB) | RTF (1 core) |", "|---|---:|---:|---:|---:|"]
+            for n in ["noisy", "attend", "attend-stream", "attend-offline", "dfn3", "gtcrn", "nsnet2", "rnnoise"]:
+                if n in s:
+                    r = s[n]
+                    label = "noisy input" if n == "noisy" else d["systems"].get(n, {}).get("label", n)
+                    L.append(f"| {label} | {fmt(r.get('pesq'))} | {fmt(r.get('stoi'), '{:.3f}')} | "
+                             f"{fmt(r.get('sisdri'), '{:+.1f}')} | {fmt(r.get('rtf'), '{:.4f}')} |")
+            L.append("")
+        a = b.get("align")
+        if a:
+            L += ["### Alignment (word boundaries)", "",
+                  "| system | set/condition | median ms | mean ms | % ≤ 20 ms | % ≤ 50 ms | % ≤ 100 ms | failed |",
+                  "|---|---|---:|---:|---:|---:|---:|---:|"]
+            for n in ["attend", "attend-stream", "ps-retry", "ps"]:
+                if n not in a["table"]:
+                    continue
+                for g in a["groups"]:
+                    r = a["table"][n][g]
+                    L.append(f"| {a['labels'].get(n, n)} | {g} | {fmt(r.get('median_ms'), '{:.0f}')} | "
+                             f"{fmt(r.get('mean_ms'), '{:.0f}')} | {fmt(r.get('within_20'), '{:.1f}')} | "
+                             f"{fmt(r.get('within_50'), '{:.1f}')} | {fmt(r.get('within_100'), '{:.1f}')} | "
+                             f"{r['failed_utterances']}/{r['utterances']} |")
+            L.append("")
+        sp = b.get("speed")
+        if sp:
+            L += ["### Speed", ""]
+            sp_meta = b.get("meta_by_part", {}).get("speed")
+            if sp_meta:
+                L += [f"Measured {sp_meta.get('date', '?')} at commit {sp_meta.get('commit', '?')}.", ""]
+            for key, rows in sp.get("denoise", {}).items():
+                for n in ("attend", "attend-stream", "nsnet2", "dfn3"):
+                    r = rows.get(n, {})
+                    if r.get("status") == "ok":
+                        L.append(f"- denoise {key}, {n}: RTF {r['rtf_median']:.4f} "
+                                 f"({1 / r['rtf_median']:.0f}× real time on one core), peak RSS {r['peak_rss_mb']:.0f} MB")
+            L.append("")
+    else:
+        L += ["## Measured scores", "", f"No benchmark results at {bench}: run `Benchmarks/run.sh`.", ""]
+    return L
+
+
+def refresh(name: str, bench: pathlib.Path) -> pathlib.Path:
+    """Rewrites Models/NAME.md from its "## Measured scores" heading on: the scores from `bench` and the
+    notes from Training/recipes/NAME.notes.md, keeping what the training run wrote above them (for
+    a new benchmark run when the run directory is not on this machine)."""
+    out = ROOT / "Models" / f"{name}.md"
+    card = out.read_text()
+    head = card.find("## Measured scores")
+    if head < 0:
+        raise SystemExit(f"{out}: no '## Measured scores' section to refresh")
+    L = card[:head].rstrip("\n").split("\n") + [""] + measured_section(bench)
+    notes = ROOT / "Training" / "recipes" / f"{name}.notes.md"
+    if notes.exists():
+        L += [notes.read_text().strip(), ""]
+    out.write_text("\n".join(L))
+    return out
+
+
 def main():
     default = default_model_name()
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--run", required=True)
+    ap.add_argument("--run", help="the training run (config.json, log.csv, command.txt); needed unless --refresh")
+    ap.add_argument("--refresh", action="store_true",
+                    help="only rewrite the card's measured scores (from --bench) and its notes, keeping the rest")
     ap.add_argument("--name", default=default)
     ap.add_argument("--bench", default=str(ROOT / "Benchmarks" / "results" / "latest.json"))
     ap.add_argument("--data", default=str(ROOT / "Training" / "data"))
     ap.add_argument("--sparsity-utterances", type=int, default=24)
     args = ap.parse_args()
+    if args.refresh:
+        print("wrote", refresh(args.name, pathlib.Path(args.bench)))
+        return
+    if not args.run:
+        ap.error("--run is needed (or --refresh)")
     run = pathlib.Path(args.run)
     models = ROOT / "Models"
     weights, config = models / f"{args.name}.safetensors", models / f"{args.name}.json"
@@ -175,61 +261,7 @@ def main():
                                               for h in range(cfg.n_heads)) + " |")
     L.append("")
 
-    bench = pathlib.Path(args.bench)
-    if bench.exists():
-        b = json.loads(bench.read_text())
-        m = b.get("meta", {})
-        L += ["## Measured scores (Swift outputs, anchors in the same run)", "",
-              f"Reproduce: `{m.get('command', 'Benchmarks/run.sh')}` (writes `Benchmarks/results/latest.md`); "
-              f"this run: {m.get('date', '?')}, commit {m.get('commit', '?')}. Evaluation audio is reserved real "
-              "speech mixed with reserved noise (see `Benchmarks/README.md`); none of it is in the training data.", ""]
-        parts = b.get("meta_by_part", {})
-        if len({(v.get("date"), v.get("commit")) for v in parts.values()}) > 1:  # parts from separate runs
-            L += ["The parts come from separate runs: " + "; ".join(
-                f"{k} {v.get('date', '?')}, commit {v.get('commit', '?')}, `{v.get('command', '?')}`"
-                for k, v in sorted(parts.items())) + ". A part measured before the model was last trained "
-                "describes the earlier model.", ""]
-        d = b.get("denoise")
-        if d:
-            s = d["summary"]
-            L += ["### Denoising", "", "| system | PESQ-WB | STOI | SI-SDRi (dB) | RTF (1 core) |", "|---|---:|---:|---:|---:|"]
-            for n in ["noisy", "attend", "attend-stream", "attend-offline", "dfn3", "gtcrn", "nsnet2", "rnnoise"]:
-                if n in s:
-                    r = s[n]
-                    label = "noisy input" if n == "noisy" else d["systems"].get(n, {}).get("label", n)
-                    L.append(f"| {label} | {fmt(r.get('pesq'))} | {fmt(r.get('stoi'), '{:.3f}')} | "
-                             f"{fmt(r.get('sisdri'), '{:+.1f}')} | {fmt(r.get('rtf'), '{:.4f}')} |")
-            L.append("")
-        a = b.get("align")
-        if a:
-            L += ["### Alignment (word boundaries)", "",
-                  "| system | set/condition | median ms | mean ms | % ≤ 20 ms | % ≤ 50 ms | % ≤ 100 ms | failed |",
-                  "|---|---|---:|---:|---:|---:|---:|---:|"]
-            for n in ["attend", "attend-stream", "ps-retry", "ps"]:
-                if n not in a["table"]:
-                    continue
-                for g in a["groups"]:
-                    r = a["table"][n][g]
-                    L.append(f"| {a['labels'].get(n, n)} | {g} | {fmt(r.get('median_ms'), '{:.0f}')} | "
-                             f"{fmt(r.get('mean_ms'), '{:.0f}')} | {fmt(r.get('within_20'), '{:.1f}')} | "
-                             f"{fmt(r.get('within_50'), '{:.1f}')} | {fmt(r.get('within_100'), '{:.1f}')} | "
-                             f"{r['failed_utterances']}/{r['utterances']} |")
-            L.append("")
-        sp = b.get("speed")
-        if sp:
-            L += ["### Speed", ""]
-            sp_meta = b.get("meta_by_part", {}).get("speed")
-            if sp_meta:
-                L += [f"Measured {sp_meta.get('date', '?')} at commit {sp_meta.get('commit', '?')}.", ""]
-            for key, rows in sp.get("denoise", {}).items():
-                for n in ("attend", "attend-stream", "nsnet2", "dfn3"):
-                    r = rows.get(n, {})
-                    if r.get("status") == "ok":
-                        L.append(f"- denoise {key}, {n}: RTF {r['rtf_median']:.4f} "
-                                 f"({1 / r['rtf_median']:.0f}× real time on one core), peak RSS {r['peak_rss_mb']:.0f} MB")
-            L.append("")
-    else:
-        L += ["## Measured scores", "", f"No benchmark results at {bench}: run `Benchmarks/run.sh`.", ""]
+    L += measured_section(pathlib.Path(args.bench))
     notes = ROOT / "Training" / "recipes" / f"{args.name}.notes.md"
     if notes.exists():  # the hand-written limits of this model, kept beside its recipe
         L += [notes.read_text().strip(), ""]
