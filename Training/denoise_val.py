@@ -7,8 +7,8 @@ packages and held-out synthetic voices) mixed with validation noise files at 0, 
 
 Builds the set once under Training/data/denoise_val/ (deterministic), runs the Swift `attend
 denoise` on every mixture and prints, per SNR, over all and per speech source, the mean PESQ-WB,
-STOI and SI-SDR improvement of its output (the output is time-aligned with the input: no delay search). Options it
-does not know are passed to `attend denoise`. A failed file is reported and counted.
+STOI and SI-SDR improvement of its output (the output is time-aligned with the input: no delay
+search). Options it does not know are passed to `attend denoise`. A failed file is reported and counted.
 """
 from __future__ import annotations
 

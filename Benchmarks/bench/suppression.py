@@ -4,7 +4,7 @@ should keep and the noise it should remove, per band, on the benchmark's denoisi
     python3 -m bench.suppression [SYSTEM ...]   # from Benchmarks/, after a denoise run (work/out)
 
 For every file the clean reference C, the noise N = noisy - clean and the output Y go through one
-STFT (512 points, hop 160, Hann). Speech bins are those where |C|^2 > 3.16 |N|^2 (local SNR above
+STFT (512 points, hop 160, Hann: `oracle.STFT`). Speech bins are those where |C|^2 > 3.16 |N|^2 (local SNR above
 5 dB), noise bins those where |N|^2 > 10 |C|^2 (below -10 dB). Per noise type and band (0-1, 1-2,
 2-4, 4-8 kHz) it prints the energy ratio, in dB, of the output to the clean speech over the speech
 bins (0 = kept; below 0 = speech removed) and of the output to the noise over the noise bins (how far
@@ -20,6 +20,7 @@ import numpy as np
 from scipy.signal import stft
 
 from .common import OUT, SETS, SR, read_mono16k
+from .oracle import STFT
 
 BANDS = ((0, 1000), (1000, 2000), (2000, 4000), (4000, 8000))
 SPEECH_OVER_NOISE = 10 ** 0.5
@@ -27,7 +28,7 @@ NOISE_OVER_SPEECH = 10.0
 
 
 def _power(x: np.ndarray) -> np.ndarray:
-    return np.abs(stft(x, fs=SR, window="hann", nperseg=512, noverlap=512 - 160)[2]) ** 2
+    return np.abs(stft(x, **STFT)[2]) ** 2
 
 
 def band_sums(clean: np.ndarray, noisy: np.ndarray, out: np.ndarray) -> np.ndarray:

@@ -112,12 +112,15 @@ public final class Phonemizer: @unchecked Sendable {
             if !current.isEmpty { runs.append(String(current)) }
             current = String.UnicodeScalarView()
         }
+        // A run is cut every 64 scalars: libespeak-ng 1.51 smashes its stack on some tokens of a
+        // few hundred characters (FuzzTranscript, 2026-12-06: `b'S.A.` + 220 digits).
+        func append(_ scalar: Unicode.Scalar) {
+            if current.count >= Self.longestRun { cut() }
+            current.append(scalar)
+        }
         for scalar in text.unicodeScalars {
             if apostrophes.contains(scalar) {
-                if script == 0 {
-                    if current.count >= Self.longestRun { cut() }
-                    current.append(scalar)
-                }
+                if script == 0 { append(scalar) }
                 continue
             }
             guard let s = Self.script(of: scalar) else {
@@ -125,11 +128,9 @@ public final class Phonemizer: @unchecked Sendable {
                 script = nil
                 continue
             }
-            // A run is cut every 64 scalars: libespeak-ng 1.51 smashes its stack on some tokens of
-            // a few hundred characters (FuzzTranscript, 2026-12-06: `b'S.A.` + 220 digits).
-            if s != script || current.count >= Self.longestRun { cut() }
+            if s != script { cut() }
             script = s
-            current.append(scalar)
+            append(scalar)
         }
         cut()
         return runs

@@ -5,8 +5,8 @@
 `clean`: float32 16 kHz mono speech. `noise`: one array or a list of arrays (summed at random
 relative levels), looped/cropped to the clean length at a random offset.
 `target`: the clean speech the model should output: after the same channel effects as the mix
-(microphone colour (random equaliser), early reverberation only, telephone band-limit, level) but without noise, late reverberation,
-clipping or quantisation.  Reverberation is aligned to the direct path, so word and phone times of
+(microphone colour (random equaliser), early reverberation only, telephone band-limit, level) but
+without noise, late reverberation, clipping or quantisation.  Reverberation is aligned to the direct path, so word and phone times of
 `clean` stay valid for both outputs.  `info` records every choice (snr_db, rir, ...).
 
 The SNR is set as 10*log10(sum(speech^2)/sum(noise^2)) over the whole segment, where `speech` is
