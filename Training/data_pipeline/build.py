@@ -1,7 +1,7 @@
 """Build the training data: `python3 -m data_pipeline.build --scale small|full --out Training/data`.
 
 Steps (each skipped when its `.done` marker for the same scale exists, so re-running is cheap):
-real speech, synthetic speech, noise (packages, coloured, babble), RIR bank, crowd noise (needs the
+real speech, synthetic speech, noise (packages, coloured, babble), RIR bank, crowd noise, stadium and applause noise (need the
 RIRs), manifests + stats.
 Everything is deterministic: sorted file lists, seeded generators.
 """
@@ -26,10 +26,10 @@ from .textgen import spoken_words
 SCALES = {
     "small": {"festvox-ru": 8, "tuxpaint": 30, "asterisk": 25, "kde-words": 20, "fillets": 20, "game-voices": 12,
               "espeak": (60, 15), "festival": (20, 0), "flite": (20, 6),
-              "noise_per_source": 6, "coloured": 12, "babble": (8, 3), "crowd": (6, 2), "rirs": (20, 5)},
+              "noise_per_source": 6, "coloured": 12, "babble": (8, 3), "crowd": (6, 2), "texture": (4, 2), "rirs": (20, 5)},
     "full": {"festvox-ru": None, "tuxpaint": None, "asterisk": None, "kde-words": None, "fillets": None, "game-voices": None,
              "espeak": (3400, 300), "festival": (900, 0), "flite": (900, 120),
-             "noise_per_source": None, "coloured": 60, "babble": (400, 60), "crowd": (300, 40), "rirs": (400, 60)},
+             "noise_per_source": None, "coloured": 60, "babble": (400, 60), "crowd": (300, 40), "texture": (200, 30), "rirs": (400, 60)},
 }
 SEEDS = {"espeak": 11, "festival": 22, "flite": 33}
 
@@ -219,6 +219,29 @@ def step_crowd(out: str, scale: str, cfg: dict) -> None:
     mark(out, "noise-crowd", scale)
 
 
+def step_texture(out: str, scale: str, cfg: dict) -> None:
+    """Audience noise: `stadium` (40-120 far talkers of the split's real speech in rooms of its RIR
+    bank, swelling) and `applause` (synthetic clappers in one of its rooms)."""
+    if done(out, "noise-texture", scale):
+        return
+    log("noise: stadium and applause")
+    w = Writer(out, "noise-texture")
+    for split, n in zip(("train", "val"), cfg["texture"]):
+        recs = [r for r in _speech_records(out, split) if r["kind"] == "real"]
+        rng = np.random.default_rng(95 if split == "train" else 96)
+        pick = [recs[int(i)] for i in rng.choice(len(recs), size=min(len(recs), 2500), replace=False)]
+        utts = [A.load(os.path.join(out, r["path"])) for r in pick]
+        rirs = [np.load(os.path.join(out, "rirs", split, f)) for f in sorted(os.listdir(os.path.join(out, "rirs", split)))]
+        seed = 97 if split == "train" else 98
+        for source, gen in (("stadium", N.stadium(utts, rirs, n, seed=seed)), ("applause", N.applause(rirs, n, seed=seed))):
+            for k, rec in enumerate(gen):
+                w.add(f"noise/{source}/{split}_{k:04d}.wav", rec["audio"], {
+                    "split": split, "source": source, "src_path": f"{source}:{split}:{k}", "piece": 0,
+                    "group": f"{source}:{split}:{k}", "n_talkers": rec["n_talkers"]})
+    w.close()
+    mark(out, "noise-texture", scale)
+
+
 def step_manifests(out: str) -> dict:
     log("manifests")
     speech = {"train": [], "val": []}
@@ -277,6 +300,7 @@ def main(argv=None) -> int:
     step_noise(a.out, a.scale, cfg)
     step_rirs(a.out, a.scale, cfg)
     step_crowd(a.out, a.scale, cfg)
+    step_texture(a.out, a.scale, cfg)
     stats = step_manifests(a.out)
     log(f"done in {time.time() - t0:.0f} s: {json.dumps(stats['totals_min'])}")
     return 0

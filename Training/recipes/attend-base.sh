@@ -11,7 +11,7 @@ set -euo pipefail
 # training, validation and the phone prior (checked: set_phone_prior.py with it rewrites both
 # shipped configs byte for byte).
 old_speech=fillets-ng-data-cs=0,fillets-ng-data-nl=0,fillets-ng-data=0,hedgewars-data=0,qabcs-data=0
-pool=(--speech-repeat "$old_speech" --noise-repeat crowd=0)
+pool=(--speech-repeat "$old_speech" --noise-repeat crowd=0,stadium=0,applause=0)
 cd "$(dirname "$0")/../.."
 run="${1:-Training/runs/attend-base}"
 cfg='{"d_model":128,"n_layers":4,"ff_mult":2,"stem_channels":8,"entmax_iters":12}'

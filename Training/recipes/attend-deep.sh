@@ -21,7 +21,7 @@ set -euo pipefail
 # training, validation and the phone prior (checked: set_phone_prior.py with it rewrites both
 # shipped configs byte for byte).
 old_speech=fillets-ng-data-cs=0,fillets-ng-data-nl=0,fillets-ng-data=0,hedgewars-data=0,qabcs-data=0
-pool=(--speech-repeat "$old_speech" --noise-repeat crowd=0)
+pool=(--speech-repeat "$old_speech" --noise-repeat crowd=0,stadium=0,applause=0)
 cd "$(dirname "$0")/../.."
 run="${1:-Training/runs/attend-deep}"
 h=(--batch 8 --threads 2 --minutes 100000 --snr=-5,25 --encoder-lr-scale 1.0 --lr 5e-4

@@ -109,6 +109,64 @@ def test_crowd_is_many_reverberant_talkers():
     assert e[onset:onset + 80].sum() < 0.8 * e.sum()  # most energy is reverberation, not the direct path
 
 
+def _room(rng, n=4000):
+    import numpy as np
+    rir = np.zeros(n, np.float32)
+    rir[0] = 1
+    rir[1:] = 0.3 * rng.standard_normal(n - 1) * np.exp(-np.arange(1, n) / 800)
+    return rir
+
+
+def test_applause_is_claps_dense_with_many_hands():
+    """Applause pieces: the asked length and level, clapper counts within range, energy where hands
+    clap (0.3-5 kHz), and a few clappers come out as separate claps (the short-time level swings far
+    more) where a hundred merge into a roar."""
+    import numpy as np
+    from data_pipeline import audio as A, noise as N
+    rng = np.random.default_rng(0)
+    rooms = [_room(rng)]
+    pieces = list(N.applause(rooms, n=3, seed=1, seconds=2.0, clappers=(5, 20)))
+    assert len(pieces) == 3
+    for p in pieces:
+        x = p["audio"]
+        assert x.shape == (32000,) and np.isfinite(x).all()
+        assert 5 <= p["n_talkers"] <= 20
+        assert abs(20 * np.log10(A.active_rms(x)) + 26) < 1.5  # the pool's active level, -26 dBFS
+        spec = np.abs(np.fft.rfft(x)) ** 2
+        f = np.fft.rfftfreq(len(x), 1 / 16000)
+        assert spec[(f > 300) & (f < 5000)].sum() > 0.6 * spec.sum()
+
+    def swing(clappers):
+        x = next(N.applause(rooms, n=1, seed=3, seconds=3.0, clappers=clappers))["audio"][16000:]
+        e = (x[: len(x) // 80 * 80].reshape(-1, 80) ** 2).mean(1)  # 5 ms frames
+        e = e[e > 1e-2 * e.max()]  # while the applause lasts (it may die away)
+        return np.percentile(e, 95) / np.percentile(e, 50)
+    assert swing((2, 2)) > 3 * swing((150, 150))
+
+
+def test_stadium_is_a_far_swelling_crowd():
+    """Stadium pieces: talker counts within range, normalised level, a talker is nearly all
+    reverberation (less direct path than `crowd`'s), and the crowd's level swells over the piece."""
+    import numpy as np
+    from data_pipeline import noise as N
+    rng = np.random.default_rng(0)
+    utts = [rng.standard_normal(8000).astype(np.float32) * np.hanning(8000).astype(np.float32) for _ in range(30)]
+    rir = _room(rng)
+    pieces = list(N.stadium(utts, [rir], n=4, seed=1, seconds=4.0, talkers=(40, 60)))
+    for p in pieces:
+        assert p["audio"].shape == (64000,) and np.isfinite(p["audio"]).all()
+        assert 40 <= p["n_talkers"] <= 60
+        assert 0.05 < np.sqrt(np.mean(p["audio"] ** 2)) < 0.2
+    # slow level changes: 0.5 s frame levels spread wider than the same talkers without the swell
+    spread = [np.ptp(10 * np.log10((p["audio"].reshape(-1, 8000) ** 2).mean(1))) for p in pieces]
+    assert max(spread) > 2.0
+    impulse = [np.eye(1, 2000, 0, dtype=np.float32)[0]]
+    far = next(N.stadium(impulse, [rir], n=1, seed=2, seconds=1.0, talkers=(1, 1)))["audio"] ** 2
+    near = next(N.crowd(impulse, [rir], n=1, seed=2, seconds=1.0, talkers=(1, 1)))["audio"] ** 2
+    direct = lambda e: e[int(np.argmax(e > 0)):][:40].sum() / e.sum()  # noqa: E731
+    assert direct(far) < 0.5 and direct(far) < direct(near)
+
+
 def test_equaliser_sections_have_their_gain_where_they_should():
     from scipy.signal import sosfreqz
     from data_pipeline.augment import _biquad
