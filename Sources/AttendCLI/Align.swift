@@ -4,6 +4,7 @@ import Foundation
 
 extension AlignmentFormat: ExpressibleByArgument {}
 extension DenoiseMode: ExpressibleByArgument {}
+extension DenoiseSynthesis: ExpressibleByArgument {}
 
 struct Align: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -9,7 +9,8 @@ struct Denoise: ParsableCommand {
         The output keeps the input's sample rate and channel count (each channel is denoised) and \
         has exactly as many frames, time-aligned. Content above 8 kHz does not pass the 16 kHz model.
         Streams: `attend denoise - -o -` reads WAV (or --raw PCM) on stdin and writes WAV to stdout \
-        as it goes, with an algorithmic latency of 20 ms plus the attention chunk.
+        as it goes, with an algorithmic latency of 20 ms plus the attention chunk (files take a \
+        32 ms overlap-add resynthesis instead: --synthesis).
         Directories: `attend denoise DIR -o OUTDIR` mirrors DIR's tree under OUTDIR, skips outputs \
         that exist (resumable), writes OUTDIR/manifest.jsonl, and exits non-zero if any file failed.
         """
@@ -26,6 +27,9 @@ struct Denoise: ParsableCommand {
     var maskOut: String?
     @Option(help: "Also draw the input's and the output's spectrograms (before/after) into this PNG.")
     var plot: String?
+    @Option(help: ArgumentHelp("Resynthesis: low-latency (the model's 20 ms synthesis window) or overlap-add (the analysis window, 32 ms; slightly cleaner). Default: low-latency on stdin, overlap-add for files.",
+                               valueName: DenoiseSynthesis.allCases.map(\.rawValue).joined(separator: "|")))
+    var synthesis: DenoiseSynthesis?
     @OptionGroup var inputOptions: InputOptions
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var batchOptions: BatchOptions
@@ -46,6 +50,7 @@ struct Denoise: ParsableCommand {
             var options = DenoiseOptions()
             options.strength = strength
             options.context = modelOptions.context(for: model)
+            options.synthesis = synthesis
             if isDirectory(input) {
                 try runBatch(model: model, options: options)
                 return

@@ -50,6 +50,80 @@ import Testing
         #expect(Self.snr(a, b) > 90)
     }
 
+    /// Both resyntheses give the input back when the mask has no effect.
+    @Test(arguments: DenoiseSynthesis.allCases)
+    func eitherSynthesisReconstructsTheInput(synthesis: DenoiseSynthesis) throws {
+        let model = try Self.tinyModel()
+        let input = try readMono16k(path: Self.speech.appendingPathComponent("speech_16000.wav").path)
+        let stream = try DenoiseStream(model: model, context: model.config.offlineContext, strength: 0, synthesis: synthesis)
+        var out: [Float] = []
+        try input.withUnsafeBufferPointer { try stream.push($0) { out += $0 } }
+        try stream.finish { out += $0 }
+        #expect(out.count == input.count)
+        #expect(Self.snr(input, out) > 90)
+    }
+
+    /// Files take the overlap-add resynthesis unless asked otherwise: the default output is the
+    /// `.overlapAdd` one, differs from the `.lowLatency` one, and equals the masked frames
+    /// overlap-added with the analysis window and divided by the window's overlapped square
+    /// (computed here from the written mask, independently of the stream's bookkeeping).
+    @Test func filesDefaultToOverlapAddWithTheAnalysisWindow() throws {
+        let model = try Self.tinyModel()
+        let input = Self.speech.appendingPathComponent("speech_16000.wav").path
+        var outputs: [String: [Float]] = [:]
+        let mask = Self.temporary("ola.npy")
+        defer { try? FileManager.default.removeItem(atPath: mask) }
+        for (name, synthesis) in [("default", nil), ("ola", DenoiseSynthesis.overlapAdd), ("low", .lowLatency)] as [(String, DenoiseSynthesis?)] {
+            let output = Self.temporary("\(name).wav")
+            defer { try? FileManager.default.removeItem(atPath: output) }
+            var options = DenoiseOptions()
+            options.format = .wavFloat
+            options.synthesis = synthesis
+            if name == "default" { options.maskPath = mask }
+            try Denoiser(model: model).run(input: input, output: output, options: options)
+            outputs[name] = try readMono16k(path: output)
+        }
+        #expect(outputs["default"]! == outputs["ola"]!)
+        let low = Self.snr(outputs["ola"]!, outputs["low"]!)
+        #expect(low > 10 && low < 80, "the two resyntheses should differ a little, SNR \(low) dB")
+
+        // Reference: centred STFT with the analysis window, mask, inverse FFT, analysis window, OLA.
+        let x = try readMono16k(path: input)
+        let config = try model.config.stftConfiguration()
+        let n = config.nFFT, hop = config.hop, pad = n / 2, bins = n / 2 + 1
+        let w = config.analysisWindow.map(Double.init)
+        let m = try NPY.read(mask)
+        let frames = m.shape[0]
+        var y = [Double](repeating: 0, count: x.count + 2 * pad + n), norm = y
+        for t in 0..<frames {
+            var frame = [Double](repeating: 0, count: n)
+            for i in 0..<n { let j = t * hop + i - pad; if j >= 0 && j < x.count { frame[i] = Double(x[j]) * w[i] } }
+            // DFT, mask, inverse DFT (direct sums: small and independent of FFTW)
+            var re = [Double](repeating: 0, count: bins), im = re
+            for k in 0..<bins {
+                for i in 0..<n where frame[i] != 0 {
+                    let a = -2 * Double.pi * Double(k * i % n) / Double(n)
+                    re[k] += frame[i] * cos(a); im[k] += frame[i] * sin(a)
+                }
+                let g = Double(m.elements[t * bins + k])
+                re[k] *= g; im[k] *= g
+            }
+            for i in 0..<n {
+                var v = re[0] + re[bins - 1] * (i % 2 == 0 ? 1 : -1)
+                for k in 1..<(bins - 1) {
+                    let a = 2 * Double.pi * Double(k * i % n) / Double(n)
+                    v += 2 * (re[k] * cos(a) - im[k] * sin(a))
+                }
+                y[t * hop + i] += v / Double(n) * w[i]
+                norm[t * hop + i] += w[i] * w[i]
+            }
+        }
+        var reference = [Float](repeating: 0, count: x.count)
+        for j in 0..<x.count where norm[j + pad] > 1e-8 { reference[j] = Float(y[j + pad] / norm[j + pad]) }
+        let range = 2 * n..<(x.count - 2 * n)  // away from the edges, where the streams' tails differ in detail
+        #expect(Self.snr(Array(reference[range]), Array(outputs["default"]![range])) > 60)
+    }
+
     @Test func smallReadsGiveTheSameOutputAsLargeOnes() throws {
         let input = Self.speech.appendingPathComponent("speech_44100.wav").path
         let model = try Self.tinyModel()

@@ -21,6 +21,34 @@ import Testing
         }
     }
 
+    /// `--synthesis`: a file defaults to overlap-add; asking for low-latency changes the output
+    /// (not its length), asking for overlap-add changes nothing, and a stream through stdin gives
+    /// the low-latency output; an unknown name is a usage error.
+    @Test func synthesisOptionPicksTheResynthesis() throws {
+        let dir = try AttendProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = Self.speech.appendingPathComponent("speech_16000.wav")
+        var outputs: [String: [Float]] = [:]
+        let context = ["--chunk-frames", "32", "--left-frames", "128"]  // the same attention for file and stream
+        for (name, extra) in [("default", []), ("ola", ["--synthesis", "overlap-add"]), ("low", ["--synthesis", "low-latency"])] {
+            let out = dir.appendingPathComponent("\(name).wav")
+            let r = try AttendProcess.run(["denoise", input.path, "-o", out.path, "--format", "wavfloat"] + extra + context + model)
+            #expect(r.status == 0, "\(r.stderr)")
+            outputs[name] = try AudioFileReader(path: out.path).readAll()
+        }
+        #expect(outputs["default"] == outputs["ola"])
+        #expect(outputs["default"]!.count == outputs["low"]!.count && outputs["default"] != outputs["low"])
+        let piped = try AttendProcess.run(["denoise", "-", "-o", "-", "--format", "wavfloat"] + context + model, stdin: input)
+        #expect(piped.status == 0, "\(piped.stderr)")
+        let streamed = dir.appendingPathComponent("streamed.wav")
+        try piped.stdout.write(to: streamed)
+        let s = try AudioFileReader(path: streamed.path).readAll(), low = outputs["low"]!
+        #expect(s.count == low.count)
+        #expect(zip(s, low).map { abs($0 - $1) }.max()! < 1e-4)  // the same resynthesis
+        let bad = try AttendProcess.run(["denoise", input.path, "-o", dir.appendingPathComponent("x.wav").path, "--synthesis", "fast"] + model)
+        #expect(bad.status != 0 && bad.stderr.contains("synthesis"))
+    }
+
     @Test func stdinToStdoutStreamsWav() throws {
         let r = try AttendProcess.run(["denoise", "-", "-o", "-"] + model, stdin: Self.speech.appendingPathComponent("speech_48000.wav"))
         #expect(r.status == 0, "\(r.stderr)")

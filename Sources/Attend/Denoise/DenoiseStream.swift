@@ -13,6 +13,10 @@ import SpeechModels
 ///
 /// With a finite chunked context memory stays flat for a stream of any length; with full
 /// context (nil) the whole input is held and encoded at `finish()`.
+///
+/// `synthesis` picks how the masked frames become samples again: the model's own window pair
+/// (`.lowLatency`: a 20 ms synthesis window) for live streams, or overlap-add with the analysis
+/// window (`.overlapAdd`, as training's SI-SDR loss resynthesises; 32 ms latency) for files.
 public final class DenoiseStream {
     public let model: AttendModel
     /// Mix of the mask's effect: gain = strength · mask + (1 − strength). 1 = full denoising.
@@ -37,12 +41,13 @@ public final class DenoiseStream {
     private var samplesOut = 0
     private var pendingError: Error?
 
-    public init(model: AttendModel, context: ChunkedContext?, strength: Float = 1) throws {
+    public init(model: AttendModel, context: ChunkedContext?, strength: Float = 1,
+                synthesis: DenoiseSynthesis = .lowLatency) throws {
         precondition((0...1).contains(strength), "DenoiseStream: strength must be in 0...1")
         self.model = model
         self.strength = strength
         frontEnd = try FrontEnd(config: model.config)
-        istft = try StreamingISTFT(configuration: try model.config.stftConfiguration())
+        istft = try StreamingISTFT(configuration: try synthesis.configuration(for: model.config))
         session = EncoderSession(model: model, context: context)
         bins = model.config.nBins
     }
@@ -112,6 +117,29 @@ public final class DenoiseStream {
         if spectraStart > 64 * 2 * bins || spectraStart == spectra.count {
             spectra.removeFirst(spectraStart)
             spectraStart = 0
+        }
+    }
+}
+
+/// How a denoiser turns masked STFT frames back into samples.
+public enum DenoiseSynthesis: String, Sendable, CaseIterable {
+    /// The model's analysis/synthesis pair (`window: lowlatency`: a 20 ms synthesis window):
+    /// the shortest delay, what live streams use.
+    case lowLatency = "low-latency"
+    /// Weighted overlap-add with the analysis window on both sides (the inverse training's SI-SDR
+    /// loss takes): a whole analysis window of delay (32 ms), slightly cleaner output; for files.
+    case overlapAdd = "overlap-add"
+
+    /// The STFT configuration of the inverse transform for `config`'s model.
+    public func configuration(for config: ModelConfig) throws -> STFTConfiguration {
+        let model = try config.stftConfiguration()
+        switch self {
+        case .lowLatency:
+            return model
+        case .overlapAdd:
+            let pair = WindowPair(analysis: model.analysisWindow, synthesis: model.analysisWindow)
+            return try STFTConfiguration(nFFT: model.nFFT, hop: model.hop, windows: pair, center: model.center,
+                                         planning: model.planning)
         }
     }
 }

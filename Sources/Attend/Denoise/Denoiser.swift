@@ -16,6 +16,8 @@ public struct DenoiseOptions: Sendable {
     public var chunkFrames = 4096
     /// Where to write the mask of the first channel as a float32 `.npy` (frames × bins).
     public var maskPath: String?
+    /// Resynthesis; nil = low latency for stdin, overlap-add with the analysis window for files.
+    public var synthesis: DenoiseSynthesis?
 
     public init() {}
 }
@@ -50,6 +52,7 @@ public struct Denoiser: Sendable {
         let format = options.format ?? AudioOutputFormat.guess(path: output)
         var laneOptions = options
         if laneOptions.context == nil { laneOptions.context = input == "-" ? model.config.defaultContext : model.config.offlineContext }
+        if laneOptions.synthesis == nil { laneOptions.synthesis = input == "-" ? .lowLatency : .overlapAdd }
         let lanes = try (0..<channels).map { _ in try Lane(model: model, rate: rate, options: laneOptions, name: reader.name) }
         let maskWriter = try options.maskPath.map { try NPYStreamWriter(path: $0, columns: model.config.nBins) }
         if let maskWriter { lanes[0].stream.maskHandler = { try maskWriter.append($0) } }
@@ -105,7 +108,8 @@ public struct Denoiser: Sendable {
         var ready: [Float] = []
 
         init(model: AttendModel, rate: Int, options: DenoiseOptions, name: String) throws {
-            stream = try DenoiseStream(model: model, context: options.context, strength: options.strength)
+            stream = try DenoiseStream(model: model, context: options.context, strength: options.strength,
+                                       synthesis: options.synthesis ?? .lowLatency)
             let modelRate = Double(model.config.sampleRate)
             down = rate == model.config.sampleRate ? nil : try Resampler(inputRate: Double(rate), outputRate: modelRate, channels: 1, name: name)
             up = rate == model.config.sampleRate ? nil : try Resampler(inputRate: modelRate, outputRate: Double(rate), channels: 1, name: name)
