@@ -29,7 +29,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "Training"))
 from attend.data import HOP, Corpus, PhoneSet, drop_sources, phone_log_prior, repeat_sources  # noqa: E402
 from attend.export import export  # noqa: E402
-from attend.losses import forward_sum_loss, frame_phone_loss, mask_loss, phone_ctc_loss, si_sdr  # noqa: E402
+from attend.losses import forward_sum_loss, frame_phone_loss, mask_loss, noise_residual_loss, phone_ctc_loss, si_sdr  # noqa: E402
 from attend.model import AttendModel, ModelConfig, analysis_window, compressed_magnitude, stft  # noqa: E402
 from data_pipeline.augment import MixParams  # noqa: E402
 
@@ -49,7 +49,9 @@ def parse():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--alpha-lr-scale", type=float, default=20.0, help="learning-rate multiplier of the α logits")
     ap.add_argument("--config", default="{}", help="JSON overrides of ModelConfig, e.g. '{\"d_model\": 128}'")
-    ap.add_argument("--weights", default="mask=1,sisdr=0.02,frame=0.5,ctc=0.2,align=0.3")
+    ap.add_argument("--weights", default="mask=1,sisdr=0.02,frame=0.5,ctc=0.2,align=0.3",
+                    help="loss weights NAME=W,...: mask, sisdr, frame, ctc, align, and noise (the noise the mask "
+                         "passes, attend.losses.noise_residual_loss; off unless given)")
     ap.add_argument("--export", default=None, help="export the best model to Models/NAME.{safetensors,json}")
     ap.add_argument("--threads", type=int, default=1,
                     help="PyTorch threads of the training process (a second process mixes the batches)")
@@ -117,6 +119,8 @@ def step_losses(model, batch, cfg, weights, chunk, left):
     hidden, _ = model.encode(feats, chunk, left, banded=True)
     mask = model.mask(hidden, feats)
     losses = {"mask": mask_loss(mask, ns, ts, cfg.compress, valid)}
+    if weights.get("noise"):
+        losses["noise"] = noise_residual_loss(mask, ns, ts, cfg.compress, valid)
     est = istft(mask * ns, cfg, noisy.shape[1])
     losses["sisdr"] = -si_sdr(est, target).mean()
     logits = model.phone_logits(hidden)

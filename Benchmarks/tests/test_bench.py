@@ -123,18 +123,6 @@ def test_the_report_names_the_model_each_part_ran():
     assert "unknown (" in render({"meta": dict(meta, model=absent)}).splitlines()[6]
 
 
-if __name__ == "__main__":
-    passed = failed = 0
-    for name, fn in sorted(globals().items()):
-        if name.startswith("test_") and callable(fn):
-            try:
-                fn(); passed += 1
-            except Exception as e:  # noqa: BLE001
-                failed += 1; print(f"FAIL {name}: {e!r}")
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
-
-
 def test_oracle_masks_recover_the_clean_signal():
     """The oracle masks, computed from the clean signal, take most of the noise out (and a
     clean input through them comes back unchanged)."""
@@ -166,3 +154,74 @@ def test_suppression_gains_tell_kept_speech_from_removed_noise():
     assert abs(perfect[0, 0]) < 0.1 and perfect[1].max() < -20      # speech kept, noise gone (but leakage)
     assert abs(untouched[1]).max() < 0.5                             # the noise, as it was
     assert abs(halved[0, 0] + 6.02) < 0.1                            # half the speech: -6 dB
+
+
+def test_validation_anchors_score_a_system_on_the_set():
+    """bench.validation_anchors: unknown systems and a missing set are errors; on a set of two
+    mixtures a pass-through system scores the noisy input (SI-SDRi 0) and a perfect one improves."""
+    import json
+    import tempfile
+
+    import soundfile as sf
+    from bench import denoisers, validation_anchors as va
+    assert va.main(["no-such-denoiser"]) == 2
+    saved_val, saved_systems = va.VAL, dict(denoisers.SYSTEMS)
+    with tempfile.TemporaryDirectory() as d:
+        try:
+            va.VAL = Path(d)
+            _score_tiny_validation_set(Path(d), va, denoisers, sf, json)
+        finally:
+            va.VAL = saved_val
+            denoisers.SYSTEMS.clear()
+            denoisers.SYSTEMS.update(saved_systems)
+
+
+def _score_tiny_validation_set(tmp_path, va, denoisers, sf, json):
+    import contextlib
+    import io
+    assert va.main(["nsnet2"]) == 1
+    rng = np.random.default_rng(0)
+    t = np.arange(3 * SR) / SR
+    clean = (0.1 * np.sin(2 * np.pi * 220 * t) * (1 + np.sin(2 * np.pi * 3 * t))).astype(np.float32)
+    items = []
+    for k, snr in enumerate((0.0, 10.0)):
+        noise = rng.standard_normal(len(clean)).astype(np.float32)
+        noise *= np.sqrt(np.mean(clean ** 2) / np.mean(noise ** 2) / 10 ** (snr / 10))
+        sf.write(str(tmp_path / f"{k:03d}.clean.wav"), clean, SR, subtype="FLOAT")
+        sf.write(str(tmp_path / f"{k:03d}.noisy.wav"), clean + noise, SR, subtype="FLOAT")
+        items.append({"name": f"{k:03d}", "snr": snr, "source": "tone"})
+    (tmp_path / "manifest.json").write_text(json.dumps(items))
+
+    class Through(denoisers.Denoiser):
+        name = "through"
+        def process(self, x):
+            return x
+
+    class Oracle(denoisers.Denoiser):
+        name = "oracle"
+        def process(self, x):
+            return clean.copy()
+
+    denoisers.SYSTEMS["through"] = Through
+    denoisers.SYSTEMS["oracle"] = Oracle
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert va.main(["through", "oracle"]) == 0
+    out = buf.getvalue().splitlines()
+    through = next(line for line in out if line.startswith("through all "))
+    oracle = next(line for line in out if line.startswith("oracle all "))
+    assert "files 2" in through and "SI-SDRi +0.00 dB" in through
+    assert float(oracle.split("SI-SDRi ")[1].split()[0]) > 20
+    assert any(line.startswith("oracle 10 dB files 1") for line in out) and any(" tone files 2" in line for line in out)
+
+
+if __name__ == "__main__":
+    passed = failed = 0
+    for name, fn in sorted(globals().items()):
+        if name.startswith("test_") and callable(fn):
+            try:
+                fn(); passed += 1
+            except Exception as e:  # noqa: BLE001
+                failed += 1; print(f"FAIL {name}: {e!r}")
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)

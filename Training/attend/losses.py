@@ -25,6 +25,19 @@ def mask_loss(mask, noisy_spec, clean_spec, compress: float, frames_valid=None):
     return per.mean()
 
 
+def noise_residual_loss(mask, noisy_spec, clean_spec, compress: float, frames_valid=None):
+    """What the mask lets through of the noise alone: mean of (mask·|N|)^(2·compress), N = noisy −
+    clean (noise, and whatever the target leaves out of the mixture's speech). The mask loss sees the
+    noise only inside the mixture; this term charges every bin for the noise it passes, so a weight
+    on it trades kept noise for speech distortion (the noise half of the weighted speech-distortion
+    losses of Xia et al. 2020). Shapes as `mask_loss`."""
+    leak = (mask * (noisy_spec - clean_spec).abs()).clamp_min(1e-12) ** (2 * compress)
+    if frames_valid is not None:
+        leak = leak * frames_valid[:, :, None]
+        return leak.sum() / (frames_valid.sum() * leak.shape[-1]).clamp_min(1)
+    return leak.mean()
+
+
 def si_sdr(est, ref, eps=1e-8):
     """Scale-invariant SDR in dB, per batch item; est/ref (B, S)."""
     ref = ref - ref.mean(dim=-1, keepdim=True)
