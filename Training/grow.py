@@ -4,6 +4,7 @@ starting again:
 
     python3 Training/grow.py Models/attend-base.safetensors --layers 6 --out /tmp/grow --name attend-grow
     python3 Training/grow.py Models/attend-deep.safetensors --ff-mult 4 --decoder-channels 12 --out /tmp/w --name attend-wide
+    python3 Training/grow.py Models/attend-deep.safetensors --decoder-channels 12 --decoder-kernel 9 --out /tmp/d --name attend-dec
 
 Every block ends in a LayerNorm, so a block whose residual branches are zero is not yet the
 identity: it re-normalises its input. The new blocks go after the last one, and the last trained
@@ -59,16 +60,24 @@ def deepen(model: AttendModel, layers: int, seed: int = 0) -> AttendModel:
     return grown
 
 
-def widen(model: AttendModel, ff_mult: int, decoder_channels: int, seed: int = 0) -> AttendModel:
+def widen(model: AttendModel, ff_mult: int, decoder_channels: int, seed: int = 0, decoder_kernel: int = 0) -> AttendModel:
+    """More feed-forward units, mask-decoder channels and a longer decoder kernel (its old taps in the
+    middle of the new ones, the new taps zero on the old channels), computing what `model` did."""
     cfg = model.cfg
+    k0 = cfg.mask_decoder_kernel
+    decoder_kernel = decoder_kernel or k0
+    if decoder_kernel < k0 or (decoder_kernel - k0) % 2:
+        raise SystemExit(f"--decoder-kernel {decoder_kernel}: the model has {k0} (only longer by an even number of taps)")
     if ff_mult < cfg.ff_mult:
         raise SystemExit(f"--ff-mult {ff_mult}: the model already has {cfg.ff_mult}")
     if decoder_channels < cfg.mask_decoder_channels or (decoder_channels and not cfg.mask_decoder_channels):
         raise SystemExit(f"--decoder-channels {decoder_channels}: the model has {cfg.mask_decoder_channels}"
                          " (only a decoder the model already has can widen)")
     torch.manual_seed(seed)
-    grown = AttendModel(dataclasses.replace(cfg, ff_mult=ff_mult, mask_decoder_channels=decoder_channels))
+    grown = AttendModel(dataclasses.replace(cfg, ff_mult=ff_mult, mask_decoder_channels=decoder_channels,
+                                            mask_decoder_kernel=decoder_kernel))
     old, new = model.state_dict(), grown.state_dict()
+    taps = slice((decoder_kernel - k0) // 2, (decoder_kernel - k0) // 2 + k0)  # the old kernel, centred
     d, h0 = cfg.d_model, cfg.d_model * cfg.ff_mult
     c0, bins = cfg.mask_decoder_channels, cfg.stem_bins
     with torch.no_grad():
@@ -87,16 +96,18 @@ def widen(model: AttendModel, ff_mult: int, decoder_channels: int, seed: int = 0
                 t.view(-1, bins)[:c0] = w.view(c0, bins)
             elif name == "mask_decoder.conv1.weight":  # (C, C0 + 1, 1, K): inputs = up's channels, then feats
                 t[:, c0:-1].zero_()  # the new up channels feed nothing yet
-                t[:c0, :c0] = w[:, :c0]
-                t[:c0, -1:] = w[:, -1:]
+                t[:c0].zero_()  # the old channels' new taps
+                t[:c0, :c0, :, taps] = w[:, :c0]
+                t[:c0, -1:, :, taps] = w[:, -1:]
             elif name in ("mask_decoder.conv1.bias", "mask_decoder.conv2.bias"):
                 t[:c0] = w
             elif name == "mask_decoder.conv2.weight":  # (C, C, 1, K)
                 t[:, c0:].zero_()
-                t[:c0, :c0] = w
+                t[:c0].zero_()
+                t[:c0, :c0, :, taps] = w
             elif name == "mask_decoder.conv3.weight":  # (1, C, 1, K)
                 t.zero_()
-                t[:, :c0] = w
+                t[:, :c0, :, taps] = w
             else:
                 raise SystemExit(f"widen: no rule for {name} {tuple(w.shape)} -> {tuple(t.shape)}")
     grown.load_state_dict(new)
@@ -109,6 +120,7 @@ def main() -> None:
     ap.add_argument("--layers", type=int, default=0, help="blocks after growing (default: as now)")
     ap.add_argument("--ff-mult", type=int, default=0, help="feed-forward width / d_model (default: as now)")
     ap.add_argument("--decoder-channels", type=int, default=0, help="mask-decoder channels (default: as now)")
+    ap.add_argument("--decoder-kernel", type=int, default=0, help="mask-decoder kernel in bins, odd (default: as now)")
     ap.add_argument("--out", required=True)
     ap.add_argument("--name", required=True)
     ap.add_argument("--seed", type=int, default=0)
@@ -117,12 +129,13 @@ def main() -> None:
     model = load(weights, weights.with_suffix(".json")).eval()
     cfg = model.cfg
     grown = model
-    if args.ff_mult or args.decoder_channels:
-        grown = widen(grown, args.ff_mult or cfg.ff_mult, args.decoder_channels or cfg.mask_decoder_channels, args.seed)
+    if args.ff_mult or args.decoder_channels or args.decoder_kernel:
+        grown = widen(grown, args.ff_mult or cfg.ff_mult, args.decoder_channels or cfg.mask_decoder_channels, args.seed,
+                      args.decoder_kernel)
     if args.layers:
         grown = deepen(grown, args.layers, args.seed)
     if grown is model:
-        raise SystemExit("nothing to grow: give --layers, --ff-mult or --decoder-channels")
+        raise SystemExit("nothing to grow: give --layers, --ff-mult, --decoder-channels or --decoder-kernel")
     grown = grown.eval()
     torch.manual_seed(1)
     feats = torch.rand(2, 300, model.cfg.n_bins)
@@ -131,7 +144,8 @@ def main() -> None:
     diff = max(float((a[k] - b[k]).abs().max()) for k in ("hidden", "mask", "phone_logits"))
     g = grown.cfg
     print(f"layers {cfg.n_layers} -> {g.n_layers}, ff_mult {cfg.ff_mult} -> {g.ff_mult}, decoder channels "
-          f"{cfg.mask_decoder_channels} -> {g.mask_decoder_channels}; parameters "
+          f"{cfg.mask_decoder_channels} -> {g.mask_decoder_channels}, kernel {cfg.mask_decoder_kernel} -> "
+          f"{g.mask_decoder_kernel}; parameters "
           f"{sum(p.numel() for p in model.parameters()):,} -> {sum(p.numel() for p in grown.parameters()):,}; "
           f"largest output difference {diff:.2e}")
     if diff > 1e-3:

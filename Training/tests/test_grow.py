@@ -25,10 +25,12 @@ def outputs(model, feats):
     return {k: out[k] for k in ("hidden", "mask", "phone_logits")}
 
 
-@pytest.mark.parametrize("ff_mult,channels,layers", [(4, 4, 0), (2, 8, 0), (3, 6, 3)])
-def test_grown_model_computes_the_same(ff_mult, channels, layers):
+@pytest.mark.parametrize("ff_mult,channels,layers,kernel", [(4, 4, 0, 0), (2, 8, 0, 0), (3, 6, 3, 0), (2, 4, 0, 9),
+                                                            (2, 8, 0, 7)])
+def test_grown_model_computes_the_same(ff_mult, channels, layers, kernel):
     model = small_model()
-    grown = grow.widen(model, ff_mult, channels, seed=1)
+    grown = grow.widen(model, ff_mult, channels, seed=1, decoder_kernel=kernel)
+    assert grown.cfg.mask_decoder_kernel == (kernel or model.cfg.mask_decoder_kernel)
     if layers:
         grown = grow.deepen(grown, layers, seed=1)
     grown.eval()
@@ -52,8 +54,19 @@ def test_new_units_get_gradients():
     assert grown.mask_decoder.conv1.weight.grad[:, 4:-1].abs().sum() > 0
 
 
+def test_longer_kernel_taps_learn():
+    model = small_model()
+    grown = grow.widen(model, 2, 4, seed=1, decoder_kernel=9).train()
+    grown(torch.rand(2, 50, model.cfg.n_bins))["mask"].square().mean().backward()
+    assert grown.mask_decoder.conv3.weight.grad[..., :2].abs().sum() > 0  # the new outer taps
+
+
 def test_widen_refuses_to_narrow():
     model = small_model()
+    with pytest.raises(SystemExit):
+        grow.widen(model, 2, 4, decoder_kernel=3)
+    with pytest.raises(SystemExit):
+        grow.widen(model, 2, 4, decoder_kernel=6)
     with pytest.raises(SystemExit):
         grow.widen(model, 1, 4)
     with pytest.raises(SystemExit):
