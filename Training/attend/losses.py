@@ -18,11 +18,7 @@ def mask_loss(mask, noisy_spec, clean_spec, compress: float, frames_valid=None):
     phase_n = noisy_spec / noisy_spec.abs().clamp_min(1e-12)
     phase_c = clean_spec / ref_mag
     cplx = (est_c * phase_n - ref_c * phase_c).abs() ** 2
-    per = mag + 0.3 * cplx
-    if frames_valid is not None:
-        per = per * frames_valid[:, :, None]
-        return per.sum() / (frames_valid.sum() * per.shape[-1]).clamp_min(1)
-    return per.mean()
+    return _mean_over_frames(mag + 0.3 * cplx, frames_valid)
 
 
 def noise_residual_loss(mask, noisy_spec, clean_spec, compress: float, frames_valid=None):
@@ -32,10 +28,15 @@ def noise_residual_loss(mask, noisy_spec, clean_spec, compress: float, frames_va
     on it trades kept noise for speech distortion (the noise half of the weighted speech-distortion
     losses of Xia et al. 2020). Shapes as `mask_loss`."""
     leak = (mask * (noisy_spec - clean_spec).abs()).clamp_min(1e-12) ** (2 * compress)
-    if frames_valid is not None:
-        leak = leak * frames_valid[:, :, None]
-        return leak.sum() / (frames_valid.sum() * leak.shape[-1]).clamp_min(1)
-    return leak.mean()
+    return _mean_over_frames(leak, frames_valid)
+
+
+def _mean_over_frames(per, frames_valid=None):
+    """Mean of per-bin values (B, T, F) over the valid frames (frames_valid (B, T) of 0/1), or all."""
+    if frames_valid is None:
+        return per.mean()
+    per = per * frames_valid[:, :, None]
+    return per.sum() / (frames_valid.sum() * per.shape[-1]).clamp_min(1)
 
 
 def si_sdr(est, ref, eps=1e-8):

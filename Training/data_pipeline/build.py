@@ -198,6 +198,25 @@ def step_rirs(out: str, scale: str, cfg: dict) -> None:
     mark(out, "rirs", scale)
 
 
+def _real_speech_and_rooms(out: str, split: str, seed: int, limit: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Up to `limit` real (never synthetic) utterances of the split, drawn with `seed`, and the
+    split's RIR bank: what the talker noises (crowd, stadium) are made of."""
+    recs = [r for r in _speech_records(out, split) if r["kind"] == "real"]
+    rng = np.random.default_rng(seed)
+    pick = [recs[int(i)] for i in rng.choice(len(recs), size=min(len(recs), limit), replace=False)]
+    utts = [A.load(os.path.join(out, r["path"])) for r in pick]
+    rirs = [np.load(os.path.join(out, "rirs", split, f)) for f in sorted(os.listdir(os.path.join(out, "rirs", split)))]
+    return utts, rirs
+
+
+def _add_pieces(w: "Writer", source: str, split: str, pieces) -> None:
+    """Writes generated noise pieces (`{"audio", "n_talkers"}`) as noise/SOURCE/SPLIT_K.wav, one group each."""
+    for k, rec in enumerate(pieces):
+        w.add(f"noise/{source}/{split}_{k:04d}.wav", rec["audio"], {
+            "split": split, "source": source, "src_path": f"{source}:{split}:{k}", "piece": 0,
+            "group": f"{source}:{split}:{k}", "n_talkers": rec["n_talkers"]})
+
+
 def step_crowd(out: str, scale: str, cfg: dict) -> None:
     """Crowd noise: real speech of the split only (no synthetic voices), each talker in a room of
     the split's RIR bank."""
@@ -206,15 +225,8 @@ def step_crowd(out: str, scale: str, cfg: dict) -> None:
     log("noise: crowd")
     w = Writer(out, "noise-crowd")
     for split, n in zip(("train", "val"), cfg["crowd"]):
-        recs = [r for r in _speech_records(out, split) if r["kind"] == "real"]
-        rng = np.random.default_rng(91 if split == "train" else 92)
-        pick = [recs[int(i)] for i in rng.choice(len(recs), size=min(len(recs), 1500), replace=False)]
-        utts = [A.load(os.path.join(out, r["path"])) for r in pick]
-        rirs = [np.load(os.path.join(out, "rirs", split, f)) for f in sorted(os.listdir(os.path.join(out, "rirs", split)))]
-        for k, rec in enumerate(N.crowd(utts, rirs, n, seed=93 if split == "train" else 94)):
-            w.add(f"noise/crowd/{split}_{k:04d}.wav", rec["audio"], {
-                "split": split, "source": "crowd", "src_path": f"crowd:{split}:{k}", "piece": 0,
-                "group": f"crowd:{split}:{k}", "n_talkers": rec["n_talkers"]})
+        utts, rirs = _real_speech_and_rooms(out, split, seed=91 if split == "train" else 92, limit=1500)
+        _add_pieces(w, "crowd", split, N.crowd(utts, rirs, n, seed=93 if split == "train" else 94))
     w.close()
     mark(out, "noise-crowd", scale)
 
@@ -227,17 +239,10 @@ def step_texture(out: str, scale: str, cfg: dict) -> None:
     log("noise: stadium and applause")
     w = Writer(out, "noise-texture")
     for split, n in zip(("train", "val"), cfg["texture"]):
-        recs = [r for r in _speech_records(out, split) if r["kind"] == "real"]
-        rng = np.random.default_rng(95 if split == "train" else 96)
-        pick = [recs[int(i)] for i in rng.choice(len(recs), size=min(len(recs), 2500), replace=False)]
-        utts = [A.load(os.path.join(out, r["path"])) for r in pick]
-        rirs = [np.load(os.path.join(out, "rirs", split, f)) for f in sorted(os.listdir(os.path.join(out, "rirs", split)))]
+        utts, rirs = _real_speech_and_rooms(out, split, seed=95 if split == "train" else 96, limit=2500)
         seed = 97 if split == "train" else 98
-        for source, gen in (("stadium", N.stadium(utts, rirs, n, seed=seed)), ("applause", N.applause(rirs, n, seed=seed))):
-            for k, rec in enumerate(gen):
-                w.add(f"noise/{source}/{split}_{k:04d}.wav", rec["audio"], {
-                    "split": split, "source": source, "src_path": f"{source}:{split}:{k}", "piece": 0,
-                    "group": f"{source}:{split}:{k}", "n_talkers": rec["n_talkers"]})
+        _add_pieces(w, "stadium", split, N.stadium(utts, rirs, n, seed=seed))
+        _add_pieces(w, "applause", split, N.applause(rirs, n, seed=seed))
     w.close()
     mark(out, "noise-texture", scale)
 

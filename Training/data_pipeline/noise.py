@@ -159,6 +159,21 @@ def coloured_noise(n: int, seconds: float = 20.0):
                    "split": "val" if i % 10 == 9 else "train", "piece": 0}
 
 
+def _in_room(rirs: list[np.ndarray], direct: tuple[float, float]):
+    """A talker's `voice(u, rng)` for `_talkers`: `u` convolved with a random RIR of `rirs` whose
+    direct path (first 2.5 ms) is weakened to a random fraction in `direct` (far from the
+    microphone), at unit RMS."""
+    from scipy.signal import fftconvolve
+
+    def voice(u: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        h = rirs[int(rng.integers(len(rirs)))].astype(np.float32).copy()
+        h[:40] *= rng.uniform(*direct)
+        wet = fftconvolve(u, h)[:len(u) + len(h) // 2].astype(np.float32)
+        return wet / (np.sqrt(np.mean(wet ** 2)) + 1e-9)
+
+    return voice
+
+
 def _talkers(utterances: list[np.ndarray], n: int, seed: int, seconds: float, talkers: tuple[int, int],
              gain_db: float, voice=None):
     """`n` pieces of `seconds`, each the sum of `talkers` random utterances (passed through
@@ -191,15 +206,7 @@ def crowd(utterances: list[np.ndarray], rirs: list[np.ndarray], n: int, seed: in
     response (a distant talker: the direct path no louder than the reverberation), at gains spread
     over 12 dB and random onsets, looped to `seconds`.  Nearer to a reception or a cafe than
     `babble`'s few dry voices."""
-    from scipy.signal import fftconvolve
-
-    def distant(u: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        h = rirs[int(rng.integers(len(rirs)))].astype(np.float32).copy()
-        h[:40] *= rng.uniform(0.1, 0.5)  # far from the microphone: weaken the direct path (first 2.5 ms)
-        wet = fftconvolve(u, h)[:len(u) + len(h) // 2].astype(np.float32)
-        return wet / (np.sqrt(np.mean(wet ** 2)) + 1e-9)
-
-    return _talkers(utterances, n, seed, seconds, talkers, -12, distant)
+    return _talkers(utterances, n, seed, seconds, talkers, -12, _in_room(rirs, direct=(0.1, 0.5)))
 
 
 def _clap(rng: np.random.Generator, sr: int = A.SR) -> np.ndarray:
@@ -263,17 +270,9 @@ def stadium(utterances: list[np.ndarray], rirs: list[np.ndarray], n: int, seed: 
     impulse response whose direct path is all but gone (2-20 %), at gains spread over 18 dB, with the
     whole crowd swelling and ebbing (0.1-0.8 Hz, up to 8 dB): the dense roar in which no one talker
     stands out, beside `crowd`'s reception room."""
-    from scipy.signal import fftconvolve
-
-    def far(u: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        h = rirs[int(rng.integers(len(rirs)))].astype(np.float32).copy()
-        h[:40] *= rng.uniform(0.02, 0.2)
-        wet = fftconvolve(u, h)[:len(u) + len(h) // 2].astype(np.float32)
-        return wet / (np.sqrt(np.mean(wet ** 2)) + 1e-9)
-
     rng = np.random.default_rng(seed + 1)
     t = np.arange(int(seconds * A.SR)) / A.SR
-    for rec in _talkers(utterances, n, seed, seconds, talkers, -18, far):
+    for rec in _talkers(utterances, n, seed, seconds, talkers, -18, _in_room(rirs, direct=(0.02, 0.2))):
         depth = rng.uniform(0, 8)
         swell = 10 ** (depth / 20 * np.sin(2 * np.pi * rng.uniform(0.1, 0.8) * t + rng.uniform(0, 6.3)) / 2)
         yield {"audio": A.normalise((rec["audio"] * swell).astype(np.float32)), "n_talkers": rec["n_talkers"]}
