@@ -5,6 +5,7 @@ starting again:
     python3 Training/grow.py Models/attend-base.safetensors --layers 6 --out /tmp/grow --name attend-grow
     python3 Training/grow.py Models/attend-deep.safetensors --ff-mult 4 --decoder-channels 12 --out /tmp/w --name attend-wide
     python3 Training/grow.py Models/attend-deep.safetensors --decoder-channels 12 --decoder-kernel 9 --out /tmp/d --name attend-dec
+    python3 Training/grow.py Models/attend-deep.safetensors --decoder-ema 0.9,0.98 --out /tmp/e --name attend-ema
 
 Every block ends in a LayerNorm, so a block whose residual branches are zero is not yet the
 identity: it re-normalises its input. The new blocks go after the last one, and the last trained
@@ -60,11 +61,17 @@ def deepen(model: AttendModel, layers: int, seed: int = 0) -> AttendModel:
     return grown
 
 
-def widen(model: AttendModel, ff_mult: int, decoder_channels: int, seed: int = 0, decoder_kernel: int = 0) -> AttendModel:
-    """More feed-forward units, mask-decoder channels and a longer decoder kernel (its old taps in the
-    middle of the new ones, the new taps zero on the old channels), computing what `model` did."""
+def widen(model: AttendModel, ff_mult: int, decoder_channels: int, seed: int = 0, decoder_kernel: int = 0,
+          decoder_ema: list | None = None) -> AttendModel:
+    """More feed-forward units, mask-decoder channels, a longer decoder kernel (its old taps in the
+    middle of the new ones, the new taps zero on the old channels) and more running means for the
+    decoder to read (their input weights zero), computing what `model` did."""
     cfg = model.cfg
     k0 = cfg.mask_decoder_kernel
+    ema0 = list(cfg.mask_decoder_ema)
+    decoder_ema = ema0 if decoder_ema is None else decoder_ema
+    if decoder_ema[:len(ema0)] != ema0:
+        raise SystemExit(f"--decoder-ema {decoder_ema}: must start with the model's {ema0}")
     decoder_kernel = decoder_kernel or k0
     if decoder_kernel < k0 or (decoder_kernel - k0) % 2:
         raise SystemExit(f"--decoder-kernel {decoder_kernel}: the model has {k0} (only longer by an even number of taps)")
@@ -75,11 +82,12 @@ def widen(model: AttendModel, ff_mult: int, decoder_channels: int, seed: int = 0
                          " (only a decoder the model already has can widen)")
     torch.manual_seed(seed)
     grown = AttendModel(dataclasses.replace(cfg, ff_mult=ff_mult, mask_decoder_channels=decoder_channels,
-                                            mask_decoder_kernel=decoder_kernel))
+                                            mask_decoder_kernel=decoder_kernel, mask_decoder_ema=decoder_ema))
     old, new = model.state_dict(), grown.state_dict()
     taps = slice((decoder_kernel - k0) // 2, (decoder_kernel - k0) // 2 + k0)  # the old kernel, centred
     d, h0 = cfg.d_model, cfg.d_model * cfg.ff_mult
     c0, bins = cfg.mask_decoder_channels, cfg.stem_bins
+    x0 = 1 + len(ema0)  # the conv1 inputs after up's channels: the features, then their running means
     with torch.no_grad():
         for name, w in old.items():
             t = new[name]
@@ -94,11 +102,13 @@ def widen(model: AttendModel, ff_mult: int, decoder_channels: int, seed: int = 0
                 t.view(-1, bins, d)[:c0] = w.view(c0, bins, d)
             elif name == "mask_decoder.up.bias":
                 t.view(-1, bins)[:c0] = w.view(c0, bins)
-            elif name == "mask_decoder.conv1.weight":  # (C, C0 + 1, 1, K): inputs = up's channels, then feats
-                t[:, c0:-1].zero_()  # the new up channels feed nothing yet
+            elif name == "mask_decoder.conv1.weight":  # (C, C + 1 + E, 1, K): up's channels, feats, means
+                c = decoder_channels
+                t[:, c0:c].zero_()  # the new up channels feed nothing yet
+                t[:, c + x0:].zero_()  # nor do the new running means
                 t[:c0].zero_()  # the old channels' new taps
                 t[:c0, :c0, :, taps] = w[:, :c0]
-                t[:c0, -1:, :, taps] = w[:, -1:]
+                t[:c0, c:c + x0, :, taps] = w[:, c0:c0 + x0]
             elif name in ("mask_decoder.conv1.bias", "mask_decoder.conv2.bias"):
                 t[:c0] = w
             elif name == "mask_decoder.conv2.weight":  # (C, C, 1, K)
@@ -121,6 +131,8 @@ def main() -> None:
     ap.add_argument("--ff-mult", type=int, default=0, help="feed-forward width / d_model (default: as now)")
     ap.add_argument("--decoder-channels", type=int, default=0, help="mask-decoder channels (default: as now)")
     ap.add_argument("--decoder-kernel", type=int, default=0, help="mask-decoder kernel in bins, odd (default: as now)")
+    ap.add_argument("--decoder-ema", default=None,
+                    help="comma-separated per-frame decays of the running means the decoder reads (default: as now)")
     ap.add_argument("--out", required=True)
     ap.add_argument("--name", required=True)
     ap.add_argument("--seed", type=int, default=0)
@@ -129,13 +141,14 @@ def main() -> None:
     model = load(weights, weights.with_suffix(".json")).eval()
     cfg = model.cfg
     grown = model
-    if args.ff_mult or args.decoder_channels or args.decoder_kernel:
+    ema = None if args.decoder_ema is None else [float(a) for a in args.decoder_ema.split(",") if a]
+    if args.ff_mult or args.decoder_channels or args.decoder_kernel or ema is not None:
         grown = widen(grown, args.ff_mult or cfg.ff_mult, args.decoder_channels or cfg.mask_decoder_channels, args.seed,
-                      args.decoder_kernel)
+                      args.decoder_kernel, ema)
     if args.layers:
         grown = deepen(grown, args.layers, args.seed)
     if grown is model:
-        raise SystemExit("nothing to grow: give --layers, --ff-mult, --decoder-channels or --decoder-kernel")
+        raise SystemExit("nothing to grow: give --layers, --ff-mult, --decoder-channels, --decoder-kernel or --decoder-ema")
     grown = grown.eval()
     torch.manual_seed(1)
     feats = torch.rand(2, 300, model.cfg.n_bins)
@@ -145,7 +158,7 @@ def main() -> None:
     g = grown.cfg
     print(f"layers {cfg.n_layers} -> {g.n_layers}, ff_mult {cfg.ff_mult} -> {g.ff_mult}, decoder channels "
           f"{cfg.mask_decoder_channels} -> {g.mask_decoder_channels}, kernel {cfg.mask_decoder_kernel} -> "
-          f"{g.mask_decoder_kernel}; parameters "
+          f"{g.mask_decoder_kernel}, running means {cfg.mask_decoder_ema} -> {g.mask_decoder_ema}; parameters "
           f"{sum(p.numel() for p in model.parameters()):,} -> {sum(p.numel() for p in grown.parameters()):,}; "
           f"largest output difference {diff:.2e}")
     if diff > 1e-3:

@@ -7,8 +7,10 @@ import NeuralEngine
 /// hidden `(frames, dModel)` → Linear → `(frames, C, stemBins)` → linear interpolation along
 /// frequency to `nBins` (align-corners: output bin i reads position i·(stemBins−1)/(nBins−1)) →
 /// the frame's features appended as channel C → three `Conv2d` of one frame by K bins with GELU
-/// between → one logit per bin, added to the linear mask head's. Frame by frame: no state, so
-/// streaming and offline masks agree exactly.
+/// between → one logit per bin, added to the linear mask head's. With `mask_decoder_ema` decays
+/// the convolutions also read, per bin, running means m_t = a·m_{t−1} + (1 − a)·x_t of the
+/// features (m_0 = x_0), appended after the features: the only state, kept in the
+/// `MaskWorkspace`, so a stream's masks agree exactly with the whole file's.
 struct MaskDecoder: Sendable {
     let up: Linear
     let conv1: Conv2d
@@ -17,6 +19,8 @@ struct MaskDecoder: Sendable {
     let channels: Int
     let coarseBins: Int
     let bins: Int
+    /// The running means' decays (one input channel each).
+    let decays: [Float]
     /// The interpolation per output bin i: it reads coarse bins `lower[i]` and `lower[i] + 1`
     /// (clamped) with weights 1 − `fraction[i]` and `fraction[i]`.
     let lower: [Int]
@@ -27,13 +31,14 @@ struct MaskDecoder: Sendable {
         channels = ch
         coarseBins = c.stemBins
         bins = c.nBins
+        decays = c.maskDecoderEma
         // PyTorch's align-corners scale, in Float as its CPU kernel computes it.
         let scale = bins > 1 ? Float(coarseBins - 1) / Float(bins - 1) : 0
         let positions = (0..<bins).map { scale * Float($0) }
         lower = positions.map { [coarseBins] p in min(Int(p), coarseBins - 1) }
         fraction = zip(positions, lower).map { $0 - Float($1) }
         up = try w.linear(WeightNames.maskDecoderUp, in: c.dModel, out: ch * c.stemBins)
-        conv1 = try w.conv2d(WeightNames.maskDecoderConv1, in: ch + 1, out: ch, kernel: (1, k), strideFreq: 1, padFreq: k / 2)
+        conv1 = try w.conv2d(WeightNames.maskDecoderConv1, in: ch + 1 + c.maskDecoderEma.count, out: ch, kernel: (1, k), strideFreq: 1, padFreq: k / 2)
         conv2 = try w.conv2d(WeightNames.maskDecoderConv2, in: ch, out: ch, kernel: (1, k), strideFreq: 1, padFreq: k / 2)
         conv3 = try w.conv2d(WeightNames.maskDecoderConv3, in: ch, out: 1, kernel: (1, k), strideFreq: 1, padFreq: k / 2)
     }
@@ -41,21 +46,38 @@ struct MaskDecoder: Sendable {
     /// Adds the decoder's logits for `hidden` `(n, dModel)` and `features` `(n, nBins)` to
     /// `logits` `(n, nBins)`.
     func addLogits(hidden: Tensor, features: Tensor, to logits: inout Tensor, workspace ws: MaskWorkspace) {
-        let n = hidden.shape[0], ch = channels, cb = coarseBins, f = bins
+        let n = hidden.shape[0], ch = channels, cb = coarseBins, f = bins, e = decays.count
+        let inputs = ch + 1 + e
         up(hidden, into: &ws.coarse)  // (n, ch·cb)
-        ws.input.resize(n, ch + 1, f)
+        ws.input.resize(n, inputs, f)
+        if ws.means.count != e * f { ws.means = [Float](repeating: 0, count: e * f) }
+        let fresh = ws.meanFrames == 0
         ws.coarse.withPointer { u in features.withPointer { feats in ws.input.withMutablePointer { x in
-            for t in 0..<n {
-                for c in 0..<ch {
-                    let src = u + (t * ch + c) * cb, dst = x + (t * (ch + 1) + c) * f
-                    for i in 0..<f {
-                        let i0 = lower[i], lambda = fraction[i]
-                        dst[i] = (1 - lambda) * src[i0] + lambda * src[min(i0 + 1, cb - 1)]
+            ws.means.withUnsafeMutableBufferPointer { means in
+                for t in 0..<n {
+                    let row = x + t * inputs * f
+                    for c in 0..<ch {
+                        let src = u + (t * ch + c) * cb, dst = row + c * f
+                        for i in 0..<f {
+                            let i0 = lower[i], lambda = fraction[i]
+                            dst[i] = (1 - lambda) * src[i0] + lambda * src[min(i0 + 1, cb - 1)]
+                        }
+                    }
+                    let frame = feats + t * f
+                    (row + ch * f).update(from: frame, count: f)
+                    for (j, a) in decays.enumerated() {
+                        let m = means.baseAddress! + j * f, b = 1 - a
+                        if fresh && t == 0 {
+                            m.update(from: frame, count: f)
+                        } else {
+                            for i in 0..<f { m[i] = a * m[i] + b * frame[i] }
+                        }
+                        (row + (ch + 1 + j) * f).update(from: m, count: f)
                     }
                 }
-                (x + (t * (ch + 1) + ch) * f).update(from: feats + t * f, count: f)
             }
         } } }
+        ws.meanFrames += n
         conv1(ws.input, into: &ws.a, scratch: &ws.scratch)
         Activation.gelu.apply(&ws.a)
         conv2(ws.a, into: &ws.b, scratch: &ws.scratch)
@@ -68,11 +90,16 @@ struct MaskDecoder: Sendable {
     }
 }
 
-/// Reusable buffers of a mask computation (one per stream or thread): a stream's masks then
-/// allocate nothing once the buffers have grown to its largest block.
+/// Reusable buffers of a mask computation, one per stream: a stream's masks then allocate
+/// nothing once the buffers have grown to its largest block. It also holds the stream's state,
+/// the running means of a mask decoder that reads them, so successive calls must be the
+/// successive frames of one stream (a fresh workspace starts a new one).
 public final class MaskWorkspace {
     var coarse = Tensor(zeros: [0]), input = Tensor(zeros: [0]), a = Tensor(zeros: [0]), b = Tensor(zeros: [0])
     var scratch: [Float] = []
+    /// The running means after the last frame masked, `(decays, bins)`, and how many frames that is.
+    var means: [Float] = []
+    var meanFrames = 0
 
     public init() {}
 }

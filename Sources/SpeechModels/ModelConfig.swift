@@ -43,6 +43,8 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var maskDecoderChannelsValue: Int?
     /// Width in bins of the mask decoder's convolutions (absent: 5).
     public var maskDecoderKernelValue: Int?
+    /// Per-frame decays of the running means of the features the mask decoder also reads (absent: none).
+    public var maskDecoderEmaValue: [Float]?
     /// Weight of the aligner head's term in the alignment scores (absent: 1). A model whose
     /// aligner head misleads the search ships 0 (see `TokenScoring` in the Attend module).
     public var alignWeight: Float?
@@ -58,12 +60,15 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         case espeakMap = "espeak_map", dAlign = "d_align", textKernel = "text_kernel", layerNormEps = "layer_norm_eps"
         case alignWeight = "align_weight", phoneLogPrior = "phone_log_prior"
         case maskDecoderChannelsValue = "mask_decoder_channels", maskDecoderKernelValue = "mask_decoder_kernel"
+        case maskDecoderEmaValue = "mask_decoder_ema"
     }
 
     /// Channels of the mask decoder; 0 = none.
     public var maskDecoderChannels: Int { maskDecoderChannelsValue ?? 0 }
     /// Width in bins of the mask decoder's convolutions.
     public var maskDecoderKernel: Int { maskDecoderKernelValue ?? 5 }
+    /// Decays a of the running means m_t = a·m_{t−1} + (1 − a)·x_t the mask decoder reads.
+    public var maskDecoderEma: [Float] { maskDecoderEmaValue ?? [] }
 
     public var headDim: Int { dModel / nHeads }
 
@@ -117,6 +122,11 @@ public struct ModelConfig: Codable, Sendable, Equatable {
             guard maskDecoderKernel > 0, maskDecoderKernel % 2 == 1 else {
                 throw bad("mask_decoder_kernel", "must be odd and positive, found \(maskDecoderKernel)")
             }
+            guard maskDecoderEma.allSatisfy({ $0 >= 0 && $0 < 1 }) else {
+                throw bad("mask_decoder_ema", "decays must be in [0, 1), found \(maskDecoderEma)")
+            }
+        } else if !maskDecoderEma.isEmpty {
+            throw bad("mask_decoder_ema", "needs a mask decoder (mask_decoder_channels > 0)")
         }
         if let w = alignWeight, !(w.isFinite && w >= 0) { throw bad("align_weight", "must be finite and not negative, found \(w)") }
         if let prior = phoneLogPrior, !prior.isEmpty {  // [] (Python's default) = no prior

@@ -66,6 +66,59 @@ import Testing
         #expect(mask.maxAbsDifference(linear) > 0.01)
     }
 
+    /// The decoder also reading running means of the features (`tinyema`: decays 0.6 and 0.9)
+    /// against PyTorch; the means matter (the mask differs from `tinydec`'s, which is the same model
+    /// without them, by more than the tolerance); and masks taken in pieces of a stream with one
+    /// workspace equal the whole input's (to rounding: the products block by their size), while a
+    /// fresh workspace per piece does not.
+    @Test(arguments: [("full", nil), ("chunk4", ChunkedContext(chunkSize: 4, leftContext: 8))] as [(String, ChunkedContext?)])
+    func runningMeansMatchPyTorch(name: String, context: ChunkedContext?) throws {
+        let model = try AttendModel(weights: Self.fixtures.appendingPathComponent("tinyema.safetensors"),
+                                    config: Self.fixtures.appendingPathComponent("tinyema.json"))
+        #expect(model.config.maskDecoderEma == [0.6, 0.9])
+        let plain = try AttendModel(weights: Self.fixtures.appendingPathComponent("tinydec.safetensors"),
+                                    config: Self.fixtures.appendingPathComponent("tinydec.json"))
+        let feats = try Self.load("feats")
+        let hidden = EncoderSession(model: model, context: context).encodeToEnd(feats)
+        let mask = model.mask(hidden, features: feats)
+        Self.expectClose(mask, try Self.load("ema_\(name)_mask"), "\(name) mask with running means")
+        #expect(mask.maxAbsDifference(plain.mask(hidden, features: feats)) > 0.01)
+
+        let frames = feats.shape[0], bins = feats.shape[1], d = hidden.shape[1]
+        func rows(_ x: Tensor, _ a: Int, _ b: Int, _ width: Int) -> Tensor {
+            Tensor(shape: [b - a, width], data: Array(x.data[(a * width)..<(b * width)]))
+        }
+        let cuts = [0, 1, 6, 7, 20, frames]
+        let workspace = MaskWorkspace()
+        var streamed: [Float] = [], fresh: [Float] = []
+        for (a, b) in zip(cuts, cuts.dropFirst()) {
+            var m = Tensor(zeros: [0])
+            model.mask(rows(hidden, a, b, d), features: rows(feats, a, b, bins), into: &m, workspace: workspace)
+            streamed += m.elements
+            fresh += model.mask(rows(hidden, a, b, d), features: rows(feats, a, b, bins)).elements
+        }
+        #expect(Tensor(shape: mask.shape, data: streamed).maxAbsDifference(mask) < 1e-5)  // BLAS blocks by size
+        #expect(Tensor(shape: mask.shape, data: fresh).maxAbsDifference(mask) > 0.001)
+    }
+
+    /// Running-mean decays must lie in [0, 1) and need a mask decoder; a bad one is named.
+    @Test func runningMeanDecaysAreValidated() throws {
+        let url = Self.fixtures.appendingPathComponent("tinyema.json")
+        var config = try JSONDecoder().decode(ModelConfig.self, from: Data(contentsOf: url))
+        try config.validate(file: "m.json")
+        config.maskDecoderEmaValue = [0.6, 1]
+        #expect(throws: CheckpointError.badConfig(file: "m.json", key: "mask_decoder_ema", reason: "decays must be in [0, 1), found [0.6, 1.0]")) {
+            try config.validate(file: "m.json")
+        }
+        config.maskDecoderEmaValue = [0.6]
+        config.maskDecoderChannelsValue = 0
+        #expect(throws: CheckpointError.badConfig(file: "m.json", key: "mask_decoder_ema", reason: "needs a mask decoder (mask_decoder_channels > 0)")) {
+            try config.validate(file: "m.json")
+        }
+        config.maskDecoderEmaValue = nil
+        try config.validate(file: "m.json")
+    }
+
     @Test func alphasMatchPyTorch() throws {
         let model = try Self.model()
         for l in 0..<model.config.nLayers {

@@ -56,6 +56,7 @@ class ModelConfig:
     d_align: int = 128
     mask_decoder_channels: int = 0  # 0 = the mask is sigmoid(Linear(hidden)); > 0 adds a MaskDecoder
     mask_decoder_kernel: int = 5  # its convolutions' width in frequency bins (odd)
+    mask_decoder_ema: list = dataclasses.field(default_factory=list)  # per-frame decays of running means it also reads
     text_kernel: int = 3
     layer_norm_eps: float = 1e-5
     align_weight: float = 1.0  # weight of the aligner head's term in the decoder's token scores
@@ -273,9 +274,12 @@ class MaskDecoder(nn.Module):
     input's frequency resolution. hidden → Linear → (C, stem_bins) → linear interpolation along
     frequency to n_bins (align_corners: bin i of the output sits at i·(stem_bins−1)/(n_bins−1)) →
     concatenated with the frame's features as one more channel → three Conv2d (1 × K, no time
-    extent) with GELU between → one logit per bin, added to the linear mask head's logit. Frame
-    by frame: no state in streaming. `conv3` starts at zero, so an initialised decoder leaves a
-    trained model's mask unchanged until it learns.
+    extent) with GELU between → one logit per bin, added to the linear mask head's logit.
+    With `mask_decoder_ema` decays a_1..a_E the convolutions also read, per bin, the running
+    means m_t = a·m_{t−1} + (1 − a)·x_t of the features (m_0 = x_0; `running_means`): each
+    bin's own recent level at the input's resolution, which the encoder's d_model summary of
+    the spectrum blurs. The only state in streaming is those E·n_bins means. `conv3` starts at
+    zero, so an initialised decoder leaves a trained model's mask unchanged until it learns.
     """
 
     def __init__(self, cfg: ModelConfig):
@@ -283,7 +287,7 @@ class MaskDecoder(nn.Module):
         c, k = cfg.mask_decoder_channels, cfg.mask_decoder_kernel
         self.cfg = cfg
         self.up = nn.Linear(cfg.d_model, c * cfg.stem_bins)
-        self.conv1 = nn.Conv2d(c + 1, c, (1, k), padding=(0, k // 2))
+        self.conv1 = nn.Conv2d(c + 1 + len(cfg.mask_decoder_ema), c, (1, k), padding=(0, k // 2))
         self.conv2 = nn.Conv2d(c, c, (1, k), padding=(0, k // 2))
         self.conv3 = nn.Conv2d(c, 1, (1, k), padding=(0, k // 2))
         nn.init.zeros_(self.conv3.weight)
@@ -294,10 +298,28 @@ class MaskDecoder(nn.Module):
         c = self.cfg.mask_decoder_channels
         u = self.up(hidden).view(b, t, c, self.cfg.stem_bins).permute(0, 2, 1, 3)  # (B, C, T, F'')
         u = F.interpolate(u, size=(t, self.cfg.n_bins), mode="bilinear", align_corners=True)
-        x = torch.cat([u, feats.unsqueeze(1)], dim=1)
+        x = torch.cat([u, feats.unsqueeze(1), running_means(feats, self.cfg.mask_decoder_ema)], dim=1)
         x = F.gelu(self.conv1(x))
         x = F.gelu(self.conv2(x))
         return self.conv3(x).squeeze(1)
+
+
+def running_means(feats: torch.Tensor, decays) -> torch.Tensor:
+    """(B, T, F) → (B, E, T, F): per bin m_t = a·m_{t−1} + (1 − a)·x_t with m_0 = x_0, one channel
+    per decay a (float32 steps in this order, as the Swift engine takes them). No gradient: the
+    features are the model's input."""
+    b, t, f = feats.shape
+    out = feats.new_empty(b, len(decays), t, f)
+    with torch.no_grad():
+        x = feats.detach()
+        for e, a in enumerate(decays):
+            a32 = torch.tensor(a, dtype=torch.float32)
+            m = x[:, 0]
+            out[:, e, 0] = m
+            for i in range(1, t):
+                m = a32 * m + (1 - a32) * x[:, i]
+                out[:, e, i] = m
+    return out
 
 
 class TextEncoder(nn.Module):

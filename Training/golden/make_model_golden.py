@@ -3,7 +3,8 @@
 Writes Tests/SpeechModelsTests/Fixtures/: tiny.safetensors + tiny.json (the model), and .npy
 files: feats (T, F) input, for each case (full, chunk4) hidden, mask, phone_logits, attn_L{l}
 (H, T, T) for every layer, plus alpha_L{l} (H,), phones (N,) and align_scores (N, T); tinydec.*
-(the same with a mask decoder) and its dec_{full,chunk4}_{hidden,mask}.
+(the same with a mask decoder) and its dec_{full,chunk4}_{hidden,mask}; tinyema.* (that decoder also
+reading running means) and its ema_{full,chunk4}_mask.
 Deterministic (seeded). Run: python3 Training/golden/make_model_golden.py
 """
 import math
@@ -77,6 +78,22 @@ def main():
     ana, syn = low_latency_windows(cfg.n_fft, cfg.synthesis_length)
     np.save(OUT / "window_analysis.npy", ana.numpy())
     np.save(OUT / "window_synthesis.npy", syn.numpy())
+    # The decoder model again reading two running means of the features (decays 0.6 and 0.9, their
+    # conv1 weights random): tinyema.*, and its masks ema_{full,chunk4}_mask.
+    torch.manual_seed(4322)
+    ecfg = ModelConfig(**{**dcfg.__dict__, "mask_decoder_ema": [0.6, 0.9]})
+    ema = AttendModel(ecfg).eval()
+    with torch.no_grad():
+        state = {k: v for k, v in dec.state_dict().items() if k != "mask_decoder.conv1.weight"}
+        ema.load_state_dict(state, strict=False)
+        w = ema.mask_decoder.conv1.weight
+        w[:, :-2].copy_(dec.mask_decoder.conv1.weight)
+        w[:, -2:].copy_(torch.randn_like(w[:, -2:]) * 0.5)
+    export(ema, OUT, "tinyema")
+    for name, cs, lc in (("full", 0, 0), ("chunk4", 4, 8)):
+        with torch.no_grad():
+            out = ema(feats, chunk_size=cs, left_context=lc)
+        np.save(OUT / f"ema_{name}_mask.npy", out["mask"][0].numpy())
     print("wrote", OUT)
 
 

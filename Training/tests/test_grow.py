@@ -71,3 +71,37 @@ def test_widen_refuses_to_narrow():
         grow.widen(model, 1, 4)
     with pytest.raises(SystemExit):
         grow.widen(model, 2, 2)
+
+
+@pytest.mark.parametrize("channels,kernel", [(4, 0), (6, 7)])
+def test_running_means_added_without_change_then_learn(channels, kernel):
+    """--decoder-ema adds running-mean inputs that feed nothing at first (also with more channels and
+    taps at once), learn from the first step, and may only extend the model's own list."""
+    model = small_model()
+    grown = grow.widen(model, 2, channels, seed=1, decoder_kernel=kernel, decoder_ema=[0.9, 0.98])
+    assert grown.cfg.mask_decoder_ema == [0.9, 0.98]
+    assert grown.mask_decoder.conv1.weight.shape[1] == channels + 3
+    feats = torch.rand(2, 50, model.cfg.n_bins)
+    a, b = outputs(model, feats), outputs(grown.eval(), feats)
+    for k in a:
+        assert torch.allclose(a[k], b[k], atol=1e-5), k
+    grown.train()(feats)["mask"].square().mean().backward()
+    assert grown.mask_decoder.conv1.weight.grad[:, -2:].abs().sum() > 0
+    more = grow.widen(grown, 2, channels, decoder_ema=[0.9, 0.98, 0.995])
+    assert torch.allclose(outputs(grown.eval(), feats)["mask"], outputs(more.eval(), feats)["mask"], atol=1e-5)
+    with pytest.raises(SystemExit):
+        grow.widen(grown, 2, channels, decoder_ema=[0.98])
+
+
+def test_running_means_follow_their_recurrence():
+    from attend.model import running_means
+    x = torch.rand(2, 30, 5)
+    m = running_means(x, [0.0, 0.5, 0.9])
+    assert m.shape == (2, 3, 30, 5)
+    assert torch.equal(m[:, 0], x)  # decay 0: the frame itself
+    assert torch.equal(m[:, :, 0], x[:, None, 0].expand(2, 3, 5))  # m_0 = x_0
+    ref = x[:, 0]
+    for t in range(1, 30):
+        ref = 0.9 * ref + 0.1 * x[:, t]
+    assert torch.allclose(m[:, 2, -1], ref, atol=1e-6)
+    assert not torch.allclose(m[:, 2, -1], x[:, -1])
