@@ -149,6 +149,16 @@ struct InfoCommandTests {
             sum + (try FileManager.default.attributesOfItem(atPath: models + "/attend-deep.\(ext)")[.size] as? Int ?? 0)
         }
         #expect(byDefault["bytes"] as? Int == bytes)
+        #expect(byDefault["maskDecoderChannels"] as? Int == 8 && byDefault["maskDecoderDecays"] as? [Double] == [])
+
+        let fixtures = AttendProcess.packageRoot.appendingPathComponent("Tests/SpeechModelsTests/Fixtures").path
+        let ema = try R.sh("$ATTEND info --model \(R.q(fixtures + "/tinyema.safetensors"))")
+        #expect(ema.stdout.contains("Mask:        linear head + decoder (3 channels, 5-bin kernel), running means of the input with decays 0.6, 0.9"),
+                "\(ema.stdout)")
+        let emaJSON = try parse(try R.sh("$ATTEND info --model \(R.q(fixtures + "/tinyema.safetensors")) --json").stdout)
+        #expect(emaJSON["maskDecoderDecays"] as? [Double] == [0.6, 0.9])
+        let tiny = try R.sh("$ATTEND info --model \(R.q(fixtures + "/tiny.safetensors"))")
+        #expect(tiny.stdout.contains("Mask:        linear head over the encoder's output"), "\(tiny.stdout)")
 
         let fromEnvironment = try parse(try R.sh("ATTEND_MODEL=attend-base $ATTEND info --model default --json").stdout)
         #expect(fromEnvironment["name"] as? String == "attend-base")

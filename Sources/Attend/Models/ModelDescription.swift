@@ -39,7 +39,20 @@ public struct ModelDescription: Sendable {
             + "\"config\":\(JSONText.string(config.path)),\"bytes\":\(bytes),\"parameters\":\(parameters),"
             + "\"layers\":\(c.nLayers),\"dModel\":\(c.dModel),\"heads\":\(c.nHeads),\"phones\":\(c.nPhones),"
             + "\"sampleRate\":\(c.sampleRate),\"chunkFrames\":\(c.chunkSize),\"leftFrames\":\(c.leftContext),"
+            + "\"maskDecoderChannels\":\(c.maskDecoderChannels),\"maskDecoderKernel\":\(c.maskDecoderKernel),"
+            + "\"maskDecoderDecays\":[\(c.maskDecoderEma.map { String(format: "%g", Double($0)) }.joined(separator: ","))],"
             + "\"alphas\":[\(alphas.joined(separator: ","))]}"
+    }
+
+    /// How the mask is made: the linear head alone, or with the decoder (and what it reads).
+    var maskSummary: String {
+        let c = model.config
+        guard c.maskDecoderChannels > 0 else { return "linear head over the encoder's output" }
+        var s = "linear head + decoder (\(c.maskDecoderChannels) channels, \(c.maskDecoderKernel)-bin kernel)"
+        if !c.maskDecoderEma.isEmpty {
+            s += ", running means of the input with decays " + c.maskDecoderEma.map { String(format: "%g", Double($0)) }.joined(separator: ", ")
+        }
+        return s
     }
 
     public var text: String {
@@ -54,6 +67,7 @@ public struct ModelDescription: Sendable {
             "Size:        \(String(format: "%.2f", Double(bytes) / 1e6)) MB",
             "Parameters:  \(parameters) (\(String(format: "%.2f", Double(parameters) / 1e6)) M)",
             "Encoder:     \(c.nLayers) layers, width \(c.dModel), \(c.nHeads) heads, \(c.nPhones) phones",
+            "Mask:        \(maskSummary)",
             "Streaming:   chunk \(c.chunkSize) frames, left context \(c.leftContext) frames (10 ms frames)",
             "Entmax α per head:",
         ] + alphas).joined(separator: "\n")
