@@ -6,6 +6,7 @@ starting again:
     python3 Training/grow.py Models/attend-deep.safetensors --ff-mult 4 --decoder-channels 12 --out /tmp/w --name attend-wide
     python3 Training/grow.py Models/attend-deep.safetensors --decoder-channels 12 --decoder-kernel 9 --out /tmp/d --name attend-dec
     python3 Training/grow.py Models/attend-deep.safetensors --decoder-ema 0.9,0.98 --out /tmp/e --name attend-ema
+    python3 Training/grow.py Models/attend-deep.safetensors --decoder-gru 8 --out /tmp/g --name attend-gru
 
 Every block ends in a LayerNorm, so a block whose residual branches are zero is not yet the
 identity: it re-normalises its input. The new blocks go after the last one, and the last trained
@@ -62,14 +63,18 @@ def deepen(model: AttendModel, layers: int, seed: int = 0) -> AttendModel:
 
 
 def widen(model: AttendModel, ff_mult: int, decoder_channels: int, seed: int = 0, decoder_kernel: int = 0,
-          decoder_ema: list | None = None) -> AttendModel:
+          decoder_ema: list | None = None, decoder_gru: int | None = None) -> AttendModel:
     """More feed-forward units, mask-decoder channels, a longer decoder kernel (its old taps in the
     middle of the new ones, the new taps zero on the old channels) and more running means for the
-    decoder to read (their input weights zero), computing what `model` did."""
+    decoder to read (their input weights zero) and a per-bin GRU (its projection back zero),
+    computing what `model` did."""
     cfg = model.cfg
     k0 = cfg.mask_decoder_kernel
     ema0 = list(cfg.mask_decoder_ema)
     decoder_ema = ema0 if decoder_ema is None else decoder_ema
+    decoder_gru = cfg.mask_decoder_gru if decoder_gru is None else decoder_gru
+    if cfg.mask_decoder_gru and decoder_gru != cfg.mask_decoder_gru:
+        raise SystemExit(f"--decoder-gru {decoder_gru}: the model already has a {cfg.mask_decoder_gru}-unit GRU")
     if decoder_ema[:len(ema0)] != ema0:
         raise SystemExit(f"--decoder-ema {decoder_ema}: must start with the model's {ema0}")
     decoder_kernel = decoder_kernel or k0
@@ -82,7 +87,8 @@ def widen(model: AttendModel, ff_mult: int, decoder_channels: int, seed: int = 0
                          " (only a decoder the model already has can widen)")
     torch.manual_seed(seed)
     grown = AttendModel(dataclasses.replace(cfg, ff_mult=ff_mult, mask_decoder_channels=decoder_channels,
-                                            mask_decoder_kernel=decoder_kernel, mask_decoder_ema=decoder_ema))
+                                            mask_decoder_kernel=decoder_kernel, mask_decoder_ema=decoder_ema,
+                                            mask_decoder_gru=decoder_gru))
     old, new = model.state_dict(), grown.state_dict()
     taps = slice((decoder_kernel - k0) // 2, (decoder_kernel - k0) // 2 + k0)  # the old kernel, centred
     d, h0 = cfg.d_model, cfg.d_model * cfg.ff_mult
@@ -133,6 +139,7 @@ def main() -> None:
     ap.add_argument("--decoder-kernel", type=int, default=0, help="mask-decoder kernel in bins, odd (default: as now)")
     ap.add_argument("--decoder-ema", default=None,
                     help="comma-separated per-frame decays of the running means the decoder reads (default: as now)")
+    ap.add_argument("--decoder-gru", type=int, default=None, help="units of a per-bin GRU in the decoder (default: as now)")
     ap.add_argument("--out", required=True)
     ap.add_argument("--name", required=True)
     ap.add_argument("--seed", type=int, default=0)
@@ -142,13 +149,14 @@ def main() -> None:
     cfg = model.cfg
     grown = model
     ema = None if args.decoder_ema is None else [float(a) for a in args.decoder_ema.split(",") if a]
-    if args.ff_mult or args.decoder_channels or args.decoder_kernel or ema is not None:
+    if args.ff_mult or args.decoder_channels or args.decoder_kernel or ema is not None or args.decoder_gru is not None:
         grown = widen(grown, args.ff_mult or cfg.ff_mult, args.decoder_channels or cfg.mask_decoder_channels, args.seed,
-                      args.decoder_kernel, ema)
+                      args.decoder_kernel, ema, args.decoder_gru)
     if args.layers:
         grown = deepen(grown, args.layers, args.seed)
     if grown is model:
-        raise SystemExit("nothing to grow: give --layers, --ff-mult, --decoder-channels, --decoder-kernel or --decoder-ema")
+        raise SystemExit("nothing to grow: give --layers, --ff-mult, --decoder-channels, --decoder-kernel, --decoder-ema"
+                         " or --decoder-gru")
     grown = grown.eval()
     torch.manual_seed(1)
     feats = torch.rand(2, 300, model.cfg.n_bins)
@@ -158,7 +166,7 @@ def main() -> None:
     g = grown.cfg
     print(f"layers {cfg.n_layers} -> {g.n_layers}, ff_mult {cfg.ff_mult} -> {g.ff_mult}, decoder channels "
           f"{cfg.mask_decoder_channels} -> {g.mask_decoder_channels}, kernel {cfg.mask_decoder_kernel} -> "
-          f"{g.mask_decoder_kernel}, running means {cfg.mask_decoder_ema} -> {g.mask_decoder_ema}; parameters "
+          f"{g.mask_decoder_kernel}, running means {cfg.mask_decoder_ema} -> {g.mask_decoder_ema}, GRU {cfg.mask_decoder_gru} -> {g.mask_decoder_gru}; parameters "
           f"{sum(p.numel() for p in model.parameters()):,} -> {sum(p.numel() for p in grown.parameters()):,}; "
           f"largest output difference {diff:.2e}")
     if diff > 1e-3:

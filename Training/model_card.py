@@ -210,9 +210,17 @@ def main():
           f"and α-entmax (α learned per head, {cfg.entmax_iters} bisection iterations) → causal depthwise conv "
           f"(kernel {cfg.conv_kernel}) → ½ feed-forward → LayerNorm.",
           (f"- Mask decoder: the hidden vector → {cfg.mask_decoder_channels} × {cfg.stem_bins} bins, interpolated to "
-           f"{cfg.n_bins} bins, with the frame's own features as one more channel → 3 × Conv2d 1×"
-           f"{cfg.mask_decoder_kernel} (GELU) → one logit per bin, added to the linear mask head's (frame by frame, "
-           "no state)." if cfg.mask_decoder_channels > 0 else "- Mask: the linear mask head alone (no mask decoder)."),
+           f"{cfg.n_bins} bins, with the frame's own features as one more channel"
+           + (f" and their running means per bin (m_t = a·m_t−1 + (1 − a)·x_t, a = "
+              f"{', '.join(f'{a:g}' for a in cfg.mask_decoder_ema)}) as {len(cfg.mask_decoder_ema)} more"
+              if cfg.mask_decoder_ema else "")
+           + f" → 3 × Conv2d 1×{cfg.mask_decoder_kernel} (GELU"
+           + (f"; after the first, a {cfg.mask_decoder_gru}-unit GRU per bin over frames, added back"
+              if cfg.mask_decoder_gru else "")
+           + ") → one logit per bin, added to the linear mask head's (frame by frame"
+           + ("; the running means and GRU states are its only state)." if cfg.mask_decoder_ema or cfg.mask_decoder_gru
+              else ", no state).")
+           if cfg.mask_decoder_channels > 0 else "- Mask: the linear mask head alone (no mask decoder)."),
           f"- Heads: sigmoid ratio mask over {cfg.n_bins} bins; phone logits over {cfg.n_phones} classes "
           f"(blank, SIL, 39 ARPAbet phones); aligner = phone-sequence queries (embedding + 2 convs, "
           f"d {cfg.d_align}) × frame keys.",

@@ -10,12 +10,18 @@ import NeuralEngine
 /// between → one logit per bin, added to the linear mask head's. With `mask_decoder_ema` decays
 /// the convolutions also read, per bin, running means m_t = a·m_{t−1} + (1 − a)·x_t of the
 /// features (m_0 = x_0), appended after the features: the only state, kept in the
-/// `MaskWorkspace`, so a stream's masks agree exactly with the whole file's.
+/// `MaskWorkspace`, so a stream's masks agree exactly with the whole file's. With
+/// `mask_decoder_gru` G > 0, conv1's output (after its GELU) goes on bin by bin through a GRU over
+/// frames (channels → G, state zero at the stream's start, kept in the workspace) and a Linear
+/// G → channels added back.
 struct MaskDecoder: Sendable {
     let up: Linear
     let conv1: Conv2d
     let conv2: Conv2d
     let conv3: Conv2d
+    /// The per-bin GRU over frames and its projection back to the channels, when the config has one.
+    let gru: GRU?
+    let gruOut: Linear?
     let channels: Int
     let coarseBins: Int
     let bins: Int
@@ -41,6 +47,17 @@ struct MaskDecoder: Sendable {
         conv1 = try w.conv2d(WeightNames.maskDecoderConv1, in: ch + 1 + c.maskDecoderEma.count, out: ch, kernel: (1, k), strideFreq: 1, padFreq: k / 2)
         conv2 = try w.conv2d(WeightNames.maskDecoderConv2, in: ch, out: ch, kernel: (1, k), strideFreq: 1, padFreq: k / 2)
         conv3 = try w.conv2d(WeightNames.maskDecoderConv3, in: ch, out: 1, kernel: (1, k), strideFreq: 1, padFreq: k / 2)
+        if c.maskDecoderGRU > 0 {
+            let g = c.maskDecoderGRU, prefix = WeightNames.maskDecoderGRU
+            gru = GRU(weightIH: try w.tensor(prefix + ".weight_ih_l0", [3 * g, ch]),
+                      weightHH: try w.tensor(prefix + ".weight_hh_l0", [3 * g, g]),
+                      biasIH: try w.tensor(prefix + ".bias_ih_l0", [3 * g]),
+                      biasHH: try w.tensor(prefix + ".bias_hh_l0", [3 * g]))
+            gruOut = try w.linear(WeightNames.maskDecoderGRUOut, in: g, out: ch)
+        } else {
+            gru = nil
+            gruOut = nil
+        }
     }
 
     /// Adds the decoder's logits for `hidden` `(n, dModel)` and `features` `(n, nBins)` to
@@ -51,7 +68,7 @@ struct MaskDecoder: Sendable {
         up(hidden, into: &ws.coarse)  // (n, ch·cb)
         ws.input.resize(n, inputs, f)
         if ws.means.count != e * f { ws.means = [Float](repeating: 0, count: e * f) }
-        let fresh = ws.meanFrames == 0
+        let fresh = ws.framesSeen == 0
         ws.coarse.withPointer { u in features.withPointer { feats in ws.input.withMutablePointer { x in
             ws.means.withUnsafeMutableBufferPointer { means in
                 for t in 0..<n {
@@ -77,15 +94,40 @@ struct MaskDecoder: Sendable {
                 }
             }
         } } }
-        ws.meanFrames += n
+        ws.framesSeen += n
         conv1(ws.input, into: &ws.a, scratch: &ws.scratch)
         Activation.gelu.apply(&ws.a)
+        if let gru, let gruOut { addRecurrence(gru, gruOut, to: &ws.a, fresh: fresh, workspace: ws) }
         conv2(ws.a, into: &ws.b, scratch: &ws.scratch)
         Activation.gelu.apply(&ws.b)
         conv3(ws.b, into: &ws.a, scratch: &ws.scratch)  // (n, 1, f)
         let count = n * f
         ws.a.withPointer { d in logits.withMutablePointer { l in
             for i in 0..<count { l[i] += d[i] }
+        } }
+    }
+}
+
+extension MaskDecoder {
+    /// x `(n, ch, f)` += gruOut(GRU over frames of each bin's channel vector), the GRU's state per
+    /// bin carried in the workspace from the stream's previous block.
+    func addRecurrence(_ gru: GRU, _ out: Linear, to x: inout Tensor, fresh: Bool, workspace ws: MaskWorkspace) {
+        let n = x.shape[0], ch = channels, f = bins, g = gru.hidden
+        if fresh || ws.gruState.count != f * g { ws.gruState = [Float](repeating: 0, count: f * g) }
+        x.withMutablePointer { xp in ws.gruState.withUnsafeMutableBufferPointer { state in
+            out.weight.withPointer { w in out.bias!.withPointer { b in
+                for t in 0..<n {
+                    let frame = xp + t * ch * f
+                    gru.step(channelsByRows: UnsafePointer(frame), rows: f, state: state.baseAddress!, scratch: &ws.gruScratch)
+                    // frame (ch × f) += W (ch × g) · stateᵀ (g × f) + b
+                    BLAS.gemm(transB: true, m: ch, n: f, k: g, a: w, lda: g, b: UnsafePointer(state.baseAddress!), ldb: g,
+                              beta: 1, c: frame, ldc: f)
+                    for c in 0..<ch {
+                        let row = frame + c * f, bc = b[c]
+                        for i in 0..<f { row[i] += bc }
+                    }
+                }
+            } }
         } }
     }
 }
@@ -97,9 +139,12 @@ struct MaskDecoder: Sendable {
 public final class MaskWorkspace {
     var coarse = Tensor(zeros: [0]), input = Tensor(zeros: [0]), a = Tensor(zeros: [0]), b = Tensor(zeros: [0])
     var scratch: [Float] = []
-    /// The running means after the last frame masked, `(decays, bins)`, and how many frames that is.
+    /// The running means after the last frame masked, `(decays, bins)`; the GRU's state `(bins,
+    /// hidden)`; and how many frames the workspace has masked.
     var means: [Float] = []
-    var meanFrames = 0
+    var gruState: [Float] = []
+    var gruScratch: [Float] = []
+    var framesSeen = 0
 
     public init() {}
 }

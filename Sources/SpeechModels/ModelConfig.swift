@@ -45,6 +45,8 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var maskDecoderKernelValue: Int?
     /// Per-frame decays of the running means of the features the mask decoder also reads (absent: none).
     public var maskDecoderEmaValue: [Float]?
+    /// Hidden units of the mask decoder's per-bin GRU over frames (absent or 0: none).
+    public var maskDecoderGRUValue: Int?
     /// Weight of the aligner head's term in the alignment scores (absent: 1). A model whose
     /// aligner head misleads the search ships 0 (see `TokenScoring` in the Attend module).
     public var alignWeight: Float?
@@ -60,7 +62,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         case espeakMap = "espeak_map", dAlign = "d_align", textKernel = "text_kernel", layerNormEps = "layer_norm_eps"
         case alignWeight = "align_weight", phoneLogPrior = "phone_log_prior"
         case maskDecoderChannelsValue = "mask_decoder_channels", maskDecoderKernelValue = "mask_decoder_kernel"
-        case maskDecoderEmaValue = "mask_decoder_ema"
+        case maskDecoderEmaValue = "mask_decoder_ema", maskDecoderGRUValue = "mask_decoder_gru"
     }
 
     /// Channels of the mask decoder; 0 = none.
@@ -69,6 +71,8 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var maskDecoderKernel: Int { maskDecoderKernelValue ?? 5 }
     /// Decays a of the running means m_t = a·m_{t−1} + (1 − a)·x_t the mask decoder reads.
     public var maskDecoderEma: [Float] { maskDecoderEmaValue ?? [] }
+    /// Hidden units of the mask decoder's per-bin GRU; 0 = none.
+    public var maskDecoderGRU: Int { maskDecoderGRUValue ?? 0 }
 
     public var headDim: Int { dModel / nHeads }
 
@@ -125,8 +129,11 @@ public struct ModelConfig: Codable, Sendable, Equatable {
             guard maskDecoderEma.allSatisfy({ $0 >= 0 && $0 < 1 }) else {
                 throw bad("mask_decoder_ema", "decays must be in [0, 1), found \(maskDecoderEma)")
             }
+            guard maskDecoderGRU >= 0 else { throw bad("mask_decoder_gru", "must not be negative, found \(maskDecoderGRU)") }
         } else if !maskDecoderEma.isEmpty {
             throw bad("mask_decoder_ema", "needs a mask decoder (mask_decoder_channels > 0)")
+        } else if maskDecoderGRU != 0 {
+            throw bad("mask_decoder_gru", "needs a mask decoder (mask_decoder_channels > 0)")
         }
         if let w = alignWeight, !(w.isFinite && w >= 0) { throw bad("align_weight", "must be finite and not negative, found \(w)") }
         if let prior = phoneLogPrior, !prior.isEmpty {  // [] (Python's default) = no prior

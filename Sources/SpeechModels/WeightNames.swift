@@ -9,6 +9,8 @@ enum WeightNames {
     static let maskDecoderConv1 = "mask_decoder.conv1"
     static let maskDecoderConv2 = "mask_decoder.conv2"
     static let maskDecoderConv3 = "mask_decoder.conv3"
+    static let maskDecoderGRU = "mask_decoder.gru"
+    static let maskDecoderGRUOut = "mask_decoder.gru_out"
     static let phoneHead = "phone_head"
     static let frameKey = "frame_key"
     static let textEmbed = "text.embed.weight"

@@ -157,6 +157,8 @@ struct InfoCommandTests {
                 "\(ema.stdout)")
         let emaJSON = try parse(try R.sh("$ATTEND info --model \(R.q(fixtures + "/tinyema.safetensors")) --json").stdout)
         #expect(emaJSON["maskDecoderDecays"] as? [Double] == [0.6, 0.9])
+        let gru = try parse(try R.sh("$ATTEND info --model \(R.q(fixtures + "/tinygru.safetensors")) --json").stdout)
+        #expect(gru["maskDecoderGRU"] as? Int == 4 && emaJSON["maskDecoderGRU"] as? Int == 0)
         let tiny = try R.sh("$ATTEND info --model \(R.q(fixtures + "/tiny.safetensors"))")
         #expect(tiny.stdout.contains("Mask:        linear head over the encoder's output"), "\(tiny.stdout)")
 

@@ -66,22 +66,27 @@ import Testing
         #expect(mask.maxAbsDifference(linear) > 0.01)
     }
 
-    /// The decoder also reading running means of the features (`tinyema`: decays 0.6 and 0.9)
-    /// against PyTorch; the means matter (the mask differs from `tinydec`'s, which is the same model
-    /// without them, by more than the tolerance); and masks taken in pieces of a stream with one
-    /// workspace equal the whole input's (to rounding: the products block by their size), while a
-    /// fresh workspace per piece does not.
-    @Test(arguments: [("full", nil), ("chunk4", ChunkedContext(chunkSize: 4, leftContext: 8))] as [(String, ChunkedContext?)])
-    func runningMeansMatchPyTorch(name: String, context: ChunkedContext?) throws {
-        let model = try AttendModel(weights: Self.fixtures.appendingPathComponent("tinyema.safetensors"),
-                                    config: Self.fixtures.appendingPathComponent("tinyema.json"))
+    /// Decoders with state against PyTorch: `tinyema` (the `tinydec` decoder also reading running
+    /// means of the features, decays 0.6 and 0.9) and `tinygru` (that one with a 4-unit GRU per bin
+    /// after conv1). Each part matters (the mask differs from the model without it by more than the
+    /// tolerance); masks taken in pieces of a stream with one workspace equal the whole input's
+    /// (to rounding: the products block by their size), while a fresh workspace per piece does not.
+    @Test(arguments: [("tinyema", "ema", "tinydec"), ("tinygru", "ema_gru", "tinyema")])
+    func statefulDecoderMatchesPyTorch(fixture: String, golden: String, without: String) throws {
+        func load(_ name: String) throws -> AttendModel {
+            try AttendModel(weights: Self.fixtures.appendingPathComponent(name + ".safetensors"),
+                            config: Self.fixtures.appendingPathComponent(name + ".json"))
+        }
+        let model = try load(fixture), plain = try load(without)
         #expect(model.config.maskDecoderEma == [0.6, 0.9])
-        let plain = try AttendModel(weights: Self.fixtures.appendingPathComponent("tinydec.safetensors"),
-                                    config: Self.fixtures.appendingPathComponent("tinydec.json"))
+        #expect(model.config.maskDecoderGRU == (fixture == "tinygru" ? 4 : 0))
         let feats = try Self.load("feats")
-        let hidden = EncoderSession(model: model, context: context).encodeToEnd(feats)
+        for (name, context) in [("full", nil), ("chunk4", ChunkedContext(chunkSize: 4, leftContext: 8))] as [(String, ChunkedContext?)] {
+            let hidden = EncoderSession(model: model, context: context).encodeToEnd(feats)
+            Self.expectClose(model.mask(hidden, features: feats), try Self.load("\(golden)_\(name)_mask"), "\(fixture) \(name) mask")
+        }
+        let hidden = EncoderSession(model: model, context: nil).encodeToEnd(feats)
         let mask = model.mask(hidden, features: feats)
-        Self.expectClose(mask, try Self.load("ema_\(name)_mask"), "\(name) mask with running means")
         #expect(mask.maxAbsDifference(plain.mask(hidden, features: feats)) > 0.01)
 
         let frames = feats.shape[0], bins = feats.shape[1], d = hidden.shape[1]
@@ -97,11 +102,11 @@ import Testing
             streamed += m.elements
             fresh += model.mask(rows(hidden, a, b, d), features: rows(feats, a, b, bins)).elements
         }
-        #expect(Tensor(shape: mask.shape, data: streamed).maxAbsDifference(mask) < 1e-5)  // BLAS blocks by size
+        #expect(Tensor(shape: mask.shape, data: streamed).maxAbsDifference(mask) < 1e-5)
         #expect(Tensor(shape: mask.shape, data: fresh).maxAbsDifference(mask) > 0.001)
     }
 
-    /// Running-mean decays must lie in [0, 1) and need a mask decoder; a bad one is named.
+    /// Running-mean decays must lie in [0, 1) and need a mask decoder, as does a GRU; a bad one is named.
     @Test func runningMeanDecaysAreValidated() throws {
         let url = Self.fixtures.appendingPathComponent("tinyema.json")
         var config = try JSONDecoder().decode(ModelConfig.self, from: Data(contentsOf: url))
@@ -117,6 +122,15 @@ import Testing
         }
         config.maskDecoderEmaValue = nil
         try config.validate(file: "m.json")
+        config.maskDecoderGRUValue = 4
+        #expect(throws: CheckpointError.badConfig(file: "m.json", key: "mask_decoder_gru", reason: "needs a mask decoder (mask_decoder_channels > 0)")) {
+            try config.validate(file: "m.json")
+        }
+        config.maskDecoderChannelsValue = 3
+        config.maskDecoderGRUValue = -1
+        #expect(throws: CheckpointError.badConfig(file: "m.json", key: "mask_decoder_gru", reason: "must not be negative, found -1")) {
+            try config.validate(file: "m.json")
+        }
     }
 
     @Test func alphasMatchPyTorch() throws {

@@ -57,6 +57,7 @@ class ModelConfig:
     mask_decoder_channels: int = 0  # 0 = the mask is sigmoid(Linear(hidden)); > 0 adds a MaskDecoder
     mask_decoder_kernel: int = 5  # its convolutions' width in frequency bins (odd)
     mask_decoder_ema: list = dataclasses.field(default_factory=list)  # per-frame decays of running means it also reads
+    mask_decoder_gru: int = 0  # hidden units of its per-bin GRU over frames (0 = none)
     text_kernel: int = 3
     layer_norm_eps: float = 1e-5
     align_weight: float = 1.0  # weight of the aligner head's term in the decoder's token scores
@@ -278,8 +279,11 @@ class MaskDecoder(nn.Module):
     With `mask_decoder_ema` decays a_1..a_E the convolutions also read, per bin, the running
     means m_t = a·m_{t−1} + (1 − a)·x_t of the features (m_0 = x_0; `running_means`): each
     bin's own recent level at the input's resolution, which the encoder's d_model summary of
-    the spectrum blurs. The only state in streaming is those E·n_bins means. `conv3` starts at
-    zero, so an initialised decoder leaves a trained model's mask unchanged until it learns.
+    the spectrum blurs. With `mask_decoder_gru` G > 0, conv1's output goes on, bin by bin, through
+    a GRU over frames (C → G, state zero at the start) and a Linear G → C added back (residual,
+    starting at zero). The only state in streaming is the E·n_bins means and n_bins·G GRU states.
+    `conv3` starts at zero, so an initialised decoder leaves a trained model's mask unchanged
+    until it learns.
     """
 
     def __init__(self, cfg: ModelConfig):
@@ -290,6 +294,11 @@ class MaskDecoder(nn.Module):
         self.conv1 = nn.Conv2d(c + 1 + len(cfg.mask_decoder_ema), c, (1, k), padding=(0, k // 2))
         self.conv2 = nn.Conv2d(c, c, (1, k), padding=(0, k // 2))
         self.conv3 = nn.Conv2d(c, 1, (1, k), padding=(0, k // 2))
+        if cfg.mask_decoder_gru > 0:
+            self.gru = nn.GRU(c, cfg.mask_decoder_gru, batch_first=True)
+            self.gru_out = nn.Linear(cfg.mask_decoder_gru, c)
+            nn.init.zeros_(self.gru_out.weight)
+            nn.init.zeros_(self.gru_out.bias)
         nn.init.zeros_(self.conv3.weight)
         nn.init.zeros_(self.conv3.bias)
 
@@ -300,6 +309,10 @@ class MaskDecoder(nn.Module):
         u = F.interpolate(u, size=(t, self.cfg.n_bins), mode="bilinear", align_corners=True)
         x = torch.cat([u, feats.unsqueeze(1), running_means(feats, self.cfg.mask_decoder_ema)], dim=1)
         x = F.gelu(self.conv1(x))
+        if self.cfg.mask_decoder_gru > 0:  # (B, C, T, F) → one sequence over T per (batch, bin)
+            f = x.shape[-1]
+            h, _ = self.gru(x.permute(0, 3, 2, 1).reshape(b * f, t, c))
+            x = x + self.gru_out(h).view(b, f, t, c).permute(0, 3, 2, 1)
         x = F.gelu(self.conv2(x))
         return self.conv3(x).squeeze(1)
 

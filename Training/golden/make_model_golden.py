@@ -4,7 +4,8 @@ Writes Tests/SpeechModelsTests/Fixtures/: tiny.safetensors + tiny.json (the mode
 files: feats (T, F) input, for each case (full, chunk4) hidden, mask, phone_logits, attn_L{l}
 (H, T, T) for every layer, plus alpha_L{l} (H,), phones (N,) and align_scores (N, T); tinydec.*
 (the same with a mask decoder) and its dec_{full,chunk4}_{hidden,mask}; tinyema.* (that decoder also
-reading running means) and its ema_{full,chunk4}_mask.
+reading running means) and its ema_{full,chunk4}_mask; tinygru.* (and a per-bin GRU) and its
+ema_gru_{full,chunk4}_mask.
 Deterministic (seeded). Run: python3 Training/golden/make_model_golden.py
 """
 import math
@@ -94,6 +95,20 @@ def main():
         with torch.no_grad():
             out = ema(feats, chunk_size=cs, left_context=lc)
         np.save(OUT / f"ema_{name}_mask.npy", out["mask"][0].numpy())
+    # And with a per-bin GRU of 4 units after conv1 (its projection random, not zero): tinygru.*,
+    # ema_gru_{full,chunk4}_mask.
+    torch.manual_seed(4323)
+    gcfg = ModelConfig(**{**ecfg.__dict__, "mask_decoder_gru": 4})
+    gru = AttendModel(gcfg).eval()
+    with torch.no_grad():
+        gru.load_state_dict(ema.state_dict(), strict=False)
+        gru.mask_decoder.gru_out.weight.copy_(torch.randn_like(gru.mask_decoder.gru_out.weight) * 0.5)
+        gru.mask_decoder.gru_out.bias.copy_(torch.randn_like(gru.mask_decoder.gru_out.bias) * 0.1)
+    export(gru, OUT, "tinygru")
+    for name, cs, lc in (("full", 0, 0), ("chunk4", 4, 8)):
+        with torch.no_grad():
+            out = gru(feats, chunk_size=cs, left_context=lc)
+        np.save(OUT / f"ema_gru_{name}_mask.npy", out["mask"][0].numpy())
     print("wrote", OUT)
 
 

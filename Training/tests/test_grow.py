@@ -105,3 +105,19 @@ def test_running_means_follow_their_recurrence():
         ref = 0.9 * ref + 0.1 * x[:, t]
     assert torch.allclose(m[:, 2, -1], ref, atol=1e-6)
     assert not torch.allclose(m[:, 2, -1], x[:, -1])
+
+
+def test_gru_added_without_change_then_learns():
+    """--decoder-gru adds a per-bin GRU whose projection back starts at zero: same outputs, then
+    its weights learn; a model's GRU cannot be resized."""
+    model = small_model()
+    grown = grow.widen(model, 2, 4, decoder_ema=[0.9], decoder_gru=3)
+    assert grown.cfg.mask_decoder_gru == 3
+    feats = torch.rand(2, 50, model.cfg.n_bins)
+    a, b = outputs(model, feats), outputs(grown.eval(), feats)
+    for k in a:
+        assert torch.allclose(a[k], b[k], atol=1e-5), k
+    grown.train()(feats)["mask"].square().mean().backward()
+    assert grown.mask_decoder.gru_out.weight.grad.abs().sum() > 0
+    with pytest.raises(SystemExit):
+        grow.widen(grown, 2, 4, decoder_gru=5)

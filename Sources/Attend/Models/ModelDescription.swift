@@ -40,6 +40,7 @@ public struct ModelDescription: Sendable {
             + "\"layers\":\(c.nLayers),\"dModel\":\(c.dModel),\"heads\":\(c.nHeads),\"phones\":\(c.nPhones),"
             + "\"sampleRate\":\(c.sampleRate),\"chunkFrames\":\(c.chunkSize),\"leftFrames\":\(c.leftContext),"
             + "\"maskDecoderChannels\":\(c.maskDecoderChannels),\"maskDecoderKernel\":\(c.maskDecoderKernel),"
+            + "\"maskDecoderGRU\":\(c.maskDecoderGRU),"
             + "\"maskDecoderDecays\":[\(c.maskDecoderEma.map { String(format: "%g", Double($0)) }.joined(separator: ","))],"
             + "\"alphas\":[\(alphas.joined(separator: ","))]}"
     }
@@ -52,6 +53,7 @@ public struct ModelDescription: Sendable {
         if !c.maskDecoderEma.isEmpty {
             s += ", running means of the input with decays " + c.maskDecoderEma.map { String(format: "%g", Double($0)) }.joined(separator: ", ")
         }
+        if c.maskDecoderGRU > 0 { s += ", a \(c.maskDecoderGRU)-unit GRU per bin over frames" }
         return s
     }
 
