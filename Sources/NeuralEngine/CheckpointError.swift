@@ -35,6 +35,8 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
     case missingTensor(file: String, tensor: String)
     /// A tensor has another shape than the caller needs.
     case wrongShape(file: String, tensor: String, expected: [Int], found: [Int])
+    /// Tensors the model built from the config does not read (sorted names).
+    case unusedTensors(file: String, tensors: [String])
     /// The config does not decode: `key` is the dotted coding path (empty for the root).
     case badConfig(file: String, key: String, reason: String)
     /// A writer was given inconsistent input (shape and value count disagree, duplicate name).
@@ -86,6 +88,10 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
             return "\(file): tensor '\(tensor)' is missing"
         case let .wrongShape(file, tensor, expected, found):
             return "\(file): tensor '\(tensor)': expected shape \(expected), found \(found)"
+        case let .unusedTensors(file, tensors):
+            let shown = tensors.prefix(3).map { "'\($0)'" }.joined(separator: ", ") + (tensors.count > 3 ? ", …" : "")
+            return "\(file): \(tensors.count) tensor\(tensors.count == 1 ? "" : "s") this model's config does not use (\(shown)):"
+                + " a model for a newer attend, or weights of another config"
         case let .badConfig(file, key, reason):
             return key.isEmpty ? "\(file): \(reason)" : "\(file): key '\(key)': \(reason)"
         case let .invalidTensor(tensor, reason):

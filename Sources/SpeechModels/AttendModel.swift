@@ -53,6 +53,11 @@ public struct AttendModel: Sendable {
                                  causal: false, padding: c.textKernel / 2)
         textConv2 = try w.conv1d(WeightNames.textConv2, in: c.dAlign, out: c.dAlign, kernel: c.textKernel, groups: 1,
                                  causal: false, padding: c.textKernel / 2)
+        // A tensor nothing read is a part this engine or this config does not know (a model made
+        // for a newer attend, or weights beside another model's config): running without it would
+        // give wrong output silently.
+        let unused = checkpoint.unusedTensors(w.read).sorted()
+        if !unused.isEmpty { throw .unusedTensors(file: file, tensors: unused) }
     }
 
     /// α of every head, per layer.

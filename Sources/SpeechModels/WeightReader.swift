@@ -1,11 +1,21 @@
 import NeuralEngine
 
-/// Builds layers from a checkpoint, checking every tensor's presence and shape.
+/// Builds layers from a checkpoint, checking every tensor's presence and shape, and notes which
+/// tensors it read so that the model can refuse a file with tensors it would ignore.
 struct WeightReader {
     let checkpoint: Checkpoint
+    private let names = ReadNames()
+
+    init(checkpoint: Checkpoint) { self.checkpoint = checkpoint }
+
+    final class ReadNames: @unchecked Sendable { var set: Set<String> = [] }
+
+    /// The names read so far.
+    var read: Set<String> { names.set }
 
     func tensor(_ name: String, _ shape: [Int]) throws(CheckpointError) -> Tensor {
-        Tensor(shape: shape, data: try checkpoint.require(name, shape: shape))
+        names.set.insert(name)
+        return Tensor(shape: shape, data: try checkpoint.require(name, shape: shape))
     }
 
     func linear(_ prefix: String, in i: Int, out o: Int) throws(CheckpointError) -> Linear {

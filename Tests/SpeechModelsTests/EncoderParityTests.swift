@@ -106,6 +106,23 @@ import Testing
         #expect(Tensor(shape: mask.shape, data: fresh).maxAbsDifference(mask) > 0.001)
     }
 
+    /// Weights with tensors the config does not use (here the GRU's, beside a config without one:
+    /// what an older engine would see of a newer model) are refused in one line naming them,
+    /// instead of running without them.
+    @Test func tensorsTheConfigDoesNotUseAreRefused() throws {
+        let weights = Self.fixtures.appendingPathComponent("tinygru.safetensors")
+        let expected = ["mask_decoder.gru.bias_hh_l0", "mask_decoder.gru.bias_ih_l0", "mask_decoder.gru.weight_hh_l0",
+                        "mask_decoder.gru.weight_ih_l0", "mask_decoder.gru_out.bias", "mask_decoder.gru_out.weight"]
+        let error = CheckpointError.unusedTensors(file: weights.path, tensors: expected)
+        #expect(throws: error) {
+            _ = try AttendModel(weights: weights, config: Self.fixtures.appendingPathComponent("tinyema.json"))
+        }
+        #expect(error.description.hasSuffix(": 6 tensors this model's config does not use ('mask_decoder.gru.bias_hh_l0', "
+                                            + "'mask_decoder.gru.bias_ih_l0', 'mask_decoder.gru.weight_hh_l0', …): a model for a "
+                                            + "newer attend, or weights of another config"), "\(error)")
+        _ = try AttendModel(weights: weights, config: Self.fixtures.appendingPathComponent("tinygru.json"))
+    }
+
     /// Running-mean decays must lie in [0, 1) and need a mask decoder, as does a GRU; a bad one is named.
     @Test func runningMeanDecaysAreValidated() throws {
         let url = Self.fixtures.appendingPathComponent("tinyema.json")
