@@ -17,6 +17,8 @@ public struct GRU: Sendable {
     public let weightHH: Tensor
     public let biasIH: Tensor
     public let biasHH: Tensor
+    /// h ↦ W_hh h + b_hh, all three gates at once.
+    private let hiddenLayer: Linear
 
     public var hidden: Int { weightHH.shape[1] }
     public var inputSize: Int { weightIH.shape[1] }
@@ -30,6 +32,7 @@ public struct GRU: Sendable {
         self.weightHH = weightHH
         self.biasIH = biasIH
         self.biasHH = biasHH
+        hiddenLayer = Linear(weight: weightHH, bias: biasHH)
     }
 
     /// One step of `rows` sequences. The input of row r is column r of `x`, a `(inputSize, rows)`
@@ -42,15 +45,11 @@ public struct GRU: Sendable {
         scratch.withUnsafeMutableBufferPointer { sp in
             let gi = sp.baseAddress!, gh = gi + rows * g3
             biasIH.withPointer { b in for r in 0..<rows { (gi + r * g3).update(from: b, count: g3) } }
-            biasHH.withPointer { b in for r in 0..<rows { (gh + r * g3).update(from: b, count: g3) } }
-            weightIH.withPointer { w in
+            weightIH.withPointer { w in  // x is (input, rows): Linear's (rows, input) layout transposed
                 BLAS.gemm(transA: true, transB: true, m: rows, n: g3, k: inputSize, a: x, lda: rows,
                           b: w, ldb: inputSize, beta: 1, c: gi, ldc: g3)
             }
-            weightHH.withPointer { w in
-                BLAS.gemm(transB: true, m: rows, n: g3, k: g, a: UnsafePointer(state), lda: g,
-                          b: w, ldb: g, beta: 1, c: gh, ldc: g3)
-            }
+            hiddenLayer.apply(UnsafePointer(state), rows: rows, ldx: g, into: gh, ldy: g3)
             for r in 0..<rows {
                 let i = gi + r * g3, h = gh + r * g3, s = state + r * g
                 for j in 0..<g {

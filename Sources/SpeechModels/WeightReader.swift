@@ -8,7 +8,7 @@ struct WeightReader {
 
     init(checkpoint: Checkpoint) { self.checkpoint = checkpoint }
 
-    final class ReadNames: @unchecked Sendable { var set: Set<String> = [] }
+    final class ReadNames { var set: Set<String> = [] }
 
     /// The names read so far.
     var read: Set<String> { names.set }

@@ -23,6 +23,18 @@ from attend.model import AttendModel, ModelConfig, compressed_magnitude, low_lat
 OUT = ROOT / "Tests" / "SpeechModelsTests" / "Fixtures"
 
 
+CASES = (("full", 0, 0), ("chunk4", 4, 8))  # name, chunk_size, left_context
+
+
+def save_cases(model, feats, prefix, outputs):
+    """PREFIX_{full,chunk4}_OUTPUT.npy for each of `outputs` of `model` on `feats`."""
+    for name, cs, lc in CASES:
+        with torch.no_grad():
+            out = model(feats, chunk_size=cs, left_context=lc)
+        for key in outputs:
+            np.save(OUT / f"{prefix}_{name}_{key}.npy", out[key][0].numpy())
+
+
 def main():
     torch.manual_seed(1234)
     phones = ["<blank>", "SIL", "AH", "T", "EH", "N", "D", "S", "IH", "K", "OW", "L"]
@@ -47,7 +59,7 @@ def main():
     np.save(OUT / "phones.npy", phones[0].numpy().astype(np.float32))
     for i, block in enumerate(model.blocks):
         np.save(OUT / f"alpha_L{i}.npy", block.attn.alpha().detach().numpy().astype(np.float32))
-    for name, cs, lc in (("full", 0, 0), ("chunk4", 4, 8)):
+    for name, cs, lc in CASES:
         with torch.no_grad():
             out = model(feats, phones, chunk_size=cs, left_context=lc)
         np.save(OUT / f"{name}_hidden.npy", out["hidden"][0].numpy())
@@ -66,11 +78,7 @@ def main():
             p.add_(torch.randn_like(p) * 0.05)
         dec.mask_decoder.conv3.weight.copy_(torch.randn_like(dec.mask_decoder.conv3.weight) * 0.3)
     export(dec, OUT, "tinydec")
-    for name, cs, lc in (("full", 0, 0), ("chunk4", 4, 8)):
-        with torch.no_grad():
-            out = dec(feats, chunk_size=cs, left_context=lc)
-        np.save(OUT / f"dec_{name}_hidden.npy", out["hidden"][0].numpy())
-        np.save(OUT / f"dec_{name}_mask.npy", out["mask"][0].numpy())
+    save_cases(dec, feats, "dec", ("hidden", "mask"))
     # Front end: a short noisy chirp → STFT with the low-latency window → compressed magnitude.
     n = torch.arange(8000, dtype=torch.float64)
     audio = (0.3 * torch.sin(2 * math.pi * (200 + 0.2 * n) * n / 16000) + 0.05 * torch.randn(8000, dtype=torch.float64)).float()
@@ -91,10 +99,7 @@ def main():
         w[:, :-2].copy_(dec.mask_decoder.conv1.weight)
         w[:, -2:].copy_(torch.randn_like(w[:, -2:]) * 0.5)
     export(ema, OUT, "tinyema")
-    for name, cs, lc in (("full", 0, 0), ("chunk4", 4, 8)):
-        with torch.no_grad():
-            out = ema(feats, chunk_size=cs, left_context=lc)
-        np.save(OUT / f"ema_{name}_mask.npy", out["mask"][0].numpy())
+    save_cases(ema, feats, "ema", ("mask",))
     # And with a per-bin GRU of 4 units after conv1 (its projection random, not zero): tinygru.*,
     # ema_gru_{full,chunk4}_mask.
     torch.manual_seed(4323)
@@ -105,10 +110,7 @@ def main():
         gru.mask_decoder.gru_out.weight.copy_(torch.randn_like(gru.mask_decoder.gru_out.weight) * 0.5)
         gru.mask_decoder.gru_out.bias.copy_(torch.randn_like(gru.mask_decoder.gru_out.bias) * 0.1)
     export(gru, OUT, "tinygru")
-    for name, cs, lc in (("full", 0, 0), ("chunk4", 4, 8)):
-        with torch.no_grad():
-            out = gru(feats, chunk_size=cs, left_context=lc)
-        np.save(OUT / f"ema_gru_{name}_mask.npy", out["mask"][0].numpy())
+    save_cases(gru, feats, "ema_gru", ("mask",))
     print("wrote", OUT)
 
 

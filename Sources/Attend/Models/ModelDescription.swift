@@ -41,9 +41,12 @@ public struct ModelDescription: Sendable {
             + "\"sampleRate\":\(c.sampleRate),\"chunkFrames\":\(c.chunkSize),\"leftFrames\":\(c.leftContext),"
             + "\"maskDecoderChannels\":\(c.maskDecoderChannels),\"maskDecoderKernel\":\(c.maskDecoderKernel),"
             + "\"maskDecoderGRU\":\(c.maskDecoderGRU),"
-            + "\"maskDecoderDecays\":[\(c.maskDecoderEma.map { String(format: "%g", Double($0)) }.joined(separator: ","))],"
+            + "\"maskDecoderDecays\":[\(decays.joined(separator: ","))],"
             + "\"alphas\":[\(alphas.joined(separator: ","))]}"
     }
+
+    /// The running-mean decays of the mask decoder, shortest form ("0.9", not "0.899999976").
+    private var decays: [String] { model.config.maskDecoderEma.map { String(format: "%g", Double($0)) } }
 
     /// How the mask is made: the linear head alone, or with the decoder (and what it reads).
     var maskSummary: String {
@@ -51,7 +54,7 @@ public struct ModelDescription: Sendable {
         guard c.maskDecoderChannels > 0 else { return "linear head over the encoder's output" }
         var s = "linear head + decoder (\(c.maskDecoderChannels) channels, \(c.maskDecoderKernel)-bin kernel)"
         if !c.maskDecoderEma.isEmpty {
-            s += ", running means of the input with decays " + c.maskDecoderEma.map { String(format: "%g", Double($0)) }.joined(separator: ", ")
+            s += ", running means of the input with decays " + decays.joined(separator: ", ")
         }
         if c.maskDecoderGRU > 0 { s += ", a \(c.maskDecoderGRU)-unit GRU per bin over frames" }
         return s
