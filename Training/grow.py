@@ -7,6 +7,7 @@ starting again:
     python3 Training/grow.py Models/attend-deep.safetensors --decoder-channels 12 --decoder-kernel 9 --out /tmp/d --name attend-dec
     python3 Training/grow.py Models/attend-deep.safetensors --decoder-ema 0.9,0.98 --out /tmp/e --name attend-ema
     python3 Training/grow.py Models/attend-deep.safetensors --decoder-gru 8 --out /tmp/g --name attend-gru
+    python3 Training/grow.py Models/attend-deep.safetensors --low-band 64 --out /tmp/l --name attend-low
 
 Every block ends in a LayerNorm, so a block whose residual branches are zero is not yet the
 identity: it re-normalises its input. The new blocks go after the last one, and the last trained
@@ -130,6 +131,22 @@ def widen(model: AttendModel, ff_mult: int, decoder_channels: int, seed: int = 0
     return grown
 
 
+def add_low_band(model: AttendModel, bins: int, seed: int = 0) -> AttendModel:
+    """Gives the first `bins` bins their full-resolution path (`low_band_bins`): its convolution
+    random, its projections into the encoder and the mask decoder zero, so it adds nothing until
+    it learns."""
+    cfg = model.cfg
+    if cfg.low_band_bins:
+        raise SystemExit(f"--low-band {bins}: the model already has a {cfg.low_band_bins}-bin low band")
+    if not 0 < bins <= cfg.n_bins:
+        raise SystemExit(f"--low-band {bins}: must be in 1...{cfg.n_bins}")
+    torch.manual_seed(seed)
+    grown = AttendModel(dataclasses.replace(cfg, low_band_bins=bins))
+    missing, unexpected = grown.load_state_dict(model.state_dict(), strict=False)
+    assert not unexpected and all(".low_" in k or ".up_low." in k for k in missing), (missing, unexpected)
+    return grown
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("weights", help="NAME.safetensors (its NAME.json next to it)")
@@ -140,6 +157,8 @@ def main() -> None:
     ap.add_argument("--decoder-ema", default=None,
                     help="comma-separated per-frame decays of the running means the decoder reads (default: as now)")
     ap.add_argument("--decoder-gru", type=int, default=None, help="units of a per-bin GRU in the decoder (default: as now)")
+    ap.add_argument("--low-band", type=int, default=0,
+                    help="bins from 0 Hz that get a full-resolution path through the stem and the mask decoder")
     ap.add_argument("--out", required=True)
     ap.add_argument("--name", required=True)
     ap.add_argument("--seed", type=int, default=0)
@@ -154,9 +173,11 @@ def main() -> None:
                       args.decoder_kernel, ema, args.decoder_gru)
     if args.layers:
         grown = deepen(grown, args.layers, args.seed)
+    if args.low_band:
+        grown = add_low_band(grown, args.low_band, args.seed)
     if grown is model:
         raise SystemExit("nothing to grow: give --layers, --ff-mult, --decoder-channels, --decoder-kernel, --decoder-ema"
-                         " or --decoder-gru")
+                         ", --decoder-gru or --low-band")
     grown = grown.eval()
     torch.manual_seed(1)
     feats = torch.rand(2, 300, model.cfg.n_bins)
@@ -166,7 +187,7 @@ def main() -> None:
     g = grown.cfg
     print(f"layers {cfg.n_layers} -> {g.n_layers}, ff_mult {cfg.ff_mult} -> {g.ff_mult}, decoder channels "
           f"{cfg.mask_decoder_channels} -> {g.mask_decoder_channels}, kernel {cfg.mask_decoder_kernel} -> "
-          f"{g.mask_decoder_kernel}, running means {cfg.mask_decoder_ema} -> {g.mask_decoder_ema}, GRU {cfg.mask_decoder_gru} -> {g.mask_decoder_gru}; parameters "
+          f"{g.mask_decoder_kernel}, running means {cfg.mask_decoder_ema} -> {g.mask_decoder_ema}, GRU {cfg.mask_decoder_gru} -> {g.mask_decoder_gru}, low band {cfg.low_band_bins} -> {g.low_band_bins}; parameters "
           f"{sum(p.numel() for p in model.parameters()):,} -> {sum(p.numel() for p in grown.parameters()):,}; "
           f"largest output difference {diff:.2e}")
     if diff > 1e-3:

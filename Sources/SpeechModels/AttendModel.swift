@@ -17,6 +17,10 @@ public struct AttendModel: Sendable {
     let stemConv1: Conv2d
     let stemConv2: Conv2d
     let stemProj: Linear
+    /// The low band's full-resolution path (`lowBandBins` > 0): a convolution over its bins without
+    /// frequency stride and its projection into the encoder, added to `stemProj`'s output.
+    let stemLowConv: Conv2d?
+    let stemLowProj: Linear?
     let blocks: [EncoderBlock]
     let maskHead: Linear
     let maskDecoder: MaskDecoder?
@@ -41,6 +45,13 @@ public struct AttendModel: Sendable {
         stemConv1 = try w.conv2d(WeightNames.stemConv1, in: 1, out: ch, kernel: (3, 3), strideFreq: 2, padFreq: 1)
         stemConv2 = try w.conv2d(WeightNames.stemConv2, in: ch, out: ch, kernel: (3, 3), strideFreq: 2, padFreq: 1)
         stemProj = try w.linear(WeightNames.stemProj, in: ch * c.stemBins, out: c.dModel)
+        if c.lowBandBins > 0 {
+            stemLowConv = try w.conv2d(WeightNames.stemLowConv, in: 1, out: ch, kernel: (3, 3), strideFreq: 1, padFreq: 1)
+            stemLowProj = try w.linear(WeightNames.stemLowProj, in: ch * c.lowBandBins, out: c.dModel)
+        } else {
+            stemLowConv = nil
+            stemLowProj = nil
+        }
         var blocks: [EncoderBlock] = []
         for i in 0..<c.nLayers { blocks.append(try EncoderBlock(index: i, config: c, weights: w)) }
         self.blocks = blocks

@@ -21,6 +21,8 @@ public final class EncoderSession {
 
     private var conv1: Conv2dStream
     private var conv2: Conv2dStream
+    /// The low band's convolution (`AttendModel.stemLowConv`), when the model has one.
+    private var lowConv: Conv2dStream?
     private var depthwise: [Conv1dStream]
     private var caches: [KVCache]
     private let workspace = AttentionWorkspace()
@@ -29,7 +31,7 @@ public final class EncoderSession {
     private var usedOffline = false
     // reused buffers
     private var x = Tensor(zeros: [0]), a = Tensor(zeros: [0]), b = Tensor(zeros: [0]), h = Tensor(zeros: [0])
-    private var stemA = Tensor(zeros: [0]), stemB = Tensor(zeros: [0])
+    private var stemA = Tensor(zeros: [0]), stemB = Tensor(zeros: [0]), lowIn = Tensor(zeros: [0])
 
     /// A session with the model's own context (`chunk_size`, `left_context` of its config).
     public convenience init(model: AttendModel) {
@@ -43,6 +45,7 @@ public final class EncoderSession {
         let c = model.config
         conv1 = Conv2dStream(model.stemConv1, bins: c.nBins)
         conv2 = Conv2dStream(model.stemConv2, bins: model.stemConv1.outputBins(c.nBins))
+        lowConv = model.stemLowConv.map { Conv2dStream($0, bins: c.lowBandBins) }
         depthwise = model.blocks.map { Conv1dStream($0.depthwise) }
         if let ctx = self.context, ctx.cacheFrames != nil {
             caches = model.blocks.map { KVCache(for: $0.attention, context: ctx) }
@@ -125,6 +128,18 @@ public final class EncoderSession {
         conv2.process(stemA, into: &stemB)
         Activation.gelu.apply(&stemB)
         model.stemProj(stemB.reshaped([n, stemB.count / max(n, 1)]), into: &x)
+        if lowConv != nil, let proj = model.stemLowProj {
+            // The first L bins of every frame → conv (no frequency stride) → GELU → (n, C·L) → Linear, added.
+            let low = c.lowBandBins, bins = c.nBins
+            lowIn.resize(n, 1, low)
+            features.withPointer { f in lowIn.withMutablePointer { y in
+                for t in 0..<n { (y + t * low).update(from: f + t * bins, count: low) }
+            } }
+            lowConv!.process(lowIn, into: &stemA)
+            Activation.gelu.apply(&stemA)
+            proj(stemA.reshaped([n, stemA.count / max(n, 1)]), into: &a)
+            add(a, scale: 1)
+        }
         if captureAttention { attention = [] }
         for (l, block) in model.blocks.enumerated() {
             feedForward(block.ff1)

@@ -13,9 +13,12 @@ import NeuralEngine
 /// `MaskWorkspace`, so a stream's masks agree exactly with the whole file's. With
 /// `mask_decoder_gru` G > 0, conv1's output (after its GELU) goes on bin by bin through a GRU over
 /// frames (channels → G, state zero at the stream's start, kept in the workspace) and a Linear
-/// G → channels added back.
+/// G → channels added back. With `low_band_bins` L > 0, a Linear dModel → C·L (`upLow`) adds a
+/// value of its own to each channel of the first L bins after the interpolation.
 struct MaskDecoder: Sendable {
     let up: Linear
+    let upLow: Linear?
+    let lowBins: Int
     let conv1: Conv2d
     let conv2: Conv2d
     let conv3: Conv2d
@@ -44,6 +47,8 @@ struct MaskDecoder: Sendable {
         lower = positions.map { [coarseBins] p in min(Int(p), coarseBins - 1) }
         fraction = zip(positions, lower).map { $0 - Float($1) }
         up = try w.linear(WeightNames.maskDecoderUp, in: c.dModel, out: ch * c.stemBins)
+        lowBins = c.lowBandBins
+        upLow = lowBins > 0 ? try w.linear(WeightNames.maskDecoderUpLow, in: c.dModel, out: ch * lowBins) : nil
         conv1 = try w.conv2d(WeightNames.maskDecoderConv1, in: ch + 1 + c.maskDecoderEma.count, out: ch, kernel: (1, k), strideFreq: 1, padFreq: k / 2)
         conv2 = try w.conv2d(WeightNames.maskDecoderConv2, in: ch, out: ch, kernel: (1, k), strideFreq: 1, padFreq: k / 2)
         conv3 = try w.conv2d(WeightNames.maskDecoderConv3, in: ch, out: 1, kernel: (1, k), strideFreq: 1, padFreq: k / 2)
@@ -66,6 +71,8 @@ struct MaskDecoder: Sendable {
         let n = hidden.shape[0], ch = channels, cb = coarseBins, f = bins, e = decays.count
         let inputs = ch + 1 + e
         up(hidden, into: &ws.coarse)  // (n, ch·cb)
+        upLow?(hidden, into: &ws.low)  // (n, ch·L)
+        let low = lowBins
         ws.input.resize(n, inputs, f)
         if ws.means.count != e * f { ws.means = [Float](repeating: 0, count: e * f) }
         let fresh = ws.framesSeen == 0
@@ -78,6 +85,12 @@ struct MaskDecoder: Sendable {
                         for i in 0..<f {
                             let i0 = lower[i], lambda = fraction[i]
                             dst[i] = (1 - lambda) * src[i0] + lambda * src[min(i0 + 1, cb - 1)]
+                        }
+                        if low > 0 {
+                            ws.low.withPointer { l in
+                                let extra = l + (t * ch + c) * low
+                                for i in 0..<low { dst[i] += extra[i] }
+                            }
                         }
                     }
                     let frame = feats + t * f
@@ -137,7 +150,7 @@ extension MaskDecoder {
 /// the running means of a mask decoder that reads them, so successive calls must be the
 /// successive frames of one stream (a fresh workspace starts a new one).
 public final class MaskWorkspace {
-    var coarse = Tensor(zeros: [0]), input = Tensor(zeros: [0]), a = Tensor(zeros: [0]), b = Tensor(zeros: [0])
+    var coarse = Tensor(zeros: [0]), low = Tensor(zeros: [0]), input = Tensor(zeros: [0]), a = Tensor(zeros: [0]), b = Tensor(zeros: [0])
     var scratch: [Float] = []
     /// The running means after the last frame masked, `(decays, bins)`; the GRU's state `(bins,
     /// hidden)`; and how many frames the workspace has masked.

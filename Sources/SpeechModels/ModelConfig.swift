@@ -47,6 +47,8 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var maskDecoderEmaValue: [Float]?
     /// Hidden units of the mask decoder's per-bin GRU over frames (absent or 0: none).
     public var maskDecoderGRUValue: Int?
+    /// Bins from 0 Hz with a full-resolution path through the stem and the mask decoder (absent or 0: none).
+    public var lowBandBinsValue: Int?
     /// Weight of the aligner head's term in the alignment scores (absent: 1). A model whose
     /// aligner head misleads the search ships 0 (see `TokenScoring` in the Attend module).
     public var alignWeight: Float?
@@ -63,6 +65,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         case alignWeight = "align_weight", phoneLogPrior = "phone_log_prior"
         case maskDecoderChannelsValue = "mask_decoder_channels", maskDecoderKernelValue = "mask_decoder_kernel"
         case maskDecoderEmaValue = "mask_decoder_ema", maskDecoderGRUValue = "mask_decoder_gru"
+        case lowBandBinsValue = "low_band_bins"
     }
 
     /// Channels of the mask decoder; 0 = none.
@@ -73,6 +76,11 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var maskDecoderEma: [Float] { maskDecoderEmaValue ?? [] }
     /// Hidden units of the mask decoder's per-bin GRU; 0 = none.
     public var maskDecoderGRU: Int { maskDecoderGRUValue ?? 0 }
+
+    /// Bins from 0 Hz that also take a full-resolution path: a stem convolution without
+    /// frequency stride projected into the encoder, and (with a mask decoder) a per-bin
+    /// projection of the hidden vector added to the decoder's channels there. 0 = none.
+    public var lowBandBins: Int { lowBandBinsValue ?? 0 }
 
     public var headDim: Int { dModel / nHeads }
 
@@ -135,6 +143,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         } else if maskDecoderGRU != 0 {
             throw bad("mask_decoder_gru", "needs a mask decoder (mask_decoder_channels > 0)")
         }
+        guard lowBandBins >= 0, lowBandBins <= nBins else { throw bad("low_band_bins", "must be in 0...\(nBins), found \(lowBandBins)") }
         if let w = alignWeight, !(w.isFinite && w >= 0) { throw bad("align_weight", "must be finite and not negative, found \(w)") }
         if let prior = phoneLogPrior, !prior.isEmpty {  // [] (Python's default) = no prior
             guard prior.count == nPhones else { throw bad("phone_log_prior", "\(prior.count) values for n_phones = \(nPhones)") }

@@ -159,6 +159,12 @@ struct InfoCommandTests {
         #expect(emaJSON["maskDecoderDecays"] as? [Double] == [0.6, 0.9])
         let gru = try parse(try R.sh("$ATTEND info --model \(R.q(fixtures + "/tinygru.safetensors")) --json").stdout)
         #expect(gru["maskDecoderGRU"] as? Int == 4 && emaJSON["maskDecoderGRU"] as? Int == 0)
+        #expect(gru["lowBandBins"] as? Int == 0 && !ema.stdout.contains("Low band:"))
+        let low = try R.sh("$ATTEND info --model \(R.q(fixtures + "/tinylow.safetensors"))")
+        #expect(low.stdout.contains("Low band:    bins 0-23 (to 750 Hz) also at full resolution through the stem and the mask decoder"),
+                "\(low.stdout)")
+        let lowJSON = try parse(try R.sh("$ATTEND info --model \(R.q(fixtures + "/tinylow.safetensors")) --json").stdout)
+        #expect(lowJSON["lowBandBins"] as? Int == 24)
         let tiny = try R.sh("$ATTEND info --model \(R.q(fixtures + "/tiny.safetensors"))")
         #expect(tiny.stdout.contains("Mask:        linear head over the encoder's output"), "\(tiny.stdout)")
 

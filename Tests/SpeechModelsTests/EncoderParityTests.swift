@@ -150,6 +150,47 @@ import Testing
         }
     }
 
+    /// A full-resolution low band (`tinylow`: `tinyema` with `low_band_bins` 24, both its
+    /// projections random) against PyTorch, offline and chunked; the path matters (hidden and mask
+    /// differ from `tinyema`'s); a stream fed in uneven pieces through one session equals the
+    /// chunked whole (the low band's causal convolution keeps its history across calls); a low band
+    /// wider than the spectrum is refused.
+    @Test func lowBandMatchesPyTorch() throws {
+        func load(_ name: String) throws -> AttendModel {
+            try AttendModel(weights: Self.fixtures.appendingPathComponent(name + ".safetensors"),
+                            config: Self.fixtures.appendingPathComponent(name + ".json"))
+        }
+        let model = try load("tinylow"), plain = try load("tinyema")
+        #expect(model.config.lowBandBins == 24 && plain.config.lowBandBins == 0)
+        let feats = try Self.load("feats")
+        for (name, context) in [("full", nil), ("chunk4", ChunkedContext(chunkSize: 4, leftContext: 8))] as [(String, ChunkedContext?)] {
+            let hidden = EncoderSession(model: model, context: context).encodeToEnd(feats)
+            Self.expectClose(hidden, try Self.load("low_\(name)_hidden"), "low band \(name) hidden")
+            Self.expectClose(model.mask(hidden, features: feats), try Self.load("low_\(name)_mask"), "low band \(name) mask")
+            let without = EncoderSession(model: plain, context: context).encodeToEnd(feats)
+            #expect(hidden.maxAbsDifference(without) > 0.01)
+            #expect(model.mask(hidden, features: feats).maxAbsDifference(plain.mask(hidden, features: feats)) > 0.01)
+        }
+        let context = ChunkedContext(chunkSize: 4, leftContext: 8)
+        let whole = EncoderSession(model: model, context: context).encodeToEnd(feats)
+        let session = EncoderSession(model: model, context: context)
+        let bins = feats.shape[1], frames = feats.shape[0]
+        var streamed = Tensor(zeros: [0, model.config.dModel])
+        let cuts = [0, 1, 6, 7, 20, frames]
+        for (a, b) in zip(cuts, cuts.dropFirst()) {
+            streamed = streamed.appendingRows(of: session.encode(Tensor(shape: [b - a, bins], data: Array(feats.data[(a * bins)..<(b * bins)]))))
+        }
+        streamed = streamed.appendingRows(of: session.finish())
+        #expect(streamed.shape == whole.shape)
+        #expect(streamed.maxAbsDifference(whole) < 1e-5)
+
+        var config = model.config
+        config.lowBandBinsValue = 258
+        #expect(throws: CheckpointError.badConfig(file: "m.json", key: "low_band_bins", reason: "must be in 0...257, found 258")) {
+            try config.validate(file: "m.json")
+        }
+    }
+
     @Test func alphasMatchPyTorch() throws {
         let model = try Self.model()
         for l in 0..<model.config.nLayers {

@@ -58,6 +58,7 @@ class ModelConfig:
     mask_decoder_kernel: int = 5  # its convolutions' width in frequency bins (odd)
     mask_decoder_ema: list = dataclasses.field(default_factory=list)  # per-frame decays of running means it also reads
     mask_decoder_gru: int = 0  # hidden units of its per-bin GRU over frames (0 = none)
+    low_band_bins: int = 0  # the first N bins' full-resolution path: stem and mask decoder (0 = none)
     text_kernel: int = 3
     layer_norm_eps: float = 1e-5
     align_weight: float = 1.0  # weight of the aligner head's term in the decoder's token scores
@@ -251,7 +252,13 @@ class Block(nn.Module):
 
 
 class Stem(nn.Module):
-    """Two Conv2d over (time, frequency), causal in time, stride 2 in frequency."""
+    """Two Conv2d over (time, frequency), causal in time, stride 2 in frequency.
+
+    With `low_band_bins` L > 0 the first L bins also take a full-resolution path: one Conv2d (3 × 3,
+    causal in time, no stride) over those bins alone, GELU, and a Linear from its C·L outputs to
+    d_model added to the strided path's projection. The strided path sees the spectrum 125 Hz a bin,
+    too coarse for the harmonics of a voice (100-250 Hz apart); this one sees them 31 Hz a bin. The
+    projection starts at zero (`grow.py --low-band`), so a grown model computes what it did."""
 
     def __init__(self, cfg: ModelConfig):
         super().__init__()
@@ -259,13 +266,23 @@ class Stem(nn.Module):
         self.conv1 = nn.Conv2d(1, c, (3, 3), stride=(1, 2), padding=(0, 1))
         self.conv2 = nn.Conv2d(c, c, (3, 3), stride=(1, 2), padding=(0, 1))
         self.proj = nn.Linear(c * cfg.stem_bins, cfg.d_model)
+        self.low_bins = cfg.low_band_bins
+        if self.low_bins > 0:
+            self.low_conv = nn.Conv2d(1, c, (3, 3), padding=(0, 1))
+            self.low_proj = nn.Linear(c * self.low_bins, cfg.d_model)
+            nn.init.zeros_(self.low_proj.weight)
+            nn.init.zeros_(self.low_proj.bias)
 
     def forward(self, feats):  # (B, T, F)
         x = feats.unsqueeze(1)  # (B, 1, T, F)
-        x = F.gelu(self.conv1(F.pad(x, (0, 0, 2, 0))))
-        x = F.gelu(self.conv2(F.pad(x, (0, 0, 2, 0))))
-        b, c, t, f = x.shape
-        return self.proj(x.permute(0, 2, 1, 3).reshape(b, t, c * f))
+        y = F.gelu(self.conv1(F.pad(x, (0, 0, 2, 0))))
+        y = F.gelu(self.conv2(F.pad(y, (0, 0, 2, 0))))
+        b, c, t, f = y.shape
+        out = self.proj(y.permute(0, 2, 1, 3).reshape(b, t, c * f))
+        if self.low_bins > 0:
+            z = F.gelu(self.low_conv(F.pad(x[..., : self.low_bins], (0, 0, 2, 0))))
+            out = out + self.low_proj(z.permute(0, 2, 1, 3).reshape(b, t, c * self.low_bins))
+        return out
 
 
 class MaskDecoder(nn.Module):
@@ -282,6 +299,9 @@ class MaskDecoder(nn.Module):
     the spectrum blurs. With `mask_decoder_gru` G > 0, conv1's output goes on, bin by bin, through
     a GRU over frames (C → G, state zero at the start) and a Linear G → C added back (residual,
     starting at zero). The only state in streaming is the E·n_bins means and n_bins·G GRU states.
+    With `low_band_bins` L > 0, a Linear d_model → C·L (`up_low`, starting at zero) adds to the
+    interpolated channels of the first L bins a value per bin of its own, so the low band's mask
+    can follow the harmonics rather than the 125 Hz grid the interpolation reads.
     `conv3` starts at zero, so an initialised decoder leaves a trained model's mask unchanged
     until it learns.
     """
@@ -294,6 +314,10 @@ class MaskDecoder(nn.Module):
         self.conv1 = nn.Conv2d(c + 1 + len(cfg.mask_decoder_ema), c, (1, k), padding=(0, k // 2))
         self.conv2 = nn.Conv2d(c, c, (1, k), padding=(0, k // 2))
         self.conv3 = nn.Conv2d(c, 1, (1, k), padding=(0, k // 2))
+        if cfg.low_band_bins > 0:
+            self.up_low = nn.Linear(cfg.d_model, c * cfg.low_band_bins)
+            nn.init.zeros_(self.up_low.weight)
+            nn.init.zeros_(self.up_low.bias)
         if cfg.mask_decoder_gru > 0:
             self.gru = nn.GRU(c, cfg.mask_decoder_gru, batch_first=True)
             self.gru_out = nn.Linear(cfg.mask_decoder_gru, c)
@@ -307,6 +331,10 @@ class MaskDecoder(nn.Module):
         c = self.cfg.mask_decoder_channels
         u = self.up(hidden).view(b, t, c, self.cfg.stem_bins).permute(0, 2, 1, 3)  # (B, C, T, F'')
         u = F.interpolate(u, size=(t, self.cfg.n_bins), mode="bilinear", align_corners=True)
+        low = self.cfg.low_band_bins
+        if low > 0:  # (B, C, T, L) added to the first L bins
+            extra = self.up_low(hidden).view(b, t, c, low).permute(0, 2, 1, 3)
+            u = torch.cat([u[..., :low] + extra, u[..., low:]], dim=-1)
         x = torch.cat([u, feats.unsqueeze(1), running_means(feats, self.cfg.mask_decoder_ema)], dim=1)
         x = F.gelu(self.conv1(x))
         if self.cfg.mask_decoder_gru > 0:  # (B, C, T, F) → one sequence over T per (batch, bin)

@@ -5,7 +5,8 @@ files: feats (T, F) input, for each case (full, chunk4) hidden, mask, phone_logi
 (H, T, T) for every layer, plus alpha_L{l} (H,), phones (N,) and align_scores (N, T); tinydec.*
 (the same with a mask decoder) and its dec_{full,chunk4}_{hidden,mask}; tinyema.* (that decoder also
 reading running means) and its ema_{full,chunk4}_mask; tinygru.* (and a per-bin GRU) and its
-ema_gru_{full,chunk4}_mask.
+ema_gru_{full,chunk4}_mask; tinylow.* (tinyema with a 24-bin full-resolution low band) and its
+low_{full,chunk4}_{hidden,mask}.
 Deterministic (seeded). Run: python3 Training/golden/make_model_golden.py
 """
 import math
@@ -111,6 +112,18 @@ def main():
         gru.mask_decoder.gru_out.bias.copy_(torch.randn_like(gru.mask_decoder.gru_out.bias) * 0.1)
     export(gru, OUT, "tinygru")
     save_cases(gru, feats, "ema_gru", ("mask",))
+    # tinyema with a full-resolution low band of 24 bins (its projections random, not zero):
+    # tinylow.*, low_{full,chunk4}_{hidden,mask}.
+    torch.manual_seed(4324)
+    lcfg = ModelConfig(**{**ecfg.__dict__, "low_band_bins": 24})
+    low = AttendModel(lcfg).eval()
+    with torch.no_grad():
+        low.load_state_dict(ema.state_dict(), strict=False)
+        for lin in (low.stem.low_proj, low.mask_decoder.up_low):
+            lin.weight.copy_(torch.randn_like(lin.weight) * 0.3)
+            lin.bias.copy_(torch.randn_like(lin.bias) * 0.1)
+    export(low, OUT, "tinylow")
+    save_cases(low, feats, "low", ("hidden", "mask"))
     print("wrote", OUT)
 
 

@@ -121,3 +121,35 @@ def test_gru_added_without_change_then_learns():
     assert grown.mask_decoder.gru_out.weight.grad.abs().sum() > 0
     with pytest.raises(SystemExit):
         grow.widen(grown, 2, 4, decoder_gru=5)
+
+
+def test_low_band_added_without_change_then_learns():
+    """--low-band gives the first bins a full-resolution path whose projections start at zero: same
+    outputs, then both projections learn and change hidden and mask; a causal path (a frame's hidden
+    does not depend on later frames through it); a second low band or one wider than the spectrum
+    is refused."""
+    model = small_model()
+    grown = grow.add_low_band(model, 24)
+    assert grown.cfg.low_band_bins == 24
+    feats = torch.rand(2, 50, model.cfg.n_bins)
+    a, b = outputs(model, feats), outputs(grown.eval(), feats)
+    for k in a:
+        assert torch.equal(a[k], b[k]), k
+    grown.train()(feats)["mask"].square().mean().backward()
+    assert grown.stem.low_proj.weight.grad.abs().sum() > 0
+    assert grown.mask_decoder.up_low.weight.grad.abs().sum() > 0
+    with torch.no_grad():
+        for lin in (grown.stem.low_proj, grown.mask_decoder.up_low):
+            lin.weight.normal_(0, 0.1)
+    c = outputs(grown.eval(), feats)
+    assert (c["hidden"] - a["hidden"]).abs().max() > 1e-2 and (c["mask"] - a["mask"]).abs().max() > 1e-2
+    with torch.no_grad():
+        stem = grown.stem(feats)
+        later = feats.clone()
+        later[:, 30:, :24] += 1.0  # only the low band, only after frame 29
+        moved = grown.stem(later)
+    assert torch.equal(stem[:, :30], moved[:, :30]) and not torch.equal(stem[:, 30:], moved[:, 30:])
+    with pytest.raises(SystemExit):
+        grow.add_low_band(grown, 16)
+    with pytest.raises(SystemExit):
+        grow.add_low_band(model, model.cfg.n_bins + 1)

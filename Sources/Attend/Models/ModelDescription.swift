@@ -40,7 +40,7 @@ public struct ModelDescription: Sendable {
             + "\"layers\":\(c.nLayers),\"dModel\":\(c.dModel),\"heads\":\(c.nHeads),\"phones\":\(c.nPhones),"
             + "\"sampleRate\":\(c.sampleRate),\"chunkFrames\":\(c.chunkSize),\"leftFrames\":\(c.leftContext),"
             + "\"maskDecoderChannels\":\(c.maskDecoderChannels),\"maskDecoderKernel\":\(c.maskDecoderKernel),"
-            + "\"maskDecoderGRU\":\(c.maskDecoderGRU),"
+            + "\"maskDecoderGRU\":\(c.maskDecoderGRU),\"lowBandBins\":\(c.lowBandBins),"
             + "\"maskDecoderDecays\":[\(decays.joined(separator: ","))],"
             + "\"alphas\":[\(alphas.joined(separator: ","))]}"
     }
@@ -60,6 +60,12 @@ public struct ModelDescription: Sendable {
         return s
     }
 
+    /// The upper edge of the full-resolution low band in Hz.
+    private var lowBandHertz: Int {
+        let c = model.config
+        return Int((Double(c.lowBandBins) * Double(c.sampleRate) / Double(c.nFFT)).rounded())
+    }
+
     public var text: String {
         let c = model.config
         let alphas = model.alphas.enumerated().map { layer, row in
@@ -73,6 +79,10 @@ public struct ModelDescription: Sendable {
             "Parameters:  \(parameters) (\(String(format: "%.2f", Double(parameters) / 1e6)) M)",
             "Encoder:     \(c.nLayers) layers, width \(c.dModel), \(c.nHeads) heads, \(c.nPhones) phones",
             "Mask:        \(maskSummary)",
+        ] + (c.lowBandBins > 0 ? [
+            "Low band:    bins 0-\(c.lowBandBins - 1) (to \(lowBandHertz) Hz) also at full resolution through the stem"
+                + (c.maskDecoderChannels > 0 ? " and the mask decoder" : ""),
+        ] : []) + [
             "Streaming:   chunk \(c.chunkSize) frames, left context \(c.leftContext) frames (10 ms frames)",
             "Entmax α per head:",
         ] + alphas).joined(separator: "\n")
