@@ -62,3 +62,29 @@ import Testing
         }
     }
 }
+
+@Suite struct AlignerDenoiseTests {
+    /// `align --denoise` reads the audio as `attend denoise` writes a file (offline context,
+    /// overlap-add resynthesis), not as the low-latency stream does.
+    @Test func denoisedAudioIsTheFileDenoisersOutput() throws {
+        let model = try DenoiserTests.tinyModel()
+        let samples = try readMono16k(path: StreamingAlignerTests.audio.path)
+        let aligned = try Aligner(model: model, phonemizer: try Phonemizer()).denoised(samples)
+        let out = DenoiserTests.temporary("file.wav")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        var options = DenoiseOptions()
+        options.format = .wavFloat
+        try Denoiser(model: model).run(input: StreamingAlignerTests.audio.path, output: out, options: options)
+        let file = try readMono16k(path: out)
+        #expect(aligned.count == file.count)
+        var worst: Float = 0
+        for (a, b) in zip(aligned, file) { worst = max(worst, abs(a - b)) }
+        #expect(worst < 1e-6, "largest difference \(worst)")
+        options.synthesis = .lowLatency
+        try Denoiser(model: model).run(input: StreamingAlignerTests.audio.path, output: out, options: options)
+        let lowLatency = try readMono16k(path: out)
+        var apart: Float = 0
+        for (a, b) in zip(aligned, lowLatency) { apart = max(apart, abs(a - b)) }
+        #expect(apart > 1e-3, "the two resyntheses differ: \(apart)")
+    }
+}

@@ -136,8 +136,10 @@ public struct Aligner: Sendable {
         return weight > 0 ? Float(total / weight) : 1
     }
 
+    /// The samples denoised as `attend denoise` does a file: the offline context and the
+    /// overlap-add resynthesis (latency does not matter here).
     func denoised(_ samples: [Float]) throws -> [Float] {
-        let stream = try DenoiseStream(model: model, context: model.config.offlineContext)
+        let stream = try DenoiseStream(model: model, context: model.config.offlineContext, synthesis: .overlapAdd)
         var out: [Float] = []
         out.reserveCapacity(samples.count)
         try samples.withUnsafeBufferPointer { try stream.push($0) { out += $0 } }
