@@ -21,7 +21,7 @@ import soundfile as sf
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "Training"))
-from data_pipeline.augment import MixParams, mix  # noqa: E402
+from data_pipeline.augment import MixParams, mix, speed_perturb  # noqa: E402
 
 from .phonemes import phonemes as g2p  # noqa: E402
 from .phonemes import words as split_words  # noqa: E402
@@ -145,10 +145,15 @@ class Corpus:
     def example(self, i: int, rng: np.random.Generator, max_seconds: float, mix_params: MixParams):
         m = self.speech[i]
         x = self.audio[i].astype(np.float32) / 32768
-        start, end = 0, len(x)
         phones = m.get("phones") or None
         words = m.get("words") or None
         tokens = m["_tokens"]
+        if mix_params.p_speed > 0 and rng.random() < mix_params.p_speed:
+            x, r = speed_perturb(x, rng, *mix_params.speed)
+            if r != 1.0:  # the same words, r times faster
+                phones = [{**p, "start": p["start"] / r, "end": p["end"] / r} for p in phones] if phones else None
+                words = [{**w, "start": w["start"] / r, "end": w["end"] / r} for w in words] if words else None
+        start, end = 0, len(x)
         max_len = int(max_seconds * SR)
         if words and len(x) > max_len:
             # a run of whole words that fits, with some of the surrounding pause

@@ -39,6 +39,8 @@ class MixParams:
     p_eq_speech: float = 0.0            # random equaliser (1-3 shelves/peaks) on the speech, mix and target alike
     p_eq_noise: float = 0.0             # the same, drawn anew, on the noise
     eq_gain_db: float = 10.0            # each filter's gain within ± this
+    p_speed: float = 0.0                # speed perturbation of the clean speech (`speed_perturb`), before mixing
+    speed: tuple[float, float] = (0.85, 1.15)   # its factor range: tempo, pitch and formants together
     extra: dict = field(default_factory=dict)
 
 
@@ -116,6 +118,18 @@ def random_eq(rng: np.random.Generator, max_gain_db: float = 10.0) -> tuple[np.n
         sections.append(_biquad(kind, f0, g, q))
         desc.append((kind, round(f0), round(g, 1)))
     return np.array(sections), desc
+
+
+def speed_perturb(x: np.ndarray, rng: np.random.Generator, low: float, high: float) -> tuple[np.ndarray, float]:
+    """Plays `x` faster by a factor r drawn from [low, high] (in steps of 0.01): resampled to 1/r of
+    its length and read at 16 kHz again, so tempo, pitch and formants all scale by r, as a speaker
+    with a shorter (r > 1) or longer vocal tract would sound. A handful of real voices become many.
+    Returns the audio and the exact factor (times of the original divide by it)."""
+    from scipy.signal import resample_poly
+    down = int(round(100 * rng.uniform(low, high)))
+    if down == 100:
+        return x, 1.0
+    return resample_poly(x, 100, down).astype(np.float32), down / 100
 
 
 def snr_db(speech: np.ndarray, noise: np.ndarray) -> float:

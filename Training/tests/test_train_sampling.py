@@ -80,3 +80,59 @@ def test_eq_reaches_the_training_mixtures_only(monkeypatch):
     assert train.parse().eq == 0.5
     monkeypatch.setattr("sys.argv", ["train.py", "--run", "x"])
     assert train.parse().eq == 0.0
+
+
+def test_speed_perturbation_scales_audio_pitch_and_labels_together(monkeypatch):
+    """--speed: the utterance is played r times faster (0.85-1.15) before mixing; its frame labels
+    follow (a 200 Hz tone labelled AH from 0.5 to 1.0 s stays under its label at 200·r Hz); off by
+    default, where the audio is untouched; and the producer hands the probability on."""
+    from attend.data import Corpus, PhoneSet
+    from data_pipeline.augment import MixParams
+
+    t = np.arange(32000) / 16000
+    x = np.where((t >= 0.5) & (t < 1.0), 0.3 * np.sin(2 * np.pi * 200 * t), 0.0)
+    corpus = Corpus.__new__(Corpus)
+    corpus.phones = PhoneSet(train.ROOT / "Training" / "data_pipeline" / "phones.json")
+    corpus.speech = [{"phones": [{"phone": "AH", "start": 0.5, "end": 1.0}], "words": None, "_tokens": None}]
+    corpus.audio = [(x * 32768).astype(np.int16)]
+    corpus.noise = [np.zeros(16000, np.float32)]
+    quiet = dict(p_reverb=0, p_telephone=0, p_clip=0, p_bitdepth=0, level_db=(-20.0, -20.0))
+    ah = corpus.phones.index["AH"]
+    factors = set()
+    for seed in range(6):
+        ex = corpus.example(0, np.random.default_rng(seed), 10.0, MixParams(p_speed=1.0, **quiet))
+        y = ex["target"]
+        r = 32000 / len(y)
+        factors.add(round(r, 2))
+        assert 0.84 < r < 1.16
+        frames = np.flatnonzero(ex["labels"] == ah)
+        assert abs(frames[0] * 160 / 16000 - 0.5 / r) <= 0.011 and abs((frames[-1] + 1) * 160 / 16000 - 1.0 / r) <= 0.011
+        energy = np.convolve(y ** 2, np.ones(160), "valid")[::160]
+        inside = energy[frames[0] + 2: frames[-1] - 1]
+        assert inside.min() > 100 * max(energy[: max(frames[0] - 2, 1)].max(), energy[frames[-1] + 3:].max())
+        tone = y[frames[0] * 160 + 800: (frames[-1] + 1) * 160 - 800]
+        crossings = np.count_nonzero(np.diff(np.signbit(tone))) / 2 / (len(tone) / 16000)
+        assert abs(crossings - 200 * r) < 5
+    assert len(factors) > 3
+    plain = corpus.example(0, np.random.default_rng(0), 10.0, MixParams(**quiet))
+    assert len(plain["target"]) == 32000 and np.flatnonzero(plain["labels"] == ah)[0] == 50
+
+    seen = []
+
+    class Fake:
+        speech = [{"source": "s"}] * 4
+
+        def example(self, i, rng, max_seconds, params):
+            seen.append(params.p_speed)
+            return i
+
+    class Queue:
+        def put(self, batch):
+            raise _Stop
+
+    monkeypatch.setattr(train, "collate", lambda examples, cfg: examples)
+    with pytest.raises(_Stop):
+        train.batch_producer(Queue(), Fake(), 1, 2, 4.0, types.SimpleNamespace(), (-5.0, 20.0), 0.0, 0.5)
+    assert seen == [0.5, 0.5]
+    monkeypatch.setattr("sys.argv", ["train.py", "--run", "x", "--speed", "0.5"])
+    assert train.parse().speed == 0.5
