@@ -36,6 +36,20 @@ def save_cases(model, feats, prefix, outputs):
             np.save(OUT / f"{prefix}_{name}_{key}.npy", out[key][0].numpy())
 
 
+def variant(parent, seed, changes, new_linears, scale):
+    """`parent` with the config `changes` (seeded fresh init for what they add), its weights kept,
+    and the Linear layers `new_linears(model)` gives set random (weights ·`scale`, biases ·0.1)
+    instead of their zero start, so every new path matters numerically."""
+    torch.manual_seed(seed)
+    model = AttendModel(ModelConfig(**{**parent.cfg.__dict__, **changes})).eval()
+    with torch.no_grad():
+        model.load_state_dict(parent.state_dict(), strict=False)
+        for lin in new_linears(model):
+            lin.weight.copy_(torch.randn_like(lin.weight) * scale)
+            lin.bias.copy_(torch.randn_like(lin.bias) * 0.1)
+    return model
+
+
 def main():
     torch.manual_seed(1234)
     phones = ["<blank>", "SIL", "AH", "T", "EH", "N", "D", "S", "IH", "K", "OW", "L"]
@@ -103,25 +117,12 @@ def main():
     save_cases(ema, feats, "ema", ("mask",))
     # And with a per-bin GRU of 4 units after conv1 (its projection random, not zero): tinygru.*,
     # ema_gru_{full,chunk4}_mask.
-    torch.manual_seed(4323)
-    gcfg = ModelConfig(**{**ecfg.__dict__, "mask_decoder_gru": 4})
-    gru = AttendModel(gcfg).eval()
-    with torch.no_grad():
-        gru.load_state_dict(ema.state_dict(), strict=False)
-        gru.mask_decoder.gru_out.weight.copy_(torch.randn_like(gru.mask_decoder.gru_out.weight) * 0.5)
-        gru.mask_decoder.gru_out.bias.copy_(torch.randn_like(gru.mask_decoder.gru_out.bias) * 0.1)
+    gru = variant(ema, 4323, {"mask_decoder_gru": 4}, lambda m: (m.mask_decoder.gru_out,), 0.5)
     export(gru, OUT, "tinygru")
     save_cases(gru, feats, "ema_gru", ("mask",))
     # tinyema with a full-resolution low band of 24 bins (its projections random, not zero):
     # tinylow.*, low_{full,chunk4}_{hidden,mask}.
-    torch.manual_seed(4324)
-    lcfg = ModelConfig(**{**ecfg.__dict__, "low_band_bins": 24})
-    low = AttendModel(lcfg).eval()
-    with torch.no_grad():
-        low.load_state_dict(ema.state_dict(), strict=False)
-        for lin in (low.stem.low_proj, low.mask_decoder.up_low):
-            lin.weight.copy_(torch.randn_like(lin.weight) * 0.3)
-            lin.bias.copy_(torch.randn_like(lin.bias) * 0.1)
+    low = variant(ema, 4324, {"low_band_bins": 24}, lambda m: (m.stem.low_proj, m.mask_decoder.up_low), 0.3)
     export(low, OUT, "tinylow")
     save_cases(low, feats, "low", ("hidden", "mask"))
     print("wrote", OUT)

@@ -57,15 +57,16 @@ def test_the_producer_draws_from_the_corpus_it_is_given(monkeypatch):
     assert drawn.count("b") > 0.8 * len(drawn)
 
 
-def test_eq_reaches_the_training_mixtures_only(monkeypatch):
-    """--eq is the equaliser probability of the producer's mixtures (speech and noise alike)."""
+def producer_params(monkeypatch, *options):
+    """The MixParams the producer hands each example of its first batch of 2, given `options`
+    (snr, eq, speed, ... after the fixed arguments)."""
     seen = []
 
     class Corpus:
         speech = [{"source": "s"}] * 4
 
         def example(self, i, rng, max_seconds, params):
-            seen.append((params.p_eq_speech, params.p_eq_noise))
+            seen.append(params)
             return i
 
     class Queue:
@@ -74,8 +75,14 @@ def test_eq_reaches_the_training_mixtures_only(monkeypatch):
 
     monkeypatch.setattr(train, "collate", lambda examples, cfg: examples)
     with pytest.raises(_Stop):
-        train.batch_producer(Queue(), Corpus(), 1, 2, 4.0, types.SimpleNamespace(), (-5.0, 20.0), 0.5)
-    assert seen == [(0.5, 0.5)] * 2
+        train.batch_producer(Queue(), Corpus(), 1, 2, 4.0, types.SimpleNamespace(), *options)
+    return seen
+
+
+def test_eq_reaches_the_training_mixtures_only(monkeypatch):
+    """--eq is the equaliser probability of the producer's mixtures (speech and noise alike)."""
+    seen = producer_params(monkeypatch, (-5.0, 20.0), 0.5)
+    assert [(p.p_eq_speech, p.p_eq_noise) for p in seen] == [(0.5, 0.5)] * 2
     monkeypatch.setattr("sys.argv", ["train.py", "--run", "x", "--eq", "0.5"])
     assert train.parse().eq == 0.5
     monkeypatch.setattr("sys.argv", ["train.py", "--run", "x"])
@@ -117,22 +124,6 @@ def test_speed_perturbation_scales_audio_pitch_and_labels_together(monkeypatch):
     plain = corpus.example(0, np.random.default_rng(0), 10.0, MixParams(**quiet))
     assert len(plain["target"]) == 32000 and np.flatnonzero(plain["labels"] == ah)[0] == 50
 
-    seen = []
-
-    class Fake:
-        speech = [{"source": "s"}] * 4
-
-        def example(self, i, rng, max_seconds, params):
-            seen.append(params.p_speed)
-            return i
-
-    class Queue:
-        def put(self, batch):
-            raise _Stop
-
-    monkeypatch.setattr(train, "collate", lambda examples, cfg: examples)
-    with pytest.raises(_Stop):
-        train.batch_producer(Queue(), Fake(), 1, 2, 4.0, types.SimpleNamespace(), (-5.0, 20.0), 0.0, 0.5)
-    assert seen == [0.5, 0.5]
+    assert [p.p_speed for p in producer_params(monkeypatch, (-5.0, 20.0), 0.0, 0.5)] == [0.5, 0.5]
     monkeypatch.setattr("sys.argv", ["train.py", "--run", "x", "--speed", "0.5"])
     assert train.parse().speed == 0.5
