@@ -7,6 +7,7 @@ starting again:
     python3 Training/grow.py Models/attend-deep.safetensors --decoder-channels 12 --decoder-kernel 9 --out /tmp/d --name attend-dec
     python3 Training/grow.py Models/attend-deep.safetensors --decoder-ema 0.9,0.98 --out /tmp/e --name attend-ema
     python3 Training/grow.py Models/attend-deep.safetensors --decoder-gru 8 --out /tmp/g --name attend-gru
+    python3 Training/grow.py Models/attend-deep.safetensors --decoder-floor 5,20 --out /tmp/f --name attend-floor
     python3 Training/grow.py Models/attend-deep.safetensors --low-band 64 --out /tmp/l --name attend-low
 
 Every block ends in a LayerNorm, so a block whose residual branches are zero is not yet the
@@ -64,15 +65,20 @@ def deepen(model: AttendModel, layers: int, seed: int = 0) -> AttendModel:
 
 
 def widen(model: AttendModel, ff_mult: int, decoder_channels: int, seed: int = 0, decoder_kernel: int = 0,
-          decoder_ema: list | None = None, decoder_gru: int | None = None) -> AttendModel:
+          decoder_ema: list | None = None, decoder_gru: int | None = None,
+          decoder_floor: list | None = None) -> AttendModel:
     """More feed-forward units, mask-decoder channels, a longer decoder kernel (its old taps in the
     middle of the new ones, the new taps zero on the old channels) and more running means for the
-    decoder to read (their input weights zero) and a per-bin GRU (its projection back zero),
-    computing what `model` did."""
+    decoder to read (their input weights zero), noise-floor trackers (the same) and a per-bin GRU
+    (its projection back zero), computing what `model` did."""
     cfg = model.cfg
     k0 = cfg.mask_decoder_kernel
     ema0 = list(cfg.mask_decoder_ema)
     decoder_ema = ema0 if decoder_ema is None else decoder_ema
+    floor0 = list(cfg.mask_decoder_floor)
+    decoder_floor = floor0 if decoder_floor is None else decoder_floor
+    if decoder_floor[:len(floor0)] != floor0:
+        raise SystemExit(f"--decoder-floor {decoder_floor}: must start with the model's {floor0}")
     decoder_gru = cfg.mask_decoder_gru if decoder_gru is None else decoder_gru
     if cfg.mask_decoder_gru and decoder_gru != cfg.mask_decoder_gru:
         raise SystemExit(f"--decoder-gru {decoder_gru}: the model already has a {cfg.mask_decoder_gru}-unit GRU")
@@ -89,12 +95,14 @@ def widen(model: AttendModel, ff_mult: int, decoder_channels: int, seed: int = 0
     torch.manual_seed(seed)
     grown = AttendModel(dataclasses.replace(cfg, ff_mult=ff_mult, mask_decoder_channels=decoder_channels,
                                             mask_decoder_kernel=decoder_kernel, mask_decoder_ema=decoder_ema,
-                                            mask_decoder_gru=decoder_gru))
+                                            mask_decoder_gru=decoder_gru, mask_decoder_floor=decoder_floor))
     old, new = model.state_dict(), grown.state_dict()
     taps = slice((decoder_kernel - k0) // 2, (decoder_kernel - k0) // 2 + k0)  # the old kernel, centred
     d, h0 = cfg.d_model, cfg.d_model * cfg.ff_mult
     c0, bins = cfg.mask_decoder_channels, cfg.stem_bins
-    x0 = 1 + len(ema0)  # the conv1 inputs after up's channels: the features, then their running means
+    # conv1's inputs after up's channels: the features, the running means, the noise floors; where
+    # each old one sits among the new
+    old_inputs = [0] + [1 + j for j in range(len(ema0))] + [1 + len(decoder_ema) + j for j in range(len(floor0))]
     with torch.no_grad():
         for name, w in old.items():
             t = new[name]
@@ -111,11 +119,10 @@ def widen(model: AttendModel, ff_mult: int, decoder_channels: int, seed: int = 0
                 t.view(-1, bins)[:c0] = w.view(c0, bins)
             elif name == "mask_decoder.conv1.weight":  # (C, C + 1 + E, 1, K): up's channels, feats, means
                 c = decoder_channels
-                t[:, c0:c].zero_()  # the new up channels feed nothing yet
-                t[:, c + x0:].zero_()  # nor do the new running means
-                t[:c0].zero_()  # the old channels' new taps
+                t.zero_()  # new up channels, new means and floors and new taps feed nothing yet
                 t[:c0, :c0, :, taps] = w[:, :c0]
-                t[:c0, c:c + x0, :, taps] = w[:, c0:c0 + x0]
+                for j, k in enumerate(old_inputs):
+                    t[:c0, c + k, :, taps] = w[:, c0 + j]
             elif name in ("mask_decoder.conv1.bias", "mask_decoder.conv2.bias"):
                 t[:c0] = w
             elif name == "mask_decoder.conv2.weight":  # (C, C, 1, K)
@@ -156,6 +163,8 @@ def main() -> None:
     ap.add_argument("--decoder-kernel", type=int, default=0, help="mask-decoder kernel in bins, odd (default: as now)")
     ap.add_argument("--decoder-ema", default=None,
                     help="comma-separated per-frame decays of the running means the decoder reads (default: as now)")
+    ap.add_argument("--decoder-floor", default=None,
+                    help="comma-separated rise rates (dB/s) of the noise-floor trackers the decoder reads (default: as now)")
     ap.add_argument("--decoder-gru", type=int, default=None, help="units of a per-bin GRU in the decoder (default: as now)")
     ap.add_argument("--low-band", type=int, default=0,
                     help="bins from 0 Hz that get a full-resolution path through the stem and the mask decoder")
@@ -168,16 +177,18 @@ def main() -> None:
     cfg = model.cfg
     grown = model
     ema = None if args.decoder_ema is None else [float(a) for a in args.decoder_ema.split(",") if a]
-    if args.ff_mult or args.decoder_channels or args.decoder_kernel or ema is not None or args.decoder_gru is not None:
+    floor = None if args.decoder_floor is None else [float(a) for a in args.decoder_floor.split(",") if a]
+    if (args.ff_mult or args.decoder_channels or args.decoder_kernel or ema is not None or args.decoder_gru is not None
+            or floor is not None):
         grown = widen(grown, args.ff_mult or cfg.ff_mult, args.decoder_channels or cfg.mask_decoder_channels, args.seed,
-                      args.decoder_kernel, ema, args.decoder_gru)
+                      args.decoder_kernel, ema, args.decoder_gru, floor)
     if args.layers:
         grown = deepen(grown, args.layers, args.seed)
     if args.low_band:
         grown = add_low_band(grown, args.low_band, args.seed)
     if grown is model:
         raise SystemExit("nothing to grow: give --layers, --ff-mult, --decoder-channels, --decoder-kernel, --decoder-ema"
-                         ", --decoder-gru or --low-band")
+                         ", --decoder-floor, --decoder-gru or --low-band")
     grown = grown.eval()
     torch.manual_seed(1)
     feats = torch.rand(2, 300, model.cfg.n_bins)
@@ -187,7 +198,7 @@ def main() -> None:
     g = grown.cfg
     print(f"layers {cfg.n_layers} -> {g.n_layers}, ff_mult {cfg.ff_mult} -> {g.ff_mult}, decoder channels "
           f"{cfg.mask_decoder_channels} -> {g.mask_decoder_channels}, kernel {cfg.mask_decoder_kernel} -> "
-          f"{g.mask_decoder_kernel}, running means {cfg.mask_decoder_ema} -> {g.mask_decoder_ema}, GRU {cfg.mask_decoder_gru} -> {g.mask_decoder_gru}, low band {cfg.low_band_bins} -> {g.low_band_bins}; parameters "
+          f"{g.mask_decoder_kernel}, running means {cfg.mask_decoder_ema} -> {g.mask_decoder_ema}, floors {cfg.mask_decoder_floor} -> {g.mask_decoder_floor}, GRU {cfg.mask_decoder_gru} -> {g.mask_decoder_gru}, low band {cfg.low_band_bins} -> {g.low_band_bins}; parameters "
           f"{sum(p.numel() for p in model.parameters()):,} -> {sum(p.numel() for p in grown.parameters()):,}; "
           f"largest output difference {diff:.2e}")
     if diff > 1e-3:

@@ -214,11 +214,15 @@ def main():
            + (f" and their running means per bin (m_t = a·m_t−1 + (1 − a)·x_t, a = "
               f"{', '.join(f'{a:g}' for a in cfg.mask_decoder_ema)}) as {len(cfg.mask_decoder_ema)} more"
               if cfg.mask_decoder_ema else "")
+           + (f" and noise-floor trackers per bin (the minimum of the features smoothed over 0.1 s, rising at most "
+              f"{', '.join(f'{r:g}' for r in cfg.mask_decoder_floor)} dB/s) as {len(cfg.mask_decoder_floor)} more"
+              if cfg.mask_decoder_floor else "")
            + f" → 3 × Conv2d 1×{cfg.mask_decoder_kernel} (GELU"
            + (f"; after the first, a {cfg.mask_decoder_gru}-unit GRU per bin over frames, added back"
               if cfg.mask_decoder_gru else "")
            + ") → one logit per bin, added to the linear mask head's (frame by frame"
-           + ("; the running means and GRU states are its only state)." if cfg.mask_decoder_ema or cfg.mask_decoder_gru
+           + ("; the running means, noise floors and GRU states are its only state)."
+              if cfg.mask_decoder_ema or cfg.mask_decoder_gru or cfg.mask_decoder_floor
               else ", no state).")
            if cfg.mask_decoder_channels > 0 else "- Mask: the linear mask head alone (no mask decoder)."),
           f"- Heads: sigmoid ratio mask over {cfg.n_bins} bins; phone logits over {cfg.n_phones} classes "

@@ -11,6 +11,9 @@ import NeuralEngine
 /// the convolutions also read, per bin, running means m_t = a·m_{t−1} + (1 − a)·x_t of the
 /// features (m_0 = x_0), appended after the features: the only state, kept in the
 /// `MaskWorkspace`, so a stream's masks agree exactly with the whole file's. With
+/// `mask_decoder_floor` rise rates R (dB/s) they read next, per bin, noise-floor trackers: the
+/// features smoothed as s_t = 0.9·s_{t−1} + 0.1·x_t and the floor f_t = min(s_t, r·f_{t−1}) (both
+/// starting at x_0; r = `ModelConfig.floorRiseFactor(R)`), state kept in the workspace too. With
 /// `mask_decoder_gru` G > 0, conv1's output (after its GELU) goes on bin by bin through a GRU over
 /// frames (channels → G, state zero at the stream's start, kept in the workspace) and a Linear
 /// G → channels added back. With `low_band_bins` L > 0, a Linear dModel → C·L (`upLow`) adds a
@@ -30,6 +33,8 @@ struct MaskDecoder: Sendable {
     let bins: Int
     /// The running means' decays (one input channel each).
     let decays: [Float]
+    /// The noise-floor trackers' per-frame rise factors (one input channel each, after the means).
+    let floorFactors: [Float]
     /// The interpolation per output bin i: it reads coarse bins `lower[i]` and `lower[i] + 1`
     /// (clamped) with weights 1 − `fraction[i]` and `fraction[i]`.
     let lower: [Int]
@@ -41,6 +46,7 @@ struct MaskDecoder: Sendable {
         coarseBins = c.stemBins
         bins = c.nBins
         decays = c.maskDecoderEma
+        floorFactors = c.maskDecoderFloor.map { c.floorRiseFactor($0) }
         // PyTorch's align-corners scale, in Float as its CPU kernel computes it.
         let scale = bins > 1 ? Float(coarseBins - 1) / Float(bins - 1) : 0
         let positions = (0..<bins).map { scale * Float($0) }
@@ -49,7 +55,7 @@ struct MaskDecoder: Sendable {
         up = try w.linear(WeightNames.maskDecoderUp, in: c.dModel, out: ch * c.stemBins)
         lowBins = c.lowBandBins
         upLow = lowBins > 0 ? try w.linear(WeightNames.maskDecoderUpLow, in: c.dModel, out: ch * lowBins) : nil
-        conv1 = try w.conv2d(WeightNames.maskDecoderConv1, in: ch + 1 + c.maskDecoderEma.count, out: ch, kernel: (1, k), strideFreq: 1, padFreq: k / 2)
+        conv1 = try w.conv2d(WeightNames.maskDecoderConv1, in: ch + 1 + c.maskDecoderEma.count + c.maskDecoderFloor.count, out: ch, kernel: (1, k), strideFreq: 1, padFreq: k / 2)
         conv2 = try w.conv2d(WeightNames.maskDecoderConv2, in: ch, out: ch, kernel: (1, k), strideFreq: 1, padFreq: k / 2)
         conv3 = try w.conv2d(WeightNames.maskDecoderConv3, in: ch, out: 1, kernel: (1, k), strideFreq: 1, padFreq: k / 2)
         if c.maskDecoderGRU > 0 {
@@ -68,13 +74,15 @@ struct MaskDecoder: Sendable {
     /// Adds the decoder's logits for `hidden` `(n, dModel)` and `features` `(n, nBins)` to
     /// `logits` `(n, nBins)`.
     func addLogits(hidden: Tensor, features: Tensor, to logits: inout Tensor, workspace ws: MaskWorkspace) {
-        let n = hidden.shape[0], ch = channels, cb = coarseBins, f = bins, e = decays.count
-        let inputs = ch + 1 + e
+        let n = hidden.shape[0], ch = channels, cb = coarseBins, f = bins, e = decays.count, nf = floorFactors.count
+        let inputs = ch + 1 + e + nf
         up(hidden, into: &ws.coarse)  // (n, ch·cb)
         upLow?(hidden, into: &ws.low)  // (n, ch·L)
         let low = lowBins
         ws.input.resize(n, inputs, f)
         if ws.means.count != e * f { ws.means = [Float](repeating: 0, count: e * f) }
+        if ws.floors.count != nf * f { ws.floors = [Float](repeating: 0, count: nf * f) }
+        if ws.smooth.count != (nf > 0 ? f : 0) { ws.smooth = [Float](repeating: 0, count: nf > 0 ? f : 0) }
         let fresh = ws.framesSeen == 0
         ws.coarse.withPointer { u in features.withPointer { feats in ws.input.withMutablePointer { x in
             ws.means.withUnsafeMutableBufferPointer { means in
@@ -104,6 +112,7 @@ struct MaskDecoder: Sendable {
                         }
                         (row + (ch + 1 + j) * f).update(from: m, count: f)
                     }
+                    if nf > 0 { trackFloors(frame: frame, first: fresh && t == 0, into: row + (ch + 1 + e) * f, workspace: ws) }
                 }
             }
         } } }
@@ -122,6 +131,32 @@ struct MaskDecoder: Sendable {
 }
 
 extension MaskDecoder {
+    /// The smoothing decay of the level the noise-floor trackers follow (`FLOOR_SMOOTHING`).
+    static let floorSmoothing: Float = 0.9
+
+    /// Advances the noise-floor trackers by one frame of features and writes them, tracker by
+    /// tracker (`bins` values each), to `out`.
+    func trackFloors(frame: UnsafePointer<Float>, first: Bool, into out: UnsafeMutablePointer<Float>, workspace ws: MaskWorkspace) {
+        let f = bins, a = Self.floorSmoothing, b = 1 - a
+        ws.smooth.withUnsafeMutableBufferPointer { sp in ws.floors.withUnsafeMutableBufferPointer { fp in
+            let s = sp.baseAddress!
+            if first {
+                s.update(from: frame, count: f)
+            } else {
+                for i in 0..<f { s[i] = a * s[i] + b * frame[i] }
+            }
+            for (j, r) in floorFactors.enumerated() {
+                let m = fp.baseAddress! + j * f
+                if first {
+                    m.update(from: s, count: f)
+                } else {
+                    for i in 0..<f { m[i] = min(s[i], r * m[i]) }
+                }
+                (out + j * f).update(from: m, count: f)
+            }
+        } }
+    }
+
     /// x `(n, ch, f)` += gruOut(GRU over frames of each bin's channel vector), the GRU's state per
     /// bin carried in the workspace from the stream's previous block.
     func addRecurrence(_ gru: GRU, _ out: Linear, to x: inout Tensor, fresh: Bool, workspace ws: MaskWorkspace) {
@@ -155,6 +190,8 @@ public final class MaskWorkspace {
     /// The running means after the last frame masked, `(decays, bins)`; the GRU's state `(bins,
     /// hidden)`; and how many frames the workspace has masked.
     var means: [Float] = []
+    /// The noise-floor trackers' smoothed level `(bins)` and floors `(rates, bins)`.
+    var smooth: [Float] = [], floors: [Float] = []
     var gruState: [Float] = []
     var gruScratch: [Float] = []
     var framesSeen = 0

@@ -1,3 +1,4 @@
+import Foundation
 import NeuralEngine
 
 /// Hyper-parameters of an attend model: the JSON config beside its weights, as written by
@@ -47,6 +48,8 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var maskDecoderEmaValue: [Float]?
     /// Hidden units of the mask decoder's per-bin GRU over frames (absent or 0: none).
     public var maskDecoderGRUValue: Int?
+    /// Rise rates in dB/s of the noise-floor trackers the mask decoder also reads (absent: none).
+    public var maskDecoderFloorValue: [Float]?
     /// Bins from 0 Hz with a full-resolution path through the stem and the mask decoder (absent or 0: none).
     public var lowBandBinsValue: Int?
     /// Weight of the aligner head's term in the alignment scores (absent: 1). A model whose
@@ -65,6 +68,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         case alignWeight = "align_weight", phoneLogPrior = "phone_log_prior"
         case maskDecoderChannelsValue = "mask_decoder_channels", maskDecoderKernelValue = "mask_decoder_kernel"
         case maskDecoderEmaValue = "mask_decoder_ema", maskDecoderGRUValue = "mask_decoder_gru"
+        case maskDecoderFloorValue = "mask_decoder_floor"
         case lowBandBinsValue = "low_band_bins"
     }
 
@@ -76,6 +80,15 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var maskDecoderEma: [Float] { maskDecoderEmaValue ?? [] }
     /// Hidden units of the mask decoder's per-bin GRU; 0 = none.
     public var maskDecoderGRU: Int { maskDecoderGRUValue ?? 0 }
+    /// Rise rates R (dB/s) of the noise-floor trackers the mask decoder reads (`MaskDecoder`).
+    public var maskDecoderFloor: [Float] { maskDecoderFloorValue ?? [] }
+
+    /// The per-frame factor by which a noise-floor tracker on |X|^compress may rise: R dB/s of |X|
+    /// (`floor_rise_factor` in `Training/attend/model.py`, computed in Double as Python does).
+    public func floorRiseFactor(_ rate: Float) -> Float {
+        let framesPerSecond = Double(sampleRate) / Double(hop)
+        return Float(pow(10.0, Double(compress) * Double(rate) / 20.0 / framesPerSecond))
+    }
 
     /// Bins from 0 Hz that also take a full-resolution path: a stem convolution without
     /// frequency stride projected into the encoder, and (with a mask decoder) a per-bin
@@ -138,6 +151,11 @@ public struct ModelConfig: Codable, Sendable, Equatable {
                 throw bad("mask_decoder_ema", "decays must be in [0, 1), found \(maskDecoderEma)")
             }
             guard maskDecoderGRU >= 0 else { throw bad("mask_decoder_gru", "must not be negative, found \(maskDecoderGRU)") }
+            guard maskDecoderFloor.allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= 1000 }) else {
+                throw bad("mask_decoder_floor", "rise rates must be in 0...1000 dB/s, found \(maskDecoderFloor)")
+            }
+        } else if !maskDecoderFloor.isEmpty {
+            throw bad("mask_decoder_floor", "needs a mask decoder (mask_decoder_channels > 0)")
         } else if !maskDecoderEma.isEmpty {
             throw bad("mask_decoder_ema", "needs a mask decoder (mask_decoder_channels > 0)")
         } else if maskDecoderGRU != 0 {

@@ -68,10 +68,11 @@ import Testing
 
     /// Decoders with state against PyTorch: `tinyema` (the `tinydec` decoder also reading running
     /// means of the features, decays 0.6 and 0.9) and `tinygru` (that one with a 4-unit GRU per bin
-    /// after conv1). Each part matters (the mask differs from the model without it by more than the
+    /// after conv1) and `tinyfloor` (`tinyema` also reading noise-floor trackers rising at most 5 and
+    /// 300 dB/s). Each part matters (the mask differs from the model without it by more than the
     /// tolerance); masks taken in pieces of a stream with one workspace equal the whole input's
     /// (to rounding: the products block by their size), while a fresh workspace per piece does not.
-    @Test(arguments: [("tinyema", "ema", "tinydec"), ("tinygru", "ema_gru", "tinyema")])
+    @Test(arguments: [("tinyema", "ema", "tinydec"), ("tinygru", "ema_gru", "tinyema"), ("tinyfloor", "floor", "tinyema")])
     func statefulDecoderMatchesPyTorch(fixture: String, golden: String, without: String) throws {
         func load(_ name: String) throws -> AttendModel {
             try AttendModel(weights: Self.fixtures.appendingPathComponent(name + ".safetensors"),
@@ -80,6 +81,7 @@ import Testing
         let model = try load(fixture), plain = try load(without)
         #expect(model.config.maskDecoderEma == [0.6, 0.9])
         #expect(model.config.maskDecoderGRU == (fixture == "tinygru" ? 4 : 0))
+        #expect(model.config.maskDecoderFloor == (fixture == "tinyfloor" ? [5, 300] : []))
         let feats = try Self.load("feats")
         for (name, context) in [("full", nil), ("chunk4", ChunkedContext(chunkSize: 4, leftContext: 8))] as [(String, ChunkedContext?)] {
             let hidden = EncoderSession(model: model, context: context).encodeToEnd(feats)
@@ -146,6 +148,17 @@ import Testing
         config.maskDecoderChannelsValue = 3
         config.maskDecoderGRUValue = -1
         #expect(throws: CheckpointError.badConfig(file: "m.json", key: "mask_decoder_gru", reason: "must not be negative, found -1")) {
+            try config.validate(file: "m.json")
+        }
+        config.maskDecoderGRUValue = 0
+        config.maskDecoderFloorValue = [5, -1]
+        #expect(throws: CheckpointError.badConfig(file: "m.json", key: "mask_decoder_floor", reason: "rise rates must be in 0...1000 dB/s, found [5.0, -1.0]")) {
+            try config.validate(file: "m.json")
+        }
+        config.maskDecoderFloorValue = [5]
+        try config.validate(file: "m.json")
+        config.maskDecoderChannelsValue = 0
+        #expect(throws: CheckpointError.badConfig(file: "m.json", key: "mask_decoder_floor", reason: "needs a mask decoder (mask_decoder_channels > 0)")) {
             try config.validate(file: "m.json")
         }
     }

@@ -58,6 +58,7 @@ class ModelConfig:
     mask_decoder_kernel: int = 5  # its convolutions' width in frequency bins (odd)
     mask_decoder_ema: list = dataclasses.field(default_factory=list)  # per-frame decays of running means it also reads
     mask_decoder_gru: int = 0  # hidden units of its per-bin GRU over frames (0 = none)
+    mask_decoder_floor: list = dataclasses.field(default_factory=list)  # rise rates (dB/s) of noise-floor trackers it also reads
     low_band_bins: int = 0  # the first N bins' full-resolution path: stem and mask decoder (0 = none)
     text_kernel: int = 3
     layer_norm_eps: float = 1e-5
@@ -299,6 +300,10 @@ class MaskDecoder(nn.Module):
     the spectrum blurs. With `mask_decoder_gru` G > 0, conv1's output goes on, bin by bin, through
     a GRU over frames (C → G, state zero at the start) and a Linear G → C added back (residual,
     starting at zero). The only state in streaming is the E·n_bins means and n_bins·G GRU states.
+    With `mask_decoder_floor` rates R_1..R_P (dB/s) they also read, after the running means, per
+    bin a noise-floor tracker (`noise_floors`): the minimum of the features smoothed over ~0.1 s,
+    allowed to rise by at most R dB a second, as in minimum-statistics noise estimation: where the
+    features sit on it there is no speech, only noise, however the noise sounds.
     With `low_band_bins` L > 0, a Linear d_model → C·L (`up_low`, starting at zero) adds to the
     interpolated channels of the first L bins a value per bin of its own, so the low band's mask
     can follow the harmonics rather than the 125 Hz grid the interpolation reads.
@@ -311,7 +316,8 @@ class MaskDecoder(nn.Module):
         c, k = cfg.mask_decoder_channels, cfg.mask_decoder_kernel
         self.cfg = cfg
         self.up = nn.Linear(cfg.d_model, c * cfg.stem_bins)
-        self.conv1 = nn.Conv2d(c + 1 + len(cfg.mask_decoder_ema), c, (1, k), padding=(0, k // 2))
+        self.conv1 = nn.Conv2d(c + 1 + len(cfg.mask_decoder_ema) + len(cfg.mask_decoder_floor), c, (1, k),
+                               padding=(0, k // 2))
         self.conv2 = nn.Conv2d(c, c, (1, k), padding=(0, k // 2))
         self.conv3 = nn.Conv2d(c, 1, (1, k), padding=(0, k // 2))
         if cfg.low_band_bins > 0:
@@ -335,7 +341,8 @@ class MaskDecoder(nn.Module):
         if low > 0:  # (B, C, T, L) added to the first L bins
             extra = self.up_low(hidden).view(b, t, c, low).permute(0, 2, 1, 3)
             u = torch.cat([u[..., :low] + extra, u[..., low:]], dim=-1)
-        x = torch.cat([u, feats.unsqueeze(1), running_means(feats, self.cfg.mask_decoder_ema)], dim=1)
+        x = torch.cat([u, feats.unsqueeze(1), running_means(feats, self.cfg.mask_decoder_ema),
+                       noise_floors(feats, self.cfg.mask_decoder_floor, self.cfg)], dim=1)
         x = F.gelu(self.conv1(x))
         if self.cfg.mask_decoder_gru > 0:  # (B, C, T, F) → one sequence over T per (batch, bin)
             f = x.shape[-1]
@@ -360,6 +367,44 @@ def running_means(feats: torch.Tensor, decays) -> torch.Tensor:
             for i in range(1, t):
                 m = a32 * m + (1 - a32) * x[:, i]
                 out[:, e, i] = m
+    return out
+
+
+FLOOR_SMOOTHING = 0.9  # per-frame decay of the running mean a noise-floor tracker follows
+
+
+def floor_rise_factor(rate_db_per_s: float, cfg: ModelConfig) -> float:
+    """Per-frame factor by which a tracker on |X|^compress may rise: R dB/s of |X|."""
+    frames_per_second = cfg.sample_rate / cfg.hop
+    return float(10.0 ** (cfg.compress * rate_db_per_s / 20.0 / frames_per_second))
+
+
+def noise_floors(feats: torch.Tensor, rates, cfg: ModelConfig) -> torch.Tensor:
+    """(B, T, F) → (B, P, T, F): per bin and rate R, s_t = 0.9·s_{t−1} + 0.1·x_t (s_0 = x_0) and
+    the floor f_t = min(s_t, r·f_{t−1}) (f_0 = s_0), r = `floor_rise_factor(R)`: it falls with the
+    smoothed level at once and rises at most R dB a second, so it follows the noise between words
+    and stays under the speech (float32 steps in this order, as the Swift engine takes them). No
+    gradient: the features are the model's input."""
+    b, t, f = feats.shape
+    out = feats.new_empty(b, len(rates), t, f)
+    if not rates:
+        return out
+    with torch.no_grad():
+        x = feats.detach()
+        a32 = torch.tensor(FLOOR_SMOOTHING, dtype=torch.float32)
+        smooth = feats.new_empty(b, t, f)
+        s = x[:, 0]
+        smooth[:, 0] = s
+        for i in range(1, t):
+            s = a32 * s + (1 - a32) * x[:, i]
+            smooth[:, i] = s
+        for p, rate in enumerate(rates):
+            r32 = torch.tensor(floor_rise_factor(rate, cfg), dtype=torch.float32)
+            m = smooth[:, 0]
+            out[:, p, 0] = m
+            for i in range(1, t):
+                m = torch.minimum(smooth[:, i], r32 * m)
+                out[:, p, i] = m
     return out
 
 

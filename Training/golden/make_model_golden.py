@@ -125,6 +125,19 @@ def main():
     low = variant(ema, 4324, {"low_band_bins": 24}, lambda m: (m.stem.low_proj, m.mask_decoder.up_low), 0.3)
     export(low, OUT, "tinylow")
     save_cases(low, feats, "low", ("hidden", "mask"))
+    # tinyema also reading two noise-floor trackers (rise rates 5 and 300 dB/s: the second rises
+    # ~11 % a frame, so both the fall and the capped rise happen within the 37 frames; their conv1
+    # weights random, the rest tinyema's): tinyfloor.*, floor_{full,chunk4}_mask.
+    torch.manual_seed(4325)
+    floor = AttendModel(ModelConfig(**{**ecfg.__dict__, "mask_decoder_floor": [5.0, 300.0]})).eval()
+    with torch.no_grad():
+        state = {k: v for k, v in ema.state_dict().items() if k != "mask_decoder.conv1.weight"}
+        floor.load_state_dict(state, strict=False)
+        w = floor.mask_decoder.conv1.weight
+        w[:, :-2].copy_(ema.mask_decoder.conv1.weight)
+        w[:, -2:].copy_(torch.randn_like(w[:, -2:]) * 0.5)
+    export(floor, OUT, "tinyfloor")
+    save_cases(floor, feats, "floor", ("mask",))
     print("wrote", OUT)
 
 

@@ -1,3 +1,4 @@
+import math
 """grow.py's deepening and widening leave what the model computes unchanged, and the new units learn."""
 import dataclasses
 
@@ -105,6 +106,51 @@ def test_running_means_follow_their_recurrence():
         ref = 0.9 * ref + 0.1 * x[:, t]
     assert torch.allclose(m[:, 2, -1], ref, atol=1e-6)
     assert not torch.allclose(m[:, 2, -1], x[:, -1])
+
+
+def test_noise_floors_added_without_change_then_learn():
+    """--decoder-floor adds noise-floor inputs after the running means that feed nothing at first,
+    learn from the first step, keep their place when more means come (the old weights follow their
+    inputs), and may only extend the model's own list."""
+    model = grow.widen(small_model(), 2, 4, decoder_ema=[0.9])
+    grown = grow.widen(model, 2, 4, seed=1, decoder_floor=[5.0, 20.0])
+    assert grown.cfg.mask_decoder_floor == [5.0, 20.0]
+    assert grown.mask_decoder.conv1.weight.shape[1] == 4 + 1 + 1 + 2
+    feats = torch.rand(2, 50, model.cfg.n_bins)
+    a, b = outputs(model, feats), outputs(grown.eval(), feats)
+    for k in a:
+        assert torch.allclose(a[k], b[k], atol=1e-5), k
+    grown.train()(feats)["mask"].square().mean().backward()
+    assert grown.mask_decoder.conv1.weight.grad[:, -2:].abs().sum() > 0
+    with torch.no_grad():  # let the floors matter, then add a running mean before them
+        grown.mask_decoder.conv1.weight[:, -2:].normal_(0, 0.5)
+    more = grow.widen(grown.eval(), 2, 4, decoder_ema=[0.9, 0.98])
+    assert more.mask_decoder.conv1.weight.shape[1] == 4 + 1 + 2 + 2
+    assert torch.allclose(outputs(grown.eval(), feats)["mask"], outputs(more.eval(), feats)["mask"], atol=1e-5)
+    with pytest.raises(SystemExit):
+        grow.widen(grown, 2, 4, decoder_floor=[20.0])
+
+
+def test_noise_floors_fall_at_once_and_rise_at_their_rate():
+    """A level 20 dB below the last second's: the floor follows the smoothed level down within a
+    few frames; back up: it rises by its rate, R dB in a second, not more (|X| = x^(1/compress))."""
+    from attend.model import ModelConfig, noise_floors
+    cfg = ModelConfig()
+    loud, quiet = 1.0, 10 ** (-20 / 20 * cfg.compress)  # x = |X|^c: 20 dB of |X| quieter
+    x = torch.tensor([loud] * 100 + [quiet] * 100 + [loud] * 200).view(1, -1, 1)
+    f = noise_floors(x, [5.0, 12.0], cfg)[0, :, :, 0]
+    assert f.shape == (2, 400)
+    s, smooth = loud, []
+    for v in x[0, :, 0].tolist():
+        s = 0.9 * s + 0.1 * v
+        smooth.append(s)
+    assert torch.all(f <= torch.tensor(smooth) + 1e-6)  # never above the smoothed level it follows
+    assert float(f[0, 99]) == loud and float(f[0, 150]) < 1.01 * quiet  # the drop: followed at once
+    assert abs(float(f[0, 199]) - quiet) < 1e-4  # fallen to the quiet level
+    rise_db = lambda a, b: 20 / cfg.compress * math.log10(float(a) / float(b))
+    assert abs(rise_db(f[0, 299], f[0, 199]) - 5.0) < 0.1  # one second later: 5 dB up
+    assert abs(rise_db(f[1, 299], f[1, 199]) - 12.0) < 0.2
+    assert noise_floors(x, [], cfg).shape == (1, 0, 400, 1)
 
 
 def test_gru_added_without_change_then_learns():

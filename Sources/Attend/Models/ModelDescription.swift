@@ -42,11 +42,14 @@ public struct ModelDescription: Sendable {
             + "\"maskDecoderChannels\":\(c.maskDecoderChannels),\"maskDecoderKernel\":\(c.maskDecoderKernel),"
             + "\"maskDecoderGRU\":\(c.maskDecoderGRU),\"lowBandBins\":\(c.lowBandBins),"
             + "\"maskDecoderDecays\":[\(decays.joined(separator: ","))],"
+            + "\"maskDecoderFloorRates\":[\(floorRates.joined(separator: ","))],"
             + "\"alphas\":[\(alphas.joined(separator: ","))]}"
     }
 
     /// The running-mean decays of the mask decoder, shortest form ("0.9", not "0.899999976").
     private var decays: [String] { model.config.maskDecoderEma.map { String(format: "%g", Double($0)) } }
+    /// The rise rates (dB/s) of the mask decoder's noise-floor trackers, shortest form.
+    private var floorRates: [String] { model.config.maskDecoderFloor.map { String(format: "%g", Double($0)) } }
 
     /// How the mask is made: the linear head alone, or with the decoder (and what it reads).
     var maskSummary: String {
@@ -55,6 +58,9 @@ public struct ModelDescription: Sendable {
         var s = "linear head + decoder (\(c.maskDecoderChannels) channels, \(c.maskDecoderKernel)-bin kernel)"
         if !c.maskDecoderEma.isEmpty {
             s += ", running means of the input with decays " + decays.joined(separator: ", ")
+        }
+        if !c.maskDecoderFloor.isEmpty {
+            s += ", noise floors rising at most " + floorRates.joined(separator: ", ") + " dB/s"
         }
         if c.maskDecoderGRU > 0 { s += ", a \(c.maskDecoderGRU)-unit GRU per bin over frames" }
         return s
