@@ -30,6 +30,13 @@ from attend.model import chunk_mask, compressed_magnitude, stft  # noqa: E402
 from data_pipeline.augment import MixParams  # noqa: E402
 
 
+def state_of(cfg) -> str:
+    """What the mask decoder carries from frame to frame, in words ("the running means are")."""
+    parts = [name for name, present in (("the running means", cfg.mask_decoder_ema), ("the noise floors", cfg.mask_decoder_floor),
+                                         ("the GRU states", cfg.mask_decoder_gru)) if present]
+    return (parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]) + " are"
+
+
 def default_model_name() -> str:
     """The model the CLI runs without `--model`, as the built binary resolves it (`attend info --model
     default --json`, with $ATTEND_MODEL unset): $ATTEND_BIN, else .build/release or .build/debug."""
@@ -221,8 +228,7 @@ def main():
            + (f"; after the first, a {cfg.mask_decoder_gru}-unit GRU per bin over frames, added back"
               if cfg.mask_decoder_gru else "")
            + ") → one logit per bin, added to the linear mask head's (frame by frame"
-           + ("; the running means, noise floors and GRU states are its only state)."
-              if cfg.mask_decoder_ema or cfg.mask_decoder_gru or cfg.mask_decoder_floor
+           + (f"; {state_of(cfg)} its only state)." if cfg.mask_decoder_ema or cfg.mask_decoder_gru or cfg.mask_decoder_floor
               else ", no state).")
            if cfg.mask_decoder_channels > 0 else "- Mask: the linear mask head alone (no mask decoder)."),
           f"- Heads: sigmoid ratio mask over {cfg.n_bins} bins; phone logits over {cfg.n_phones} classes "
@@ -237,8 +243,9 @@ def main():
           "coloured noise and babble, mixed on the fly (−5…20 dB SNR in stages A–D, −5…25 dB from stage E on) with room reverberation, band limits, "
           "clipping and bit-depth variation. Validation is split by speaker and by noise file. Nothing from the "
           "reserved (evaluation) list is used. The build now also holds sources added on 2026-12-05 (game dialogue "
-          "and voices, spoken words, crowd noise); the recipe leaves them out (`--speech-repeat ...=0 --noise-repeat "
-          "crowd=0`), so it trains on the data this model was trained on.", ""]
+          "and voices, spoken words, crowd noise, and on 2026-12-06 stadium and applause noise); the recipe leaves "
+          "them out (`--speech-repeat ...=0 --noise-repeat crowd=0,stadium=0,applause=0`), so it trains on the data "
+          "this model was trained on.", ""]
     L += ["## Recipe", "", "```", "bash Training/make_data.sh --scale full", command, "```", "",
           f"The run given (`--run`, the last stage when the recipe has several; earlier stages are in the recipe "
           f"below) trained {minutes:.0f} min on 2 CPU cores ({steps} steps of 8 × ≤4 s crops); dynamic chunk training "

@@ -149,7 +149,7 @@ struct InfoCommandTests {
             sum + (try FileManager.default.attributesOfItem(atPath: models + "/attend-deep.\(ext)")[.size] as? Int ?? 0)
         }
         #expect(byDefault["bytes"] as? Int == bytes)
-        #expect(byDefault["maskDecoderChannels"] as? Int == 8 && byDefault["maskDecoderDecays"] as? [Double] == [])
+        #expect(byDefault["maskDecoderChannels"] as? Int == 8 && byDefault["maskDecoderDecays"] as? [Double] == [0.9, 0.98, 0.995])
 
         let fixtures = AttendProcess.packageRoot.appendingPathComponent("Tests/SpeechModelsTests/Fixtures").path
         let ema = try R.sh("$ATTEND info --model \(R.q(fixtures + "/tinyema.safetensors"))")
@@ -157,6 +157,12 @@ struct InfoCommandTests {
                 "\(ema.stdout)")
         let emaJSON = try parse(try R.sh("$ATTEND info --model \(R.q(fixtures + "/tinyema.safetensors")) --json").stdout)
         #expect(emaJSON["maskDecoderDecays"] as? [Double] == [0.6, 0.9])
+        #expect(emaJSON["maskDecoderFloorRates"] as? [Double] == [])
+        let floor = try R.sh("$ATTEND info --model \(R.q(fixtures + "/tinyfloor.safetensors"))")
+        #expect(floor.stdout.contains("running means of the input with decays 0.6, 0.9, noise floors rising at most 5, 300 dB/s"),
+                "\(floor.stdout)")
+        let floorJSON = try parse(try R.sh("$ATTEND info --model \(R.q(fixtures + "/tinyfloor.safetensors")) --json").stdout)
+        #expect(floorJSON["maskDecoderFloorRates"] as? [Double] == [5, 300])
         let gru = try parse(try R.sh("$ATTEND info --model \(R.q(fixtures + "/tinygru.safetensors")) --json").stdout)
         #expect(gru["maskDecoderGRU"] as? Int == 4 && emaJSON["maskDecoderGRU"] as? Int == 0)
         #expect(gru["lowBandBins"] as? Int == 0 && !ema.stdout.contains("Low band:"))

@@ -6,7 +6,7 @@ import SpeechModels
 /// Follows a live stream against a known transcript (teleprompter, live captions): push 16 kHz
 /// samples as they arrive; each word comes back as soon as its timing is settled, that is, once
 /// every surviving path of the beam-pruned monotonic search agrees on it, or when the decision
-/// lag forces it (0.7 s after its end, up to 4 s while near-best paths disagree).
+/// lag forces it (0.7 s after its end, up to 5 s while near-best paths disagree).
 ///
 /// Memory is bounded by the unsettled span (plus the transcript), not the stream's length.
 public final class StreamingAligner {
@@ -125,8 +125,13 @@ public final class StreamingAligner {
     /// at beam 200, 93.0/84.8/80.6 at its beam of 1000 (`AlignOptions.beam`). A longer cap buys
     /// accuracy at 0 dB with latency; 4 s is the compromise. With attend-deep (stage H3, the default
     /// model) the same readings stream at 94.6/84.8/80.1 (p95 latency 0.83/2.34/2.85 s) against the
-    /// file pass's 94.8/88.0/82.2: the better phone head needs the hold less.
-    public static let defaultMaxDecisionLag = 4.0
+    /// file pass's 94.8/88.0/82.2: the better phone head needs the hold less. Stage E1 (the default
+    /// since 2026-12-06: H3 whose mask decoder reads running means) put the long recording's first
+    /// six words inside its opening pause at a 4 s cap (0 dB: 49.1 % against the file's 61.6);
+    /// 5 s gives 58.8 (6 and 8 s the same), and on the readings (`--long 8 --stream`, p95 latency
+    /// at 0 dB) 4 s 93.7/90.5/81.6 (3.04 s), **5 s 93.7/90.5/81.7 (3.23 s)**, 6 s 93.7/90.5/83.5
+    /// (2.85 s) against the file pass's 94.1/91.5/85.1: 5 s is the shortest cap that holds there.
+    public static let defaultMaxDecisionLag = 5.0
 
     /// The default `holdMargin` (see `defaultMaxDecisionLag`).
     public static let defaultHoldMargin: Float = 75
