@@ -38,7 +38,8 @@ class PhoneSet:
         doc = json.loads(phones_json.read_text())
         self.names = ["<blank>"] + list(doc["inventory"])
         self.index = {p: i for i, p in enumerate(self.names)}
-        self.sil = self.index[doc.get("silence", "SIL")]
+        self.sil_name = doc.get("silence", "SIL")
+        self.sil = self.index[self.sil_name]
         self.espeak_map = doc["maps"]["espeak"]
 
     def __len__(self):
@@ -143,6 +144,25 @@ class Corpus:
         return None
 
     def example(self, i: int, rng: np.random.Generator, max_seconds: float, mix_params: MixParams):
+        clean, phones, tokens = self._piece(i, rng, max_seconds, mix_params)
+        if mix_params.p_concat > 0 and rng.random() < mix_params.p_concat:
+            clean, phones, tokens = self._concatenate(i, clean, phones, tokens, rng, max_seconds, mix_params)
+        noisy, target, info = mix(clean, self.noise, rng, mix_params)
+        frames = len(clean) // HOP + 1
+        labels = np.full(frames, -1, dtype=np.int64)
+        for a_s, b_s, phone in phones:
+            a = int(np.ceil(a_s * SR / HOP))
+            b = int(np.ceil(b_s * SR / HOP))
+            a, b = max(a, 0), min(b, frames)
+            if a < b:
+                labels[a:b] = self.phones.index[phone] if phone in self.phones.index else labels[a:b]
+        return {"noisy": noisy, "target": target, "labels": labels, "tokens": tokens, "info": info}
+
+    def _piece(self, i: int, rng: np.random.Generator, max_seconds: float, mix_params: MixParams):
+        """One utterance (or a run of its words, or a random window) of at most `max_seconds`: its
+        clean samples, its frame-label intervals (start s, end s, phone) relative to the piece's
+        start (SIL over the whole piece first, where it has phone times; none where it has not)
+        and its phone tokens (or None)."""
         m = self.speech[i]
         x = self.audio[i].astype(np.float32) / 32768
         phones = m.get("phones") or None
@@ -172,16 +192,36 @@ class Corpus:
             end = start + max_len
             tokens = None
         clean = x[start:end]
-        noisy, target, info = mix(clean, self.noise, rng, mix_params)
-        frames = len(clean) // HOP + 1
-        labels = np.full(frames, -1, dtype=np.int64)
+        intervals = []
         if phones:
-            labels[:] = self.phones.sil
             offset = start / SR
-            for p in phones:
-                a = int(np.ceil((p["start"] - offset) * SR / HOP))
-                b = int(np.ceil((p["end"] - offset) * SR / HOP))
-                a, b = max(a, 0), min(b, frames)
-                if a < b and p["phone"] in self.phones.index:
-                    labels[a:b] = self.phones.index[p["phone"]]
-        return {"noisy": noisy, "target": target, "labels": labels, "tokens": tokens, "info": info}
+            intervals.append((0.0, len(clean) / SR + 1.0, self.phones.sil_name))
+            intervals += [(p["start"] - offset, p["end"] - offset, p["phone"]) for p in phones]
+        return clean, intervals, tokens
+
+    def _concatenate(self, i, clean, phones, tokens, rng, max_seconds, mix_params):
+        """Longer examples, as recordings are: the piece followed by pieces of other utterances of
+        the same source, each after 0.1-1 s of silence (labelled SIL), up to a length drawn from
+        [max_seconds / 2, max_seconds]; tokens joined with SIL where every piece has them."""
+        source = self.speech[i]["source"]
+        if not hasattr(self, "_by_source"):
+            self._by_source = {}
+            for k, m in enumerate(self.speech):
+                self._by_source.setdefault(m["source"], []).append(k)
+        pool = self._by_source[source]
+        goal = int(rng.uniform(max_seconds / 2, max_seconds) * SR)
+        parts, intervals, n = [clean], list(phones), len(clean)
+        while n < goal and len(pool) > 1:
+            pause = int(rng.uniform(0.1, 1.0) * SR)
+            room = (goal - n - pause) / SR
+            if room < 0.5:
+                break
+            j = int(pool[int(rng.integers(len(pool)))])
+            piece, more, more_tokens = self._piece(j, rng, room, mix_params)
+            intervals.append((n / SR, (n + pause) / SR, self.phones.sil_name))
+            offset = (n + pause) / SR
+            intervals += [(max(a, 0.0) + offset, min(b, len(piece) / SR) + offset, ph) for a, b, ph in more]
+            parts += [np.zeros(pause, dtype=np.float32), piece]
+            n += pause + len(piece)
+            tokens = tokens + [self.phones.sil] + more_tokens if tokens and more_tokens else None
+        return np.concatenate(parts), intervals, tokens

@@ -41,6 +41,7 @@ class MixParams:
     eq_gain_db: float = 10.0            # each filter's gain within ± this
     p_speed: float = 0.0                # speed perturbation of the clean speech (`speed_perturb`), before mixing
     speed: tuple[float, float] = (0.85, 1.15)   # its factor range: tempo, pitch and formants together
+    p_concat: float = 0.0               # a training example goes on with more utterances of its source (`Corpus.example`)
     extra: dict = field(default_factory=dict)
 
 

@@ -127,3 +127,47 @@ def test_speed_perturbation_scales_audio_pitch_and_labels_together(monkeypatch):
     assert [p.p_speed for p in producer_params(monkeypatch, (-5.0, 20.0), 0.0, 0.5)] == [0.5, 0.5]
     monkeypatch.setattr("sys.argv", ["train.py", "--run", "x", "--speed", "0.5"])
     assert train.parse().speed == 0.5
+
+
+def test_concatenation_makes_longer_examples_with_labels_in_place(monkeypatch):
+    """--concat: an example goes on with utterances of the same source after 0.1-1 s of silence,
+    to at most max_seconds; each tone keeps its label where it lands, the pauses are SIL and silent,
+    tokens are joined with SIL; another source's utterance never joins; off by default, with the
+    same example as before; and the producer hands the probability on."""
+    from attend.data import Corpus, PhoneSet
+    from data_pipeline.augment import MixParams
+
+    t = np.arange(16000) / 16000
+    tone = np.where((t >= 0.25) & (t < 0.75), 0.3 * np.sin(2 * np.pi * 200 * t), 0.0)
+    corpus = Corpus.__new__(Corpus)
+    corpus.phones = PhoneSet(train.ROOT / "Training" / "data_pipeline" / "phones.json")
+    ah, sil = corpus.phones.index["AH"], corpus.phones.sil
+    utt = {"source": "a", "phones": [{"phone": "AH", "start": 0.25, "end": 0.75}], "words": None, "_tokens": [ah]}
+    corpus.speech = [utt, dict(utt), {"source": "b", "phones": None, "words": None, "_tokens": None}]
+    corpus.audio = [(tone * 32768).astype(np.int16)] * 2 + [np.full(16000, 9000, np.int16)]
+    corpus.noise = [np.zeros(16000, np.float32)]
+    quiet = dict(p_reverb=0, p_telephone=0, p_clip=0, p_bitdepth=0, level_db=(-20.0, -20.0))
+    longest = joined = 0
+    for seed in range(8):
+        ex = corpus.example(0, np.random.default_rng(seed), 6.0, MixParams(p_concat=1.0, **quiet))
+        y, labels = ex["target"], ex["labels"]
+        assert 16000 < len(y) <= 6 * 16000 and len(labels) == len(y) // 160 + 1
+        assert abs(y.mean()) < 0.01 * np.abs(y).max()  # never the constant utterance of source b: tones only
+        runs = np.flatnonzero(np.diff(np.r_[0, labels == ah, 0]))  # starts and ends of the AH runs
+        assert len(runs) // 2 >= 2 and set(np.unique(labels)) == {sil, ah}
+        energy = np.convolve(y ** 2, np.ones(160), "valid")[::160]
+        for a, b in zip(runs[::2], runs[1::2]):
+            assert b - a <= 51 and (b - a < 5 or energy[a + 2: b - 2].min() > 0)  # shorter only if cut
+        near = np.convolve(labels == ah, np.ones(5), "same") > 0  # within two frames of a tone's label
+        assert energy[(labels[: len(energy)] == sil) & ~near[: len(energy)]].max() < 1e-3 * energy.max()
+        # joined with SIL, or none when a piece had to be cut to fit (a cut piece has no tokens)
+        assert ex["tokens"] in (None, [ah] + [sil, ah] * (len(runs) // 2 - 1))
+        joined += ex["tokens"] is not None
+        longest = max(longest, len(y))
+    assert longest > 4 * 16000 and joined >= 2
+    plain = corpus.example(0, np.random.default_rng(0), 6.0, MixParams(**quiet))
+    assert len(plain["target"]) == 16000 and ex["info"].keys() == plain["info"].keys()
+
+    assert [p.p_concat for p in producer_params(monkeypatch, (-5.0, 20.0), 0.0, 0.0, 0.8)] == [0.8, 0.8]
+    monkeypatch.setattr("sys.argv", ["train.py", "--run", "x", "--concat", "0.8"])
+    assert train.parse().concat == 0.8
