@@ -104,12 +104,8 @@ struct MaskDecoder: Sendable {
                     let frame = feats + t * f
                     (row + ch * f).update(from: frame, count: f)
                     for (j, a) in decays.enumerated() {
-                        let m = means.baseAddress! + j * f, b = 1 - a
-                        if fresh && t == 0 {
-                            m.update(from: frame, count: f)
-                        } else {
-                            for i in 0..<f { m[i] = a * m[i] + b * frame[i] }
-                        }
+                        let m = means.baseAddress! + j * f
+                        Self.stepRunningMean(m, frame: frame, decay: a, first: fresh && t == 0, count: f)
                         (row + (ch + 1 + j) * f).update(from: m, count: f)
                     }
                     if nf > 0 { trackFloors(frame: frame, first: fresh && t == 0, into: row + (ch + 1 + e) * f, workspace: ws) }
@@ -131,20 +127,28 @@ struct MaskDecoder: Sendable {
 }
 
 extension MaskDecoder {
+    /// One frame of a running mean per bin, m = a·m + (1 − a)·x, or m = x on the stream's first
+    /// frame (`running_means` in `Training/attend/model.py`, the same float32 steps).
+    static func stepRunningMean(_ m: UnsafeMutablePointer<Float>, frame: UnsafePointer<Float>, decay a: Float, first: Bool,
+                                count: Int) {
+        if first {
+            m.update(from: frame, count: count)
+        } else {
+            let b = 1 - a
+            for i in 0..<count { m[i] = a * m[i] + b * frame[i] }
+        }
+    }
+
     /// The smoothing decay of the level the noise-floor trackers follow (`FLOOR_SMOOTHING`).
     static let floorSmoothing: Float = 0.9
 
     /// Advances the noise-floor trackers by one frame of features and writes them, tracker by
     /// tracker (`bins` values each), to `out`.
     func trackFloors(frame: UnsafePointer<Float>, first: Bool, into out: UnsafeMutablePointer<Float>, workspace ws: MaskWorkspace) {
-        let f = bins, a = Self.floorSmoothing, b = 1 - a
+        let f = bins
         ws.smooth.withUnsafeMutableBufferPointer { sp in ws.floors.withUnsafeMutableBufferPointer { fp in
             let s = sp.baseAddress!
-            if first {
-                s.update(from: frame, count: f)
-            } else {
-                for i in 0..<f { s[i] = a * s[i] + b * frame[i] }
-            }
+            Self.stepRunningMean(s, frame: frame, decay: Self.floorSmoothing, first: first, count: f)
             for (j, r) in floorFactors.enumerated() {
                 let m = fp.baseAddress! + j * f
                 if first {

@@ -12,6 +12,7 @@ SIL between words) where the phones of the crop are known.
 """
 from __future__ import annotations
 
+import functools
 import json
 import pathlib
 import sys
@@ -199,16 +200,19 @@ class Corpus:
             intervals += [(p["start"] - offset, p["end"] - offset, p["phone"]) for p in phones]
         return clean, intervals, tokens
 
+    @functools.cached_property
+    def _by_source(self) -> dict[str, list[int]]:
+        """Indices of the utterances of each source, for `_concatenate`."""
+        by: dict[str, list[int]] = {}
+        for k, m in enumerate(self.speech):
+            by.setdefault(m["source"], []).append(k)
+        return by
+
     def _concatenate(self, i, clean, phones, tokens, rng, max_seconds, mix_params):
         """Longer examples, as recordings are: the piece followed by pieces of other utterances of
         the same source, each after 0.1-1 s of silence (labelled SIL), up to a length drawn from
         [max_seconds / 2, max_seconds]; tokens joined with SIL where every piece has them."""
-        source = self.speech[i]["source"]
-        if not hasattr(self, "_by_source"):
-            self._by_source = {}
-            for k, m in enumerate(self.speech):
-                self._by_source.setdefault(m["source"], []).append(k)
-        pool = self._by_source[source]
+        pool = self._by_source[self.speech[i]["source"]]
         goal = int(rng.uniform(max_seconds / 2, max_seconds) * SR)
         parts, intervals, n = [clean], list(phones), len(clean)
         while n < goal and len(pool) > 1:

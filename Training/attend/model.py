@@ -389,15 +389,8 @@ def noise_floors(feats: torch.Tensor, rates, cfg: ModelConfig) -> torch.Tensor:
     out = feats.new_empty(b, len(rates), t, f)
     if not rates:
         return out
+    smooth = running_means(feats, [FLOOR_SMOOTHING])[:, 0]
     with torch.no_grad():
-        x = feats.detach()
-        a32 = torch.tensor(FLOOR_SMOOTHING, dtype=torch.float32)
-        smooth = feats.new_empty(b, t, f)
-        s = x[:, 0]
-        smooth[:, 0] = s
-        for i in range(1, t):
-            s = a32 * s + (1 - a32) * x[:, i]
-            smooth[:, i] = s
         for p, rate in enumerate(rates):
             r32 = torch.tensor(floor_rise_factor(rate, cfg), dtype=torch.float32)
             m = smooth[:, 0]

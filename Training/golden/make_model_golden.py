@@ -50,6 +50,21 @@ def variant(parent, seed, changes, new_linears, scale):
     return model
 
 
+def with_decoder_inputs(parent, seed, changes, added):
+    """`parent` with the config `changes`, which give its mask decoder `added` more conv1 inputs
+    (running means, noise floors): every weight kept, conv1's old inputs too, the new inputs'
+    weights random (·0.5) rather than grow.py's zero, so they matter numerically."""
+    torch.manual_seed(seed)
+    model = AttendModel(ModelConfig(**{**parent.cfg.__dict__, **changes})).eval()
+    with torch.no_grad():
+        state = {k: v for k, v in parent.state_dict().items() if k != "mask_decoder.conv1.weight"}
+        model.load_state_dict(state, strict=False)
+        w = model.mask_decoder.conv1.weight
+        w[:, :-added].copy_(parent.mask_decoder.conv1.weight)
+        w[:, -added:].copy_(torch.randn_like(w[:, -added:]) * 0.5)
+    return model
+
+
 def main():
     torch.manual_seed(1234)
     phones = ["<blank>", "SIL", "AH", "T", "EH", "N", "D", "S", "IH", "K", "OW", "L"]
@@ -104,15 +119,7 @@ def main():
     np.save(OUT / "window_synthesis.npy", syn.numpy())
     # The decoder model again reading two running means of the features (decays 0.6 and 0.9, their
     # conv1 weights random): tinyema.*, and its masks ema_{full,chunk4}_mask.
-    torch.manual_seed(4322)
-    ecfg = ModelConfig(**{**dcfg.__dict__, "mask_decoder_ema": [0.6, 0.9]})
-    ema = AttendModel(ecfg).eval()
-    with torch.no_grad():
-        state = {k: v for k, v in dec.state_dict().items() if k != "mask_decoder.conv1.weight"}
-        ema.load_state_dict(state, strict=False)
-        w = ema.mask_decoder.conv1.weight
-        w[:, :-2].copy_(dec.mask_decoder.conv1.weight)
-        w[:, -2:].copy_(torch.randn_like(w[:, -2:]) * 0.5)
+    ema = with_decoder_inputs(dec, 4322, {"mask_decoder_ema": [0.6, 0.9]}, 2)
     export(ema, OUT, "tinyema")
     save_cases(ema, feats, "ema", ("mask",))
     # And with a per-bin GRU of 4 units after conv1 (its projection random, not zero): tinygru.*,
@@ -128,14 +135,7 @@ def main():
     # tinyema also reading two noise-floor trackers (rise rates 5 and 300 dB/s: the second rises
     # ~11 % a frame, so both the fall and the capped rise happen within the 37 frames; their conv1
     # weights random, the rest tinyema's): tinyfloor.*, floor_{full,chunk4}_mask.
-    torch.manual_seed(4325)
-    floor = AttendModel(ModelConfig(**{**ecfg.__dict__, "mask_decoder_floor": [5.0, 300.0]})).eval()
-    with torch.no_grad():
-        state = {k: v for k, v in ema.state_dict().items() if k != "mask_decoder.conv1.weight"}
-        floor.load_state_dict(state, strict=False)
-        w = floor.mask_decoder.conv1.weight
-        w[:, :-2].copy_(ema.mask_decoder.conv1.weight)
-        w[:, -2:].copy_(torch.randn_like(w[:, -2:]) * 0.5)
+    floor = with_decoder_inputs(ema, 4325, {"mask_decoder_floor": [5.0, 300.0]}, 2)
     export(floor, OUT, "tinyfloor")
     save_cases(floor, feats, "floor", ("mask",))
     print("wrote", OUT)

@@ -74,6 +74,16 @@ def test_widen_refuses_to_narrow():
         grow.widen(model, 2, 2)
 
 
+def same_function_then_new_inputs_learn(model, grown, feats):
+    """`grown` computes what `model` did on `feats`, and its decoder's last two conv1 inputs (the
+    ones grow added) get gradients from the first step."""
+    a, b = outputs(model, feats), outputs(grown.eval(), feats)
+    for k in a:
+        assert torch.allclose(a[k], b[k], atol=1e-5), k
+    grown.train()(feats)["mask"].square().mean().backward()
+    assert grown.mask_decoder.conv1.weight.grad[:, -2:].abs().sum() > 0
+
+
 @pytest.mark.parametrize("channels,kernel", [(4, 0), (6, 7)])
 def test_running_means_added_without_change_then_learn(channels, kernel):
     """--decoder-ema adds running-mean inputs that feed nothing at first (also with more channels and
@@ -83,11 +93,7 @@ def test_running_means_added_without_change_then_learn(channels, kernel):
     assert grown.cfg.mask_decoder_ema == [0.9, 0.98]
     assert grown.mask_decoder.conv1.weight.shape[1] == channels + 3
     feats = torch.rand(2, 50, model.cfg.n_bins)
-    a, b = outputs(model, feats), outputs(grown.eval(), feats)
-    for k in a:
-        assert torch.allclose(a[k], b[k], atol=1e-5), k
-    grown.train()(feats)["mask"].square().mean().backward()
-    assert grown.mask_decoder.conv1.weight.grad[:, -2:].abs().sum() > 0
+    same_function_then_new_inputs_learn(model, grown, feats)
     more = grow.widen(grown, 2, channels, decoder_ema=[0.9, 0.98, 0.995])
     assert torch.allclose(outputs(grown.eval(), feats)["mask"], outputs(more.eval(), feats)["mask"], atol=1e-5)
     with pytest.raises(SystemExit):
@@ -117,11 +123,7 @@ def test_noise_floors_added_without_change_then_learn():
     assert grown.cfg.mask_decoder_floor == [5.0, 20.0]
     assert grown.mask_decoder.conv1.weight.shape[1] == 4 + 1 + 1 + 2
     feats = torch.rand(2, 50, model.cfg.n_bins)
-    a, b = outputs(model, feats), outputs(grown.eval(), feats)
-    for k in a:
-        assert torch.allclose(a[k], b[k], atol=1e-5), k
-    grown.train()(feats)["mask"].square().mean().backward()
-    assert grown.mask_decoder.conv1.weight.grad[:, -2:].abs().sum() > 0
+    same_function_then_new_inputs_learn(model, grown, feats)
     with torch.no_grad():  # let the floors matter, then add a running mean before them
         grown.mask_decoder.conv1.weight[:, -2:].normal_(0, 0.5)
     more = grow.widen(grown.eval(), 2, 4, decoder_ema=[0.9, 0.98])
