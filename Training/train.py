@@ -29,7 +29,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "Training"))
 from attend.data import HOP, Corpus, PhoneSet, drop_sources, phone_log_prior, repeat_sources  # noqa: E402
 from attend.export import export  # noqa: E402
-from attend.losses import forward_sum_loss, frame_phone_loss, mask_loss, noise_residual_loss, phone_ctc_loss, si_sdr  # noqa: E402
+from attend.losses import (forward_sum_loss, frame_phone_loss, mask_loss, multi_resolution_loss,  # noqa: E402
+                           noise_residual_loss, phone_ctc_loss, si_sdr)  # noqa: E402
 from attend.model import AttendModel, ModelConfig, analysis_window, compressed_magnitude, stft  # noqa: E402
 from data_pipeline.augment import MixParams  # noqa: E402
 
@@ -50,8 +51,9 @@ def parse():
     ap.add_argument("--alpha-lr-scale", type=float, default=20.0, help="learning-rate multiplier of the α logits")
     ap.add_argument("--config", default="{}", help="JSON overrides of ModelConfig, e.g. '{\"d_model\": 128}'")
     ap.add_argument("--weights", default="mask=1,sisdr=0.02,frame=0.5,ctc=0.2,align=0.3",
-                    help="loss weights NAME=W,...: mask, sisdr, frame, ctc, align, and noise (the noise the mask "
-                         "passes, attend.losses.noise_residual_loss; off unless given)")
+                    help="loss weights NAME=W,...: mask, sisdr, frame, ctc, align, noise (the noise the mask "
+                         "passes, attend.losses.noise_residual_loss) and mr (multi-resolution spectral loss of "
+                         "the output waveform, attend.losses.multi_resolution_loss); the last two off unless given)")
     ap.add_argument("--export", default=None, help="export the best model to Models/NAME.{safetensors,json}")
     ap.add_argument("--threads", type=int, default=1,
                     help="PyTorch threads of the training process (a second process mixes the batches)")
@@ -130,6 +132,8 @@ def step_losses(model, batch, cfg, weights, chunk, left):
         losses["noise"] = noise_residual_loss(mask, ns, ts, cfg.compress, valid)
     est = istft(mask * ns, cfg, noisy.shape[1])
     losses["sisdr"] = -si_sdr(est, target).mean()
+    if weights.get("mr"):
+        losses["mr"] = multi_resolution_loss(est, target, cfg.compress, valid_samples=(frame_lengths - 1) * HOP)
     logits = model.phone_logits(hidden)
     losses["frame"] = frame_phone_loss(logits, labels) if (labels >= 0).any() else logits.sum() * 0
     with_tokens = [i for i, t in enumerate(token_lists) if t]

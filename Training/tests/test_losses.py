@@ -1,7 +1,7 @@
 """The denoising losses of Training/attend/losses.py."""
 import torch
 
-from attend.losses import noise_residual_loss
+from attend.losses import multi_resolution_loss, noise_residual_loss
 
 
 def _specs(seed=0, b=2, t=6, f=5):
@@ -32,3 +32,34 @@ def test_noise_residual_ignores_padding_frames_and_pushes_the_mask_down():
     assert torch.allclose(loss, noise_residual_loss(mask, padded, clean, 0.3, valid))
     loss.backward()
     assert (mask.grad[valid.bool()] > 0).all() and (mask.grad[1, 4:] == 0).all()
+
+
+def test_multi_resolution_loss_is_zero_only_at_the_reference_and_scales_with_the_error():
+    g = torch.Generator().manual_seed(1)
+    ref = torch.randn(2, 4000, generator=g)
+    assert float(multi_resolution_loss(ref, ref, 0.3)) < 1e-9
+    small = multi_resolution_loss(ref + 0.01 * torch.randn(2, 4000, generator=g), ref, 0.3)
+    large = multi_resolution_loss(0.5 * ref, ref, 0.3)
+    assert 0 < float(small) < float(large)
+    # one resolution alone is that resolution's compressed-spectrum error
+    est = 0.5 * ref
+    n = 512
+    win = torch.hann_window(n)
+    e = torch.stft(est, n, n // 4, window=win, return_complex=True).abs().clamp_min(1e-12) ** 0.3
+    r = torch.stft(ref, n, n // 4, window=win, return_complex=True).abs().clamp_min(1e-12) ** 0.3
+    expected = ((e - r) ** 2 + 0.3 * (e - r) ** 2).mean()  # same phase: the complex term is the magnitude's
+    assert torch.allclose(multi_resolution_loss(est, ref, 0.3, ffts=(512,)), expected, rtol=1e-4)
+
+
+def test_multi_resolution_loss_ignores_padding_samples():
+    g = torch.Generator().manual_seed(2)
+    ref = torch.randn(2, 8000, generator=g)
+    est = ref + 0.1 * torch.randn(2, 8000, generator=g)
+    lengths = torch.tensor([8000, 4000])
+    loss = multi_resolution_loss(est, ref, 0.3, valid_samples=lengths)
+    far = est.clone()
+    far[1, 5200:] += 10.0  # beyond the last counted frame's window at every resolution
+    assert torch.allclose(loss, multi_resolution_loss(far, ref, 0.3, valid_samples=lengths))
+    near = est.clone()
+    near[1, 3000:3500] += 10.0  # inside the valid part
+    assert float(multi_resolution_loss(near, ref, 0.3, valid_samples=lengths)) > float(loss)
