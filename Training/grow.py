@@ -9,6 +9,7 @@ starting again:
     python3 Training/grow.py Models/attend-deep.safetensors --decoder-gru 8 --out /tmp/g --name attend-gru
     python3 Training/grow.py Models/attend-deep.safetensors --decoder-floor 5,20 --out /tmp/f --name attend-floor
     python3 Training/grow.py Models/attend-deep.safetensors --low-band 64 --out /tmp/l --name attend-low
+    python3 Training/grow.py Models/attend-deep.safetensors --stem-channels 24 --out /tmp/s --name attend-stem
 
 Every block ends in a LayerNorm, so a block whose residual branches are zero is not yet the
 identity: it re-normalises its input. The new blocks go after the last one, and the last trained
@@ -138,6 +139,42 @@ def widen(model: AttendModel, ff_mult: int, decoder_channels: int, seed: int = 0
     return grown
 
 
+def widen_stem(model: AttendModel, channels: int, seed: int = 0) -> AttendModel:
+    """More stem channels (`stem_channels`): the first convolution's new channels get PyTorch's random
+    weights, the second convolution's new output channels read every channel with random weights,
+    its old output channels read the new ones with zero weights, and the projection into the
+    encoder reads the new channels with zero weights, so the stem computes what it did until the
+    new channels learn. The stem sees the whole spectrum through its channels x 65 bins; 8 channels
+    may be the model's narrowest point."""
+    cfg = model.cfg
+    c0 = cfg.stem_channels
+    if channels <= c0:
+        raise SystemExit(f"--stem-channels {channels}: the model already has {c0}")
+    torch.manual_seed(seed)
+    grown = AttendModel(dataclasses.replace(cfg, stem_channels=channels))
+    old, new = model.state_dict(), grown.state_dict()
+    bins, d = cfg.stem_bins, cfg.d_model
+    with torch.no_grad():
+        for name, w in old.items():
+            t = new[name]
+            if t.shape == w.shape:
+                t.copy_(w)
+            elif name in ("stem.conv1.weight", "stem.conv1.bias", "stem.conv2.bias"):  # new channels random
+                t[:c0] = w
+            elif name == "stem.conv2.weight":  # (C, C, 3, 3)
+                t[:c0].zero_()
+                t[:c0, :c0] = w
+            elif name == "stem.proj.weight":  # (d, C·F''): channel-major columns
+                t.view(d, channels, bins).zero_()
+                t.view(d, channels, bins)[:, :c0] = w.view(d, c0, bins)
+            elif name.startswith("stem.low_conv."):  # the low band's own path reads the features, not the channels
+                raise SystemExit("--stem-channels: a model with a low band is not supported")
+            else:
+                raise SystemExit(f"widen_stem: no rule for {name} {tuple(w.shape)} -> {tuple(t.shape)}")
+    grown.load_state_dict(new)
+    return grown
+
+
 def add_low_band(model: AttendModel, bins: int, seed: int = 0) -> AttendModel:
     """Gives the first `bins` bins their full-resolution path (`low_band_bins`): its convolution
     random, its projections into the encoder and the mask decoder zero, so it adds nothing until
@@ -168,6 +205,7 @@ def main() -> None:
     ap.add_argument("--decoder-gru", type=int, default=None, help="units of a per-bin GRU in the decoder (default: as now)")
     ap.add_argument("--low-band", type=int, default=0,
                     help="bins from 0 Hz that get a full-resolution path through the stem and the mask decoder")
+    ap.add_argument("--stem-channels", type=int, default=0, help="stem convolution channels (default: as now)")
     ap.add_argument("--out", required=True)
     ap.add_argument("--name", required=True)
     ap.add_argument("--seed", type=int, default=0)
@@ -184,11 +222,13 @@ def main() -> None:
                       args.decoder_kernel, ema, args.decoder_gru, floor)
     if args.layers:
         grown = deepen(grown, args.layers, args.seed)
+    if args.stem_channels:
+        grown = widen_stem(grown, args.stem_channels, args.seed)
     if args.low_band:
         grown = add_low_band(grown, args.low_band, args.seed)
     if grown is model:
         raise SystemExit("nothing to grow: give --layers, --ff-mult, --decoder-channels, --decoder-kernel, --decoder-ema"
-                         ", --decoder-floor, --decoder-gru or --low-band")
+                         ", --decoder-floor, --decoder-gru, --stem-channels or --low-band")
     grown = grown.eval()
     torch.manual_seed(1)
     feats = torch.rand(2, 300, model.cfg.n_bins)
@@ -197,7 +237,7 @@ def main() -> None:
     diff = max(float((a[k] - b[k]).abs().max()) for k in ("hidden", "mask", "phone_logits"))
     g = grown.cfg
     print(f"layers {cfg.n_layers} -> {g.n_layers}, ff_mult {cfg.ff_mult} -> {g.ff_mult}, decoder channels "
-          f"{cfg.mask_decoder_channels} -> {g.mask_decoder_channels}, kernel {cfg.mask_decoder_kernel} -> "
+          f"{cfg.mask_decoder_channels} -> {g.mask_decoder_channels}, stem channels {cfg.stem_channels} -> {g.stem_channels}, kernel {cfg.mask_decoder_kernel} -> "
           f"{g.mask_decoder_kernel}, running means {cfg.mask_decoder_ema} -> {g.mask_decoder_ema}, floors {cfg.mask_decoder_floor} -> {g.mask_decoder_floor}, GRU {cfg.mask_decoder_gru} -> {g.mask_decoder_gru}, low band {cfg.low_band_bins} -> {g.low_band_bins}; parameters "
           f"{sum(p.numel() for p in model.parameters()):,} -> {sum(p.numel() for p in grown.parameters()):,}; "
           f"largest output difference {diff:.2e}")

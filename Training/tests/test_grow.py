@@ -201,3 +201,23 @@ def test_low_band_added_without_change_then_learns():
         grow.add_low_band(grown, 16)
     with pytest.raises(SystemExit):
         grow.add_low_band(model, model.cfg.n_bins + 1)
+
+
+def test_stem_widened_without_change_then_new_channels_learn():
+    """--stem-channels adds stem channels: same outputs, then the projection's new columns and the
+    new channels' convolution weights get gradients; fewer channels or a low-band model are refused."""
+    model = small_model()
+    grown = grow.widen_stem(model, 24, seed=1)
+    assert grown.cfg.stem_channels == 24
+    feats = torch.rand(2, 40, model.cfg.n_bins)
+    a, b = outputs(model, feats), outputs(grown.eval(), feats)
+    for k in a:
+        assert torch.allclose(a[k], b[k], atol=1e-6), k
+    grown.train()(feats)["mask"].square().mean().backward()
+    c0, bins, d = model.cfg.stem_channels, model.cfg.stem_bins, model.cfg.d_model
+    assert grown.stem.proj.weight.grad.view(d, 24, bins)[:, c0:].abs().sum() > 0
+    assert grown.stem.conv2.weight.grad[:c0, c0:].abs().sum() > 0
+    with pytest.raises(SystemExit):
+        grow.widen_stem(model, c0)
+    with pytest.raises(SystemExit):
+        grow.widen_stem(grow.add_low_band(model, 16), 24)
