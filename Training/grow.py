@@ -10,6 +10,7 @@ starting again:
     python3 Training/grow.py Models/attend-deep.safetensors --decoder-floor 5,20 --out /tmp/f --name attend-floor
     python3 Training/grow.py Models/attend-deep.safetensors --low-band 64 --out /tmp/l --name attend-low
     python3 Training/grow.py Models/attend-deep.safetensors --stem-channels 24 --out /tmp/s --name attend-stem
+    python3 Training/grow.py Models/attend-deep.safetensors --stem-ema 0.9,0.98,0.995 --out /tmp/n --name attend-norm
 
 Every block ends in a LayerNorm, so a block whose residual branches are zero is not yet the
 identity: it re-normalises its input. The new blocks go after the last one, and the last trained
@@ -175,6 +176,28 @@ def widen_stem(model: AttendModel, channels: int, seed: int = 0) -> AttendModel:
     return grown
 
 
+def add_stem_ema(model: AttendModel, decays: list, seed: int = 0) -> AttendModel:
+    """Running means of the features as more input channels of the stem's first convolution
+    (`stem_ema`), their weights zero: the same function until they learn."""
+    cfg = model.cfg
+    e0 = list(cfg.stem_ema)
+    if decays[:len(e0)] != e0 or len(decays) <= len(e0):
+        raise SystemExit(f"--stem-ema {decays}: must extend the model's {e0}")
+    torch.manual_seed(seed)
+    grown = AttendModel(dataclasses.replace(cfg, stem_ema=decays))
+    old, new = model.state_dict(), grown.state_dict()
+    with torch.no_grad():
+        for name, w in old.items():
+            t = new[name]
+            if name == "stem.conv1.weight":  # (C, 1 + E, 3, 3): the new inputs feed nothing yet
+                t.zero_()
+                t[:, : w.shape[1]] = w
+            else:
+                t.copy_(w)
+    grown.load_state_dict(new)
+    return grown
+
+
 def add_low_band(model: AttendModel, bins: int, seed: int = 0) -> AttendModel:
     """Gives the first `bins` bins their full-resolution path (`low_band_bins`): its convolution
     random, its projections into the encoder and the mask decoder zero, so it adds nothing until
@@ -205,6 +228,8 @@ def main() -> None:
     ap.add_argument("--decoder-gru", type=int, default=None, help="units of a per-bin GRU in the decoder (default: as now)")
     ap.add_argument("--low-band", type=int, default=0,
                     help="bins from 0 Hz that get a full-resolution path through the stem and the mask decoder")
+    ap.add_argument("--stem-ema", default=None,
+                    help="comma-separated per-frame decays of running means the stem also reads (default: as now)")
     ap.add_argument("--stem-channels", type=int, default=0, help="stem convolution channels (default: as now)")
     ap.add_argument("--out", required=True)
     ap.add_argument("--name", required=True)
@@ -222,13 +247,15 @@ def main() -> None:
                       args.decoder_kernel, ema, args.decoder_gru, floor)
     if args.layers:
         grown = deepen(grown, args.layers, args.seed)
+    if args.stem_ema is not None:
+        grown = add_stem_ema(grown, [float(a) for a in args.stem_ema.split(",") if a], args.seed)
     if args.stem_channels:
         grown = widen_stem(grown, args.stem_channels, args.seed)
     if args.low_band:
         grown = add_low_band(grown, args.low_band, args.seed)
     if grown is model:
         raise SystemExit("nothing to grow: give --layers, --ff-mult, --decoder-channels, --decoder-kernel, --decoder-ema"
-                         ", --decoder-floor, --decoder-gru, --stem-channels or --low-band")
+                         ", --decoder-floor, --decoder-gru, --stem-ema, --stem-channels or --low-band")
     grown = grown.eval()
     torch.manual_seed(1)
     feats = torch.rand(2, 300, model.cfg.n_bins)
@@ -237,7 +264,7 @@ def main() -> None:
     diff = max(float((a[k] - b[k]).abs().max()) for k in ("hidden", "mask", "phone_logits"))
     g = grown.cfg
     print(f"layers {cfg.n_layers} -> {g.n_layers}, ff_mult {cfg.ff_mult} -> {g.ff_mult}, decoder channels "
-          f"{cfg.mask_decoder_channels} -> {g.mask_decoder_channels}, stem channels {cfg.stem_channels} -> {g.stem_channels}, kernel {cfg.mask_decoder_kernel} -> "
+          f"{cfg.mask_decoder_channels} -> {g.mask_decoder_channels}, stem channels {cfg.stem_channels} -> {g.stem_channels}, stem means {cfg.stem_ema} -> {g.stem_ema}, kernel {cfg.mask_decoder_kernel} -> "
           f"{g.mask_decoder_kernel}, running means {cfg.mask_decoder_ema} -> {g.mask_decoder_ema}, floors {cfg.mask_decoder_floor} -> {g.mask_decoder_floor}, GRU {cfg.mask_decoder_gru} -> {g.mask_decoder_gru}, low band {cfg.low_band_bins} -> {g.low_band_bins}; parameters "
           f"{sum(p.numel() for p in model.parameters()):,} -> {sum(p.numel() for p in grown.parameters()):,}; "
           f"largest output difference {diff:.2e}")

@@ -60,6 +60,7 @@ class ModelConfig:
     mask_decoder_gru: int = 0  # hidden units of its per-bin GRU over frames (0 = none)
     mask_decoder_floor: list = dataclasses.field(default_factory=list)  # rise rates (dB/s) of noise-floor trackers it also reads
     low_band_bins: int = 0  # the first N bins' full-resolution path: stem and mask decoder (0 = none)
+    stem_ema: list = dataclasses.field(default_factory=list)  # per-frame decays of running means the stem also reads
     text_kernel: int = 3
     layer_norm_eps: float = 1e-5
     align_weight: float = 1.0  # weight of the aligner head's term in the decoder's token scores
@@ -259,12 +260,18 @@ class Stem(nn.Module):
     causal in time, no stride) over those bins alone, GELU, and a Linear from its C·L outputs to
     d_model added to the strided path's projection. The strided path sees the spectrum 125 Hz a bin,
     too coarse for the harmonics of a voice (100-250 Hz apart); this one sees them 31 Hz a bin. The
-    projection starts at zero (`grow.py --low-band`), so a grown model computes what it did."""
+    projection starts at zero (`grow.py --low-band`), so a grown model computes what it did.
+
+    With `stem_ema` decays a_1..a_E the first convolution also reads, as E more input channels, the
+    running means of the features per bin (`running_means`, as the mask decoder's): the encoder then
+    sees each bin's level against its recent past (the noise's, between words) at the input's
+    resolution, where the strided convolutions alone see 3 frames."""
 
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         c = cfg.stem_channels
-        self.conv1 = nn.Conv2d(1, c, (3, 3), stride=(1, 2), padding=(0, 1))
+        self.ema = list(cfg.stem_ema)
+        self.conv1 = nn.Conv2d(1 + len(self.ema), c, (3, 3), stride=(1, 2), padding=(0, 1))
         self.conv2 = nn.Conv2d(c, c, (3, 3), stride=(1, 2), padding=(0, 1))
         self.proj = nn.Linear(c * cfg.stem_bins, cfg.d_model)
         self.low_bins = cfg.low_band_bins
@@ -276,7 +283,8 @@ class Stem(nn.Module):
 
     def forward(self, feats):  # (B, T, F)
         x = feats.unsqueeze(1)  # (B, 1, T, F)
-        y = F.gelu(self.conv1(F.pad(x, (0, 0, 2, 0))))
+        y = x if not self.ema else torch.cat([x, running_means(feats, self.ema)], dim=1)  # (B, 1 + E, T, F)
+        y = F.gelu(self.conv1(F.pad(y, (0, 0, 2, 0))))
         y = F.gelu(self.conv2(F.pad(y, (0, 0, 2, 0))))
         b, c, t, f = y.shape
         out = self.proj(y.permute(0, 2, 1, 3).reshape(b, t, c * f))

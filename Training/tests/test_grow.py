@@ -221,3 +221,29 @@ def test_stem_widened_without_change_then_new_channels_learn():
         grow.widen_stem(model, c0)
     with pytest.raises(SystemExit):
         grow.widen_stem(grow.add_low_band(model, 16), 24)
+
+
+def test_stem_running_means_added_without_change_then_learn():
+    """--stem-ema gives the stem's first convolution running means of the features as more inputs,
+    their weights zero: same outputs, then those weights get gradients; only extending is allowed;
+    the stem stays causal (a frame's hidden does not depend on later frames through the means)."""
+    model = small_model()
+    grown = grow.add_stem_ema(model, [0.9, 0.98], seed=1)
+    assert grown.cfg.stem_ema == [0.9, 0.98] and grown.stem.conv1.weight.shape[1] == 3
+    feats = torch.rand(2, 40, model.cfg.n_bins)
+    a, b = outputs(model, feats), outputs(grown.eval(), feats)
+    for k in a:
+        assert torch.equal(a[k], b[k]), k
+    grown.train()(feats)["mask"].square().mean().backward()
+    assert grown.stem.conv1.weight.grad[:, 1:].abs().sum() > 0
+    with torch.no_grad():
+        grown.stem.conv1.weight[:, 1:].normal_(0, 0.3)
+        stem = grown.eval().stem(feats)
+        later = feats.clone()
+        later[:, 25:] += 1.0
+        moved = grown.stem(later)
+    assert torch.equal(stem[:, :25], moved[:, :25]) and not torch.equal(stem[:, 25:], moved[:, 25:])
+    with pytest.raises(SystemExit):
+        grow.add_stem_ema(grown, [0.98])
+    with pytest.raises(SystemExit):
+        grow.add_stem_ema(grown, [0.9, 0.98])
