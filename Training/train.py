@@ -27,7 +27,8 @@ import torch.nn.functional as F
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "Training"))
-from attend.data import HOP, Corpus, PhoneSet, drop_sources, phone_log_prior, repeat_sources  # noqa: E402
+from attend.data import (HOP, Corpus, PhoneSet, drop_sources, mark_noisy_floors, phone_log_prior,  # noqa: E402
+                         repeat_sources)
 from attend.export import export  # noqa: E402
 from attend.losses import (forward_sum_loss, frame_phone_loss, mask_loss, multi_resolution_loss,  # noqa: E402
                            noise_residual_loss, phone_ctc_loss, si_sdr)  # noqa: E402
@@ -81,6 +82,10 @@ def parse():
     ap.add_argument("--speed", type=float, default=0.0,
                     help="probability of speed perturbation of a training utterance (x0.85-1.15: tempo, pitch and "
                          "formants together, its times scaled to match); validation utterances have none")
+    ap.add_argument("--min-floor-range", type=float, default=0.0,
+                    help="training utterances whose loud frames stand less than this many dB above their quiet ones "
+                         "(attend.data.floor_range_db: a hiss or room noise under the speech, which the mask would "
+                         "learn to keep) train only the phone losses, not the denoising ones; 0: all train both")
     return ap.parse_args()
 
 
@@ -101,7 +106,8 @@ def collate(examples, cfg: ModelConfig):
         valid[i, :f] = 1
         frame_lengths[i] = f
     token_lists = [e["tokens"] for e in examples]
-    return noisy, target, labels, valid, frame_lengths, token_lists
+    denoise = torch.tensor([float(e.get("denoise", True)) for e in examples])
+    return noisy, target, labels, valid, frame_lengths, token_lists, denoise
 
 
 def istft(spec, cfg, length):
@@ -122,18 +128,21 @@ def batch_producer(queue, train, seed, batch, max_seconds, cfg, snr=(-5.0, 20.0)
 
 
 def step_losses(model, batch, cfg, weights, chunk, left):
-    noisy, target, labels, valid, frame_lengths, token_lists = batch
+    noisy, target, labels, valid, frame_lengths, token_lists, denoise = batch
     ns, ts = stft(noisy, cfg), stft(target, cfg)
     feats = compressed_magnitude(ns, cfg)
     hidden, _ = model.encode(feats, chunk, left, banded=True)
     mask = model.mask(hidden, feats)
-    losses = {"mask": mask_loss(mask, ns, ts, cfg.compress, valid)}
+    # the denoising losses count the examples whose target is clean (--min-floor-range), the phone losses all
+    mask_valid = valid * denoise[:, None]
+    losses = {"mask": mask_loss(mask, ns, ts, cfg.compress, mask_valid)}
     if weights.get("noise"):
-        losses["noise"] = noise_residual_loss(mask, ns, ts, cfg.compress, valid)
+        losses["noise"] = noise_residual_loss(mask, ns, ts, cfg.compress, mask_valid)
     est = istft(mask * ns, cfg, noisy.shape[1])
-    losses["sisdr"] = -si_sdr(est, target).mean()
+    losses["sisdr"] = -(si_sdr(est, target) * denoise).sum() / denoise.sum().clamp_min(1)
     if weights.get("mr"):
-        losses["mr"] = multi_resolution_loss(est, target, cfg.compress, valid_samples=(frame_lengths - 1) * HOP)
+        lengths = torch.where(denoise > 0, (frame_lengths - 1) * HOP, torch.full_like(frame_lengths, -1))
+        losses["mr"] = multi_resolution_loss(est, target, cfg.compress, valid_samples=lengths)
     logits = model.phone_logits(hidden)
     losses["frame"] = frame_phone_loss(logits, labels) if (labels >= 0).any() else logits.sum() * 0
     with_tokens = [i for i, t in enumerate(token_lists) if t]
@@ -210,6 +219,7 @@ def main():
     train = Corpus(data, "train", phones, args.max_items)
     train.noise_items, train.noise = repeat_sources(train.noise_items, train.noise, args.noise_repeat, "--noise-repeat")
     train.speech, train.audio = repeat_sources(train.speech, train.audio, args.speech_repeat, "--speech-repeat")
+    mark_noisy_floors(train.speech, train.audio, args.min_floor_range, "--min-floor-range")
     cfg = dataclasses.replace(cfg, phone_log_prior=phone_log_prior(train.speech, phones))
     val = Corpus(data, "val", phones)  # batches drawn across the whole split (its first files are one language)
     # a source left out of training (N = 0) is left out of validation too

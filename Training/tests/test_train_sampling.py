@@ -171,3 +171,38 @@ def test_concatenation_makes_longer_examples_with_labels_in_place(monkeypatch):
     assert [p.p_concat for p in producer_params(monkeypatch, (-5.0, 20.0), 0.0, 0.0, 0.8)] == [0.8, 0.8]
     monkeypatch.setattr("sys.argv", ["train.py", "--run", "x", "--concat", "0.8"])
     assert train.parse().concat == 0.8
+
+
+def test_floor_range_tells_a_hiss_under_the_speech_from_clean_pauses():
+    rng = np.random.default_rng(0)
+    t = np.arange(32000) / 16000
+    speech = np.where((t % 0.5) < 0.3, 0.3 * np.sin(2 * np.pi * 220 * t), 0.0)  # bursts and pauses
+    from attend.data import floor_range_db
+    clean = floor_range_db((speech * 32767).astype(np.int16))
+    hissy = floor_range_db(((speech + 0.3 / 10 ** 1.5 * rng.standard_normal(len(t))) * 32767).astype(np.int16))
+    assert clean > 60 and 25 < hissy < 40  # the hiss sits ~30 dB under the bursts' energy
+
+
+def test_marked_examples_train_the_phone_losses_only():
+    items = [{"source": "a"}, {"source": "b"}]
+    rng = np.random.default_rng(1)
+    arrays = [(rng.standard_normal(16000) * 3000).astype(np.int16),  # steady noise: 0 dB range
+              np.concatenate([np.zeros(8000), rng.standard_normal(8000) * 3000]).astype(np.int16)]
+    train.mark_noisy_floors(items, arrays, 35.0, "--min-floor-range")
+    assert [m["_denoise"] for m in items] == [False, True]
+    cfg = train.ModelConfig(stem_channels=4, d_model=32, n_heads=2, n_layers=1, ff_mult=2, n_phones=10, d_align=16,
+                            entmax_iters=5)
+    torch.manual_seed(0)
+    model = train.AttendModel(cfg)
+    def example(target_scale, denoise):
+        g = np.random.default_rng(2)
+        noisy = g.standard_normal(8000).astype(np.float32) * 0.1
+        return {"noisy": noisy, "target": noisy * target_scale, "labels": np.ones(51, dtype=np.int64), "tokens": [],
+                "denoise": denoise}
+    weights = {"mask": 1.0, "sisdr": 0.1, "frame": 1.0, "mr": 1.0}
+    base = train.step_losses(model, train.collate([example(0.5, True), example(0.5, False)], cfg), cfg, weights, 0, 0)[1]
+    moved = train.step_losses(model, train.collate([example(0.5, True), example(0.1, False)], cfg), cfg, weights, 0, 0)[1]
+    for k in ("mask", "sisdr", "mr", "frame"):
+        assert abs(base[k] - moved[k]) < 1e-6, k  # the marked example's target counts nowhere
+    counted = train.step_losses(model, train.collate([example(0.5, True), example(0.1, True)], cfg), cfg, weights, 0, 0)[1]
+    assert abs(counted["mask"] - base["mask"]) > 1e-4  # unless it is a denoising target
