@@ -53,8 +53,9 @@ def parse():
     ap.add_argument("--config", default="{}", help="JSON overrides of ModelConfig, e.g. '{\"d_model\": 128}'")
     ap.add_argument("--weights", default="mask=1,sisdr=0.02,frame=0.5,ctc=0.2,align=0.3",
                     help="loss weights NAME=W,...: mask, sisdr, frame, ctc, align, noise (the noise the mask "
-                         "passes, attend.losses.noise_residual_loss) and mr (multi-resolution spectral loss of "
-                         "the output waveform, attend.losses.multi_resolution_loss); the last two off unless given)")
+                         "passes, attend.losses.noise_residual_loss) mr (multi-resolution spectral loss of "
+                         "the output waveform, attend.losses.multi_resolution_loss), both off unless given; over=F "
+                         "counts the mask loss's over-estimates (1 + F) times (attend.losses.mask_loss)")
     ap.add_argument("--export", default=None, help="export the best model to Models/NAME.{safetensors,json}")
     ap.add_argument("--threads", type=int, default=1,
                     help="PyTorch threads of the training process (a second process mixes the batches)")
@@ -135,7 +136,7 @@ def step_losses(model, batch, cfg, weights, chunk, left):
     mask = model.mask(hidden, feats)
     # the denoising losses count the examples whose target is clean (--min-floor-range), the phone losses all
     mask_valid = valid * denoise[:, None]
-    losses = {"mask": mask_loss(mask, ns, ts, cfg.compress, mask_valid)}
+    losses = {"mask": mask_loss(mask, ns, ts, cfg.compress, mask_valid, over=weights.get("over", 0.0))}
     if weights.get("noise"):
         losses["noise"] = noise_residual_loss(mask, ns, ts, cfg.compress, mask_valid)
     est = istft(mask * ns, cfg, noisy.shape[1])
@@ -157,7 +158,7 @@ def step_losses(model, batch, cfg, weights, chunk, left):
         losses["ctc"] = phone_ctc_loss(logits[with_tokens], ids, fl, lengths)
         scores = model.align_scores(hidden[with_tokens], ids)
         losses["align"] = forward_sum_loss(scores, lengths, fl)
-    total = sum(weights[k] * v for k, v in losses.items() if k in weights)
+    total = sum(weights[k] * v for k, v in losses.items() if k in weights and k != "over")
     return total, {k: float(v.detach()) for k, v in losses.items()}
 
 

@@ -5,16 +5,22 @@ import torch
 import torch.nn.functional as F
 
 
-def mask_loss(mask, noisy_spec, clean_spec, compress: float, frames_valid=None):
+def mask_loss(mask, noisy_spec, clean_spec, compress: float, frames_valid=None, over: float = 0.0):
     """Compressed-spectrum loss (magnitude + complex with the noisy phase), as in DeepFilterNet.
 
-    mask (B, T, F) in [0, 1]; noisy_spec / clean_spec complex (B, T, F).
+    mask (B, T, F) in [0, 1]; noisy_spec / clean_spec complex (B, T, F). With `over` > 0 the
+    magnitude term counts (1 + over) times where the estimate exceeds the clean magnitude: what
+    the mask passes beyond the speech is added noise, which PESQ weighs more than what it takes
+    away (its asymmetry factor), and those bins are where the mask errs (it passes noise where
+    noise dominates, keeps speech where speech does).
     """
     est = mask * noisy_spec.abs()
     est_c = est.clamp_min(1e-12) ** compress
     ref_mag = clean_spec.abs().clamp_min(1e-12)
     ref_c = ref_mag ** compress
     mag = (est_c - ref_c) ** 2
+    if over:
+        mag = mag * (1 + over * (est_c > ref_c).to(mag.dtype))
     phase_n = noisy_spec / noisy_spec.abs().clamp_min(1e-12)
     phase_c = clean_spec / ref_mag
     cplx = (est_c * phase_n - ref_c * phase_c).abs() ** 2

@@ -63,3 +63,13 @@ def test_multi_resolution_loss_ignores_padding_samples():
     near = est.clone()
     near[1, 3000:3500] += 10.0  # inside the valid part
     assert float(multi_resolution_loss(near, ref, 0.3, valid_samples=lengths)) > float(loss)
+
+
+def test_mask_loss_over_weighs_only_overestimates():
+    from attend.losses import mask_loss
+    noisy, clean, _ = _specs(3)
+    ratio = (clean.abs() / noisy.abs()).clamp(0, 1)
+    low, high = 0.5 * ratio, (ratio + 0.3).clamp(max=1.0)
+    assert torch.allclose(mask_loss(low, noisy, clean, 0.3), mask_loss(low, noisy, clean, 0.3, over=2.0))
+    plain, heavy = mask_loss(high, noisy, clean, 0.3), mask_loss(high, noisy, clean, 0.3, over=2.0)
+    assert float(heavy) > float(plain)
