@@ -225,3 +225,31 @@ if __name__ == "__main__":
                 failed += 1; print(f"FAIL {name}: {e!r}")
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
+
+
+def test_binswap_replaces_only_the_bins_of_its_class():
+    from bench.binswap import hybrids, local_snr_db
+    from bench.oracle import STFT
+    from scipy.signal import stft
+    rng = np.random.default_rng(5)
+    t = np.arange(SR) / SR
+    clean = (0.2 * np.sin(2 * np.pi * 300 * t)).astype(np.float32)  # one strong bin row
+    noisy = clean + (0.01 * rng.standard_normal(len(t))).astype(np.float32)
+    own, other = noisy.copy(), (0.5 * noisy).astype(np.float32)
+    h = hybrids(clean, noisy, own, other)
+    snr = local_snr_db(clean, noisy)
+    spec = lambda x: np.abs(stft(x, **STFT)[2])  # noqa: E731
+    inner = slice(5, -5)  # away from the edges, where overlap-add has fewer frames
+    speech, noise = (snr > 5)[:, inner], (snr < -5)[:, inner]
+    assert speech.any() and noise.any()
+    a = spec(own)[:, inner]
+    for name, changed, kept in (("other@noise<-5", noise, speech), ("other@speech>5", speech, noise)):
+        s = spec(h[name])[:, inner]
+        energy = lambda x, m: float((x[m] ** 2).sum())  # noqa: E731
+        # untouched bins keep their energy (re-analysis smears a little), swapped ones take OTHER's quarter
+        assert abs(energy(s, kept) / energy(a, kept) - 1) < 0.05, name
+        assert energy(s, changed) / energy(a, changed) < 0.4, name
+    low = spec(h["own-6dB@<-10"])[:, inner]
+    assert abs(float((low[speech] ** 2).sum()) / float((a[speech] ** 2).sum()) - 1) < 0.05
+    same = hybrids(clean, noisy, own, own)
+    assert np.allclose(same["other@noise<-5"], own, atol=1e-5)
