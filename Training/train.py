@@ -31,7 +31,7 @@ from attend.data import (HOP, Corpus, PhoneSet, drop_sources, mark_noisy_floors,
                          repeat_sources)
 from attend.export import export  # noqa: E402
 from attend.losses import (forward_sum_loss, frame_phone_loss, mask_loss, multi_resolution_loss,  # noqa: E402
-                           noise_residual_loss, phone_ctc_loss, si_sdr)  # noqa: E402
+                           noise_residual_loss, phone_ctc_loss, si_sdr)
 from attend.model import AttendModel, ModelConfig, analysis_window, compressed_magnitude, stft  # noqa: E402
 from data_pipeline.augment import MixParams  # noqa: E402
 
@@ -53,7 +53,7 @@ def parse():
     ap.add_argument("--config", default="{}", help="JSON overrides of ModelConfig, e.g. '{\"d_model\": 128}'")
     ap.add_argument("--weights", default="mask=1,sisdr=0.02,frame=0.5,ctc=0.2,align=0.3",
                     help="loss weights NAME=W,...: mask, sisdr, frame, ctc, align, noise (the noise the mask "
-                         "passes, attend.losses.noise_residual_loss) mr (multi-resolution spectral loss of "
+                         "passes, attend.losses.noise_residual_loss) and mr (multi-resolution spectral loss of "
                          "the output waveform, attend.losses.multi_resolution_loss), both off unless given; over=F "
                          "counts the mask loss's over-estimates (1 + F) times (attend.losses.mask_loss)")
     ap.add_argument("--export", default=None, help="export the best model to Models/NAME.{safetensors,json}")
@@ -158,7 +158,7 @@ def step_losses(model, batch, cfg, weights, chunk, left):
         losses["ctc"] = phone_ctc_loss(logits[with_tokens], ids, fl, lengths)
         scores = model.align_scores(hidden[with_tokens], ids)
         losses["align"] = forward_sum_loss(scores, lengths, fl)
-    total = sum(weights[k] * v for k, v in losses.items() if k in weights and k != "over")
+    total = sum(weights[k] * v for k, v in losses.items() if k in weights)
     return total, {k: float(v.detach()) for k, v in losses.items()}
 
 
