@@ -151,6 +151,8 @@ def widen_stem(model: AttendModel, channels: int, seed: int = 0) -> AttendModel:
     c0 = cfg.stem_channels
     if channels <= c0:
         raise SystemExit(f"--stem-channels {channels}: the model already has {c0}")
+    if cfg.low_band_bins:  # its convolution has stem_channels outputs too, with no rule here
+        raise SystemExit("--stem-channels: a model with a low band is not supported")
     torch.manual_seed(seed)
     grown = AttendModel(dataclasses.replace(cfg, stem_channels=channels))
     old, new = model.state_dict(), grown.state_dict()
@@ -168,8 +170,6 @@ def widen_stem(model: AttendModel, channels: int, seed: int = 0) -> AttendModel:
             elif name == "stem.proj.weight":  # (d, C·F''): channel-major columns
                 t.view(d, channels, bins).zero_()
                 t.view(d, channels, bins)[:, :c0] = w.view(d, c0, bins)
-            elif name.startswith("stem.low_conv."):  # the low band's own path reads the features, not the channels
-                raise SystemExit("--stem-channels: a model with a low band is not supported")
             else:
                 raise SystemExit(f"widen_stem: no rule for {name} {tuple(w.shape)} -> {tuple(t.shape)}")
     grown.load_state_dict(new)

@@ -74,13 +74,21 @@ def test_widen_refuses_to_narrow():
         grow.widen(model, 2, 2)
 
 
+def same_outputs_then_backward(model, grown, feats, atol=None):
+    """`grown` computes what `model` did on `feats` (within `atol`; None: exactly), then one backward
+    pass through `grown` in training mode, so the caller can check which new weights got gradients.
+    Returns `model`'s outputs."""
+    a, b = outputs(model, feats), outputs(grown.eval(), feats)
+    for k in a:
+        assert (torch.equal(a[k], b[k]) if atol is None else torch.allclose(a[k], b[k], atol=atol)), k
+    grown.train()(feats)["mask"].square().mean().backward()
+    return a
+
+
 def same_function_then_new_inputs_learn(model, grown, feats):
     """`grown` computes what `model` did on `feats`, and its decoder's last two conv1 inputs (the
     ones grow added) get gradients from the first step."""
-    a, b = outputs(model, feats), outputs(grown.eval(), feats)
-    for k in a:
-        assert torch.allclose(a[k], b[k], atol=1e-5), k
-    grown.train()(feats)["mask"].square().mean().backward()
+    same_outputs_then_backward(model, grown, feats, atol=1e-5)
     assert grown.mask_decoder.conv1.weight.grad[:, -2:].abs().sum() > 0
 
 
@@ -162,10 +170,7 @@ def test_gru_added_without_change_then_learns():
     grown = grow.widen(model, 2, 4, decoder_ema=[0.9], decoder_gru=3)
     assert grown.cfg.mask_decoder_gru == 3
     feats = torch.rand(2, 50, model.cfg.n_bins)
-    a, b = outputs(model, feats), outputs(grown.eval(), feats)
-    for k in a:
-        assert torch.allclose(a[k], b[k], atol=1e-5), k
-    grown.train()(feats)["mask"].square().mean().backward()
+    same_outputs_then_backward(model, grown, feats, atol=1e-5)
     assert grown.mask_decoder.gru_out.weight.grad.abs().sum() > 0
     with pytest.raises(SystemExit):
         grow.widen(grown, 2, 4, decoder_gru=5)
@@ -180,10 +185,7 @@ def test_low_band_added_without_change_then_learns():
     grown = grow.add_low_band(model, 24)
     assert grown.cfg.low_band_bins == 24
     feats = torch.rand(2, 50, model.cfg.n_bins)
-    a, b = outputs(model, feats), outputs(grown.eval(), feats)
-    for k in a:
-        assert torch.equal(a[k], b[k]), k
-    grown.train()(feats)["mask"].square().mean().backward()
+    a = same_outputs_then_backward(model, grown, feats)
     assert grown.stem.low_proj.weight.grad.abs().sum() > 0
     assert grown.mask_decoder.up_low.weight.grad.abs().sum() > 0
     with torch.no_grad():
@@ -210,10 +212,7 @@ def test_stem_widened_without_change_then_new_channels_learn():
     grown = grow.widen_stem(model, 24, seed=1)
     assert grown.cfg.stem_channels == 24
     feats = torch.rand(2, 40, model.cfg.n_bins)
-    a, b = outputs(model, feats), outputs(grown.eval(), feats)
-    for k in a:
-        assert torch.allclose(a[k], b[k], atol=1e-6), k
-    grown.train()(feats)["mask"].square().mean().backward()
+    same_outputs_then_backward(model, grown, feats, atol=1e-6)
     c0, bins, d = model.cfg.stem_channels, model.cfg.stem_bins, model.cfg.d_model
     assert grown.stem.proj.weight.grad.view(d, 24, bins)[:, c0:].abs().sum() > 0
     assert grown.stem.conv2.weight.grad[:c0, c0:].abs().sum() > 0
@@ -231,10 +230,7 @@ def test_stem_running_means_added_without_change_then_learn():
     grown = grow.add_stem_ema(model, [0.9, 0.98], seed=1)
     assert grown.cfg.stem_ema == [0.9, 0.98] and grown.stem.conv1.weight.shape[1] == 3
     feats = torch.rand(2, 40, model.cfg.n_bins)
-    a, b = outputs(model, feats), outputs(grown.eval(), feats)
-    for k in a:
-        assert torch.equal(a[k], b[k]), k
-    grown.train()(feats)["mask"].square().mean().backward()
+    same_outputs_then_backward(model, grown, feats)
     assert grown.stem.conv1.weight.grad[:, 1:].abs().sum() > 0
     with torch.no_grad():
         grown.stem.conv1.weight[:, 1:].normal_(0, 0.3)
