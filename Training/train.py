@@ -31,7 +31,7 @@ from attend.data import (HOP, Corpus, PhoneSet, drop_sources, mark_noisy_floors,
                          repeat_sources)
 from attend.export import export  # noqa: E402
 from attend.losses import (forward_sum_loss, frame_phone_loss, mask_loss, multi_resolution_loss,  # noqa: E402
-                           noise_residual_loss, phone_ctc_loss, si_sdr)
+                           noise_residual_loss, perceptual_loss, phone_ctc_loss, si_sdr)
 from attend.model import AttendModel, ModelConfig, analysis_window, compressed_magnitude, stft  # noqa: E402
 from data_pipeline.augment import MixParams  # noqa: E402
 
@@ -54,7 +54,8 @@ def parse():
     ap.add_argument("--weights", default="mask=1,sisdr=0.02,frame=0.5,ctc=0.2,align=0.3",
                     help="loss weights NAME=W,...: mask, sisdr, frame, ctc, align, noise (the noise the mask "
                          "passes, attend.losses.noise_residual_loss) and mr (multi-resolution spectral loss of "
-                         "the output waveform, attend.losses.multi_resolution_loss), both off unless given; over=F "
+                         "the output waveform, attend.losses.multi_resolution_loss) and pq (a PESQ-like "
+                         "perceptual disturbance of it, attend.losses.perceptual_loss), off unless given; over=F "
                          "counts the mask loss's over-estimates (1 + F) times (attend.losses.mask_loss)")
     ap.add_argument("--export", default=None, help="export the best model to Models/NAME.{safetensors,json}")
     ap.add_argument("--threads", type=int, default=1,
@@ -144,6 +145,9 @@ def step_losses(model, batch, cfg, weights, chunk, left):
     if weights.get("mr"):
         lengths = torch.where(denoise > 0, (frame_lengths - 1) * HOP, torch.full_like(frame_lengths, -1))
         losses["mr"] = multi_resolution_loss(est, target, cfg.compress, valid_samples=lengths)
+    if weights.get("pq"):
+        lengths = torch.where(denoise > 0, (frame_lengths - 1) * HOP, torch.full_like(frame_lengths, -1))
+        losses["pq"] = perceptual_loss(est, target, valid_samples=lengths)
     logits = model.phone_logits(hidden)
     losses["frame"] = frame_phone_loss(logits, labels) if (labels >= 0).any() else logits.sum() * 0
     with_tokens = [i for i, t in enumerate(token_lists) if t]

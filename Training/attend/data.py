@@ -130,14 +130,18 @@ def mark_noisy_floors(items: list, arrays: list, min_db: float, flag: str) -> No
     if not min_db:
         return
     marked: dict = {}
+    seen: set = set()  # --speech-repeat repeats a record (the same object): measure and count it once
     for m, a in zip(items, arrays):
+        if id(m) in seen:
+            continue
+        seen.add(id(m))
         m["_denoise"] = floor_range_db(a) >= min_db
         count = marked.setdefault(m["source"], [0, 0])
         count[0] += not m["_denoise"]
         count[1] += 1
     report = ", ".join(f"{s} {d}/{n}" for s, (d, n) in sorted(marked.items()) if d)
-    kept = sum(1 for m in items if m["_denoise"])
-    print(f"{flag} {min_db:g}: {kept} of {len(items)} utterances are denoising targets (phone losses only: "
+    kept = sum(n - d for d, n in marked.values())
+    print(f"{flag} {min_db:g}: {kept} of {len(seen)} utterances are denoising targets (phone losses only: "
           f"{report or 'none'})", flush=True)
 
 

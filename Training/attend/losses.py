@@ -1,6 +1,8 @@
 """Training losses: denoising mask, phone classification/CTC, and the aligner's forward-sum."""
 from __future__ import annotations
 
+import math
+
 import torch
 import torch.nn.functional as F
 
@@ -122,3 +124,81 @@ def token_scores(align_scores, phone_logits, token_ids, prior_weight: float = 1.
     if log_prior is not None:
         post = post - log_prior[token_ids][None, :]
     return align_weight * attn + prior_weight * post
+
+
+def bark_bands(n_fft: int = 512, sample_rate: int = 16000, n_bands: int = 40, low_hz: float = 100.0):
+    """(F, K) 0/1 matrix summing STFT bins into K bands of equal width on the Bark scale
+    z = 6·asinh(f / 600) from `low_hz` to Nyquist (every band at least one bin)."""
+    freqs = torch.arange(n_fft // 2 + 1, dtype=torch.float64) * sample_rate / n_fft
+    z = 6 * torch.asinh(freqs / 600)
+    edges = torch.linspace(float(6 * math.asinh(low_hz / 600)), float(z[-1]) + 1e-6, n_bands + 1, dtype=torch.float64)
+    band = torch.bucketize(z, edges, right=True) - 1  # −1 below low_hz
+    w = torch.zeros(len(freqs), n_bands, dtype=torch.float64)
+    inside = (band >= 0) & (band < n_bands)
+    w[torch.nonzero(inside)[:, 0], band[inside]] = 1
+    for k in range(n_bands):  # a band narrower than a bin takes the nearest bin
+        if w[:, k].sum() == 0:
+            w[int(torch.argmin((z - (edges[k] + edges[k + 1]) / 2).abs())), k] = 1
+    return w.float()
+
+
+def perceptual_loss(est, ref, valid_samples=None, n_fft: int = 512, hop: int = 256, threshold_db: float = -45.0):
+    """A differentiable disturbance in the manner of PESQ (ITU-T P.862): what a listener hears of the
+    difference between the output and the clean speech, band by band and frame by frame, rather
+    than the per-bin error of the mask loss. Both signals are brought to one level (their power in
+    300-3200 Hz); their power spectra (Hann, n_fft / hop) are summed into Bark bands; the reference
+    is given the output's long-term spectral balance per band over the frames where the reference
+    is active (a steady colouring is forgiven, as P.862 does) and the output the reference's
+    short-term level per frame (bounded gain); each band's power becomes Zwicker loudness
+    ((2·P0)^0.23 · ((0.5 + 0.5·P / P0)^0.23 − 1), P0 a hearing threshold `threshold_db` below the
+    reference's mean band power per bin); differences within a quarter of the smaller loudness are
+    masked; the symmetric disturbance (L2 over bands) and the asymmetric one (L1 over bands, each
+    weighted by ((Pe + P0) / (Pr + P0))^1.2, zero below 3, at most 12: added sound weighs more than
+    sound taken away, which is what PESQ charges a denoiser's leftover noise) are averaged over the
+    valid frames in L2 and combined as P.862 combines them, 0.1·d + 0.0309·a. The result is a
+    loss, not a PESQ score (no time alignment, no MOS mapping). est / ref (B, S); valid_samples (B,)
+    lengths or None (all)."""
+    win = torch.hann_window(n_fft, dtype=est.dtype, device=est.device)
+    pe = torch.stft(est, n_fft, hop, window=win, center=True, return_complex=True).abs() ** 2  # (B, F, T)
+    pr = torch.stft(ref, n_fft, hop, window=win, center=True, return_complex=True).abs() ** 2
+    b, nf, t = pe.shape
+    if valid_samples is None:
+        valid = torch.ones(b, t, dtype=est.dtype, device=est.device)
+    else:
+        valid = (torch.arange(t, device=est.device)[None, :] * hop <= valid_samples[:, None]).to(est.dtype)
+    nv = valid.sum(1).clamp_min(1)  # (B,)
+    lo, hi = int(round(300 * n_fft / 16000)), int(round(3200 * n_fft / 16000)) + 1
+
+    def level(p):  # mean power per bin in 300-3200 Hz over the valid frames, (B, 1, 1)
+        return ((p[:, lo:hi] * valid[:, None]).sum((1, 2)) / (nv * (hi - lo))).clamp_min(1e-10)[:, None, None]
+
+    pe, pr = pe / level(pe), pr / level(pr)
+    w = bark_bands(n_fft, 16000).to(est.dtype).to(est.device)  # (F, K)
+    width = w.sum(0)  # bins per band
+    be, br = pe.transpose(1, 2) @ w, pr.transpose(1, 2) @ w  # (B, T, K)
+    p0 = 10 ** (threshold_db / 10) * width  # (K,)
+    with torch.no_grad():
+        active = valid * ((br.sum(-1) > 1e-2 * br.sum(-1).mean(-1, keepdim=True)).to(est.dtype))  # (B, T)
+        na = active.sum(1).clamp_min(1)[:, None]
+        ratio = (((be * active[..., None]).sum(1) / na + p0) / ((br * active[..., None]).sum(1) / na + p0))
+        ratio = ratio.clamp(0.01, 100.0)  # (B, K): the output's balance against the reference's
+    br = br * ratio[:, None, :]
+    with torch.no_grad():
+        gain = ((br.sum(-1) + 1e-3) / (be.sum(-1) + 1e-3)).clamp(3e-4, 5.0)  # (B, T)
+    be = be * gain[..., None]
+
+    def loudness(p):
+        return ((2 * p0) ** 0.23 * ((0.5 + 0.5 * p / p0) ** 0.23 - 1)).clamp_min(0)
+
+    le, lr = loudness(be), loudness(br)
+    diff = le - lr
+    masked = torch.sign(diff) * F.relu(diff.abs() - 0.25 * torch.minimum(le, lr))
+    with torch.no_grad():
+        asym = ((be + p0) / (br + p0)) ** 1.2
+        asym = torch.where(asym < 3, torch.zeros_like(asym), asym.clamp_max(12.0))
+    frac = width / width.sum()  # each band's share of the spectrum
+    d_sym = (masked ** 2 * frac).sum(-1).clamp_min(1e-12).sqrt()  # (B, T)
+    d_asym = (masked.abs() * asym * frac).sum(-1)
+    d = ((d_sym ** 2 * valid).sum(1) / nv).clamp_min(1e-12).sqrt()
+    a = ((d_asym ** 2 * valid).sum(1) / nv).clamp_min(1e-12).sqrt()
+    return (0.1 * d + 0.0309 * a).mean()

@@ -1,4 +1,6 @@
 """The denoising losses of Training/attend/losses.py."""
+import math
+
 import torch
 
 from attend.losses import multi_resolution_loss, noise_residual_loss
@@ -73,3 +75,58 @@ def test_mask_loss_over_weighs_only_overestimates():
     assert torch.allclose(mask_loss(low, noisy, clean, 0.3), mask_loss(low, noisy, clean, 0.3, over=2.0))
     plain, heavy = mask_loss(high, noisy, clean, 0.3), mask_loss(high, noisy, clean, 0.3, over=2.0)
     assert float(heavy) > float(plain)
+
+
+def _voiced(seconds: float = 1.0, f0: float = 140.0, seed: int = 5):
+    """A speech-like reference: harmonics of `f0` with a falling spectrum, in two bursts with a
+    pause between them, so that bands and frames alike go from loud to quiet."""
+    t = torch.arange(int(16000 * seconds)) / 16000
+    x = sum(torch.sin(2 * math.pi * k * f0 * t + k) / k for k in range(1, 40))
+    envelope = ((t % 0.5) < 0.35).float()
+    g = torch.Generator().manual_seed(seed)
+    return (0.1 * x * envelope + 1e-4 * torch.randn(len(t), generator=g))[None]
+
+
+def test_bark_bands_cover_the_spectrum_once_each():
+    from attend.losses import bark_bands
+    w = bark_bands(512, 16000, 40)
+    assert w.shape == (257, 40)
+    assert bool((w.sum(0) >= 1).all())  # no empty band
+    assert bool((w.sum(1) <= 1).all())  # no bin in two bands
+    assert float(w[:4].sum()) == 0  # below 100 Hz nothing (bins 0-3, 0-94 Hz)
+    assert float(w[4:].sum()) == 253  # every bin from 100 Hz to Nyquist in a band
+    widths = w.sum(0)
+    assert float(widths[-1]) > float(widths[5])  # equal Bark widths: wider in Hz up high
+
+
+def test_perceptual_loss_charges_added_noise_and_forgives_level_and_steady_colour():
+    from attend.losses import perceptual_loss
+    ref = _voiced()
+    assert float(perceptual_loss(ref, ref)) < 1e-5
+    assert float(perceptual_loss(0.3 * ref, ref)) < 1e-5  # a level change is not heard as distortion
+    g = torch.Generator().manual_seed(6)
+    noise = torch.randn(ref.shape, generator=g)
+    power = float(ref.pow(2).mean())
+    scores = [float(perceptual_loss(ref + noise * (power * 10 ** (-snr / 10)) ** 0.5, ref)) for snr in (30, 20, 10)]
+    assert 0 < scores[0] < scores[1] < scores[2]
+    # a steady tilt (a one-tap filter) with as much error energy as the noise at 10 dB costs far less
+    tilted = ref.clone()
+    tilted[:, 1:] += 0.6 * ref[:, :-1]
+    err = float((tilted - ref).pow(2).mean())
+    same_energy = ref + noise * (err / float(noise.pow(2).mean())) ** 0.5
+    assert float(perceptual_loss(tilted, ref)) < 0.5 * float(perceptual_loss(same_energy, ref))
+
+
+def test_perceptual_loss_ignores_padding_and_has_gradients():
+    from attend.losses import perceptual_loss
+    ref = torch.cat([_voiced(seed=7), _voiced(seed=8)])
+    g = torch.Generator().manual_seed(9)
+    est = (ref + 0.01 * torch.randn(ref.shape, generator=g)).requires_grad_()
+    lengths = torch.tensor([16000, 8000])
+    loss = perceptual_loss(est, ref, valid_samples=lengths)
+    loss.backward()
+    assert bool(torch.isfinite(est.grad).all()) and float(est.grad[0].abs().sum()) > 0
+    assert float(est.grad[1, 8600:].abs().max()) == 0  # beyond the last counted frame's window
+    far = est.detach().clone()
+    far[1, 8600:] += 1.0
+    assert torch.allclose(loss.detach(), perceptual_loss(far, ref, valid_samples=lengths))

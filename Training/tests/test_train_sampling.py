@@ -183,6 +183,22 @@ def test_floor_range_tells_a_hiss_under_the_speech_from_clean_pauses():
     assert clean > 60 and 25 < hissy < 40  # the hiss sits ~30 dB under the bursts' energy
 
 
+def test_mark_noisy_floors_measures_and_counts_a_repeated_utterance_once(capsys, monkeypatch):
+    from attend import data
+    items = [{"source": "a"}, {"source": "b"}]
+    rng = np.random.default_rng(1)
+    arrays = [(rng.standard_normal(16000) * 3000).astype(np.int16),
+              np.concatenate([np.zeros(8000), rng.standard_normal(8000) * 3000]).astype(np.int16)]
+    items, arrays = data.repeat_sources(items, arrays, "a=3", "--speech-repeat")
+    assert len(items) == 4
+    measured = []
+    real = data.floor_range_db
+    monkeypatch.setattr(data, "floor_range_db", lambda a: measured.append(1) or real(a))
+    data.mark_noisy_floors(items, arrays, 35.0, "--min-floor-range")
+    assert len(measured) == 2 and [m["_denoise"] for m in items] == [False, False, False, True]
+    assert "1 of 2 utterances are denoising targets (phone losses only: a 1/1)" in capsys.readouterr().out
+
+
 def test_marked_examples_train_the_phone_losses_only():
     items = [{"source": "a"}, {"source": "b"}]
     rng = np.random.default_rng(1)
@@ -199,10 +215,10 @@ def test_marked_examples_train_the_phone_losses_only():
         noisy = g.standard_normal(8000).astype(np.float32) * 0.1
         return {"noisy": noisy, "target": noisy * target_scale, "labels": np.ones(51, dtype=np.int64), "tokens": [],
                 "denoise": denoise}
-    weights = {"mask": 1.0, "sisdr": 0.1, "frame": 1.0, "mr": 1.0}
+    weights = {"mask": 1.0, "sisdr": 0.1, "frame": 1.0, "mr": 1.0, "pq": 1.0}
     base = train.step_losses(model, train.collate([example(0.5, True), example(0.5, False)], cfg), cfg, weights, 0, 0)[1]
     moved = train.step_losses(model, train.collate([example(0.5, True), example(0.1, False)], cfg), cfg, weights, 0, 0)[1]
-    for k in ("mask", "sisdr", "mr", "frame"):
+    for k in ("mask", "sisdr", "mr", "pq", "frame"):
         assert abs(base[k] - moved[k]) < 1e-6, k  # the marked example's target counts nowhere
     counted = train.step_losses(model, train.collate([example(0.5, True), example(0.1, True)], cfg), cfg, weights, 0, 0)[1]
     assert abs(counted["mask"] - base["mask"]) > 1e-4  # unless it is a denoising target
