@@ -214,6 +214,24 @@ def add_low_band(model: AttendModel, bins: int, seed: int = 0) -> AttendModel:
     return grown
 
 
+def add_deep_filter(model: AttendModel, bins: int, order: int, seed: int = 0) -> AttendModel:
+    """Gives the mask decoder a deep filter (`deep_filter_bins`, `deep_filter_order`): N complex
+    coefficients per frame for each of the first `bins` bins, from a convolution that starts at
+    zero, so the output is mask · spectrum until it learns."""
+    cfg = model.cfg
+    if cfg.deep_filter_bins:
+        raise SystemExit(f"--deep-filter: the model already has a {cfg.deep_filter_bins}-bin deep filter")
+    if not cfg.mask_decoder_channels:
+        raise SystemExit("--deep-filter: the model has no mask decoder to grow it from")
+    if not (0 < bins <= cfg.n_bins and order >= 1):
+        raise SystemExit(f"--deep-filter {bins},{order}: bins must be in 1...{cfg.n_bins} and the order at least 1")
+    torch.manual_seed(seed)
+    grown = AttendModel(dataclasses.replace(cfg, deep_filter_bins=bins, deep_filter_order=order))
+    missing, unexpected = grown.load_state_dict(model.state_dict(), strict=False)
+    assert not unexpected and all(k.startswith("mask_decoder.df.") for k in missing), (missing, unexpected)
+    return grown
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("weights", help="NAME.safetensors (its NAME.json next to it)")
@@ -231,6 +249,9 @@ def main() -> None:
     ap.add_argument("--stem-ema", default=None,
                     help="comma-separated per-frame decays of running means the stem also reads (default: as now)")
     ap.add_argument("--stem-channels", type=int, default=0, help="stem convolution channels (default: as now)")
+    ap.add_argument("--deep-filter", default=None,
+                    help="BINS,ORDER: a complex filter over ORDER frames on the first BINS bins (DeepFilterNet's deep "
+                         "filtering) beside the mask")
     ap.add_argument("--out", required=True)
     ap.add_argument("--name", required=True)
     ap.add_argument("--seed", type=int, default=0)
@@ -253,19 +274,26 @@ def main() -> None:
         grown = widen_stem(grown, args.stem_channels, args.seed)
     if args.low_band:
         grown = add_low_band(grown, args.low_band, args.seed)
+    if args.deep_filter:
+        bins, order = (int(v) for v in args.deep_filter.split(","))
+        grown = add_deep_filter(grown, bins, order, args.seed)
     if grown is model:
         raise SystemExit("nothing to grow: give --layers, --ff-mult, --decoder-channels, --decoder-kernel, --decoder-ema"
-                         ", --decoder-floor, --decoder-gru, --stem-ema, --stem-channels or --low-band")
+                         ", --decoder-floor, --decoder-gru, --stem-ema, --stem-channels, --low-band or --deep-filter")
     grown = grown.eval()
     torch.manual_seed(1)
     feats = torch.rand(2, 300, model.cfg.n_bins)
     with torch.no_grad():
         a, b = model(feats), grown(feats)
     diff = max(float((a[k] - b[k]).abs().max()) for k in ("hidden", "mask", "phone_logits"))
+    spec = torch.polar(feats ** (1 / cfg.compress), torch.rand_like(feats) * 6.283)
+    with torch.no_grad():
+        enhanced = [m.enhance(out["hidden"], feats, spec)[1] for m, out in ((model, a), (grown, b))]
+    diff = max(diff, float((enhanced[0] - enhanced[1]).abs().max()))
     g = grown.cfg
     print(f"layers {cfg.n_layers} -> {g.n_layers}, ff_mult {cfg.ff_mult} -> {g.ff_mult}, decoder channels "
           f"{cfg.mask_decoder_channels} -> {g.mask_decoder_channels}, stem channels {cfg.stem_channels} -> {g.stem_channels}, stem means {cfg.stem_ema} -> {g.stem_ema}, kernel {cfg.mask_decoder_kernel} -> "
-          f"{g.mask_decoder_kernel}, running means {cfg.mask_decoder_ema} -> {g.mask_decoder_ema}, floors {cfg.mask_decoder_floor} -> {g.mask_decoder_floor}, GRU {cfg.mask_decoder_gru} -> {g.mask_decoder_gru}, low band {cfg.low_band_bins} -> {g.low_band_bins}; parameters "
+          f"{g.mask_decoder_kernel}, running means {cfg.mask_decoder_ema} -> {g.mask_decoder_ema}, floors {cfg.mask_decoder_floor} -> {g.mask_decoder_floor}, GRU {cfg.mask_decoder_gru} -> {g.mask_decoder_gru}, low band {cfg.low_band_bins} -> {g.low_band_bins}, deep filter {cfg.deep_filter_bins}x{cfg.deep_filter_order} -> {g.deep_filter_bins}x{g.deep_filter_order}; parameters "
           f"{sum(p.numel() for p in model.parameters()):,} -> {sum(p.numel() for p in grown.parameters()):,}; "
           f"largest output difference {diff:.2e}")
     if diff > 1e-3:

@@ -31,7 +31,7 @@ from attend.data import (HOP, Corpus, PhoneSet, drop_sources, mark_noisy_floors,
                          repeat_sources)
 from attend.export import export  # noqa: E402
 from attend.losses import (forward_sum_loss, frame_phone_loss, mask_loss, multi_resolution_loss,  # noqa: E402
-                           noise_residual_loss, perceptual_loss, phone_ctc_loss, si_sdr)
+                           noise_residual_loss, perceptual_loss, phone_ctc_loss, si_sdr, spectrum_loss)
 from attend.model import AttendModel, ModelConfig, analysis_window, compressed_magnitude, stft  # noqa: E402
 from data_pipeline.augment import MixParams  # noqa: E402
 
@@ -134,13 +134,16 @@ def step_losses(model, batch, cfg, weights, chunk, left):
     ns, ts = stft(noisy, cfg), stft(target, cfg)
     feats = compressed_magnitude(ns, cfg)
     hidden, _ = model.encode(feats, chunk, left, banded=True)
-    mask = model.mask(hidden, feats)
+    mask, enhanced = model.enhance(hidden, feats, ns)
     # the denoising losses count the examples whose target is clean (--min-floor-range), the phone losses all
     mask_valid = valid * denoise[:, None]
-    losses = {"mask": mask_loss(mask, ns, ts, cfg.compress, mask_valid, over=weights.get("over", 0.0))}
+    if cfg.deep_filter_bins:
+        losses = {"mask": spectrum_loss(enhanced, ts, cfg.compress, mask_valid)}
+    else:
+        losses = {"mask": mask_loss(mask, ns, ts, cfg.compress, mask_valid, over=weights.get("over", 0.0))}
     if weights.get("noise"):
         losses["noise"] = noise_residual_loss(mask, ns, ts, cfg.compress, mask_valid)
-    est = istft(mask * ns, cfg, noisy.shape[1])
+    est = istft(enhanced, cfg, noisy.shape[1])
     losses["sisdr"] = -(si_sdr(est, target) * denoise).sum() / denoise.sum().clamp_min(1)
     if weights.get("mr"):
         lengths = torch.where(denoise > 0, (frame_lengths - 1) * HOP, torch.full_like(frame_lengths, -1))
@@ -182,7 +185,7 @@ def validate(model, batches, cfg, weights):
             ns = stft(noisy, cfg)
             feats = compressed_magnitude(ns, cfg)
             hidden, _ = model.encode(feats, chunk, left, banded=chunk > 0)
-            est = istft(model.mask(hidden, feats) * ns, cfg, noisy.shape[1])
+            est = istft(model.enhance(hidden, feats, ns)[1], cfg, noisy.shape[1])
             sdr_gain.append((si_sdr(est, target) - si_sdr(noisy, target)).mean().item())
             if chunk == 0:
                 t, _ = step_losses(model, batch, cfg, weights, 0, 0)

@@ -29,6 +29,18 @@ def mask_loss(mask, noisy_spec, clean_spec, compress: float, frames_valid=None, 
     return _mean_over_frames(mag + 0.3 * cplx, frames_valid)
 
 
+def spectrum_loss(est_spec, clean_spec, compress: float, frames_valid=None):
+    """`mask_loss` of an enhanced spectrum rather than a mask (for a model whose output is not
+    mask · noisy, as with a deep filter): (|E|^c − |S|^c)² + 0.3·|E_c − S_c|², E_c = |E|^c·e^{i∠E}.
+    For E = mask · noisy it is `mask_loss` (without `over`). est_spec / clean_spec complex (B, T, F)."""
+    est_mag = est_spec.abs().clamp_min(1e-12)
+    ref_mag = clean_spec.abs().clamp_min(1e-12)
+    est_c, ref_c = est_mag ** compress, ref_mag ** compress
+    mag = (est_c - ref_c) ** 2
+    cplx = (est_c * (est_spec / est_mag) - ref_c * (clean_spec / ref_mag)).abs() ** 2
+    return _mean_over_frames(mag + 0.3 * cplx, frames_valid)
+
+
 def noise_residual_loss(mask, noisy_spec, clean_spec, compress: float, frames_valid=None):
     """What the mask lets through of the noise alone: mean of (mask·|N|)^(2·compress), N = noisy −
     clean (noise, and whatever the target leaves out of the mixture's speech). The mask loss sees the

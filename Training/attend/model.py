@@ -60,6 +60,8 @@ class ModelConfig:
     mask_decoder_gru: int = 0  # hidden units of its per-bin GRU over frames (0 = none)
     mask_decoder_floor: list = dataclasses.field(default_factory=list)  # rise rates (dB/s) of noise-floor trackers it also reads
     low_band_bins: int = 0  # the first N bins' full-resolution path: stem and mask decoder (0 = none)
+    deep_filter_bins: int = 0  # the first N bins also get a complex filter over frames (0 = none)
+    deep_filter_order: int = 0  # its length in frames (this one and the ones before)
     stem_ema: list = dataclasses.field(default_factory=list)  # per-frame decays of running means the stem also reads
     text_kernel: int = 3
     layer_norm_eps: float = 1e-5
@@ -317,6 +319,12 @@ class MaskDecoder(nn.Module):
     can follow the harmonics rather than the 125 Hz grid the interpolation reads.
     `conv3` starts at zero, so an initialised decoder leaves a trained model's mask unchanged
     until it learns.
+    With `deep_filter_bins` D > 0 and `deep_filter_order` N, a fourth convolution (`df`, from
+    conv2's output, starting at zero) gives each of the first D bins N complex coefficients
+    c_0..c_{N−1} per frame, and the output there is m·X_t + Σ_i c_i·X_{t−i} (`deep_filter`): a
+    filter over the bin's past frames beside the mask, as DeepFilterNet's deep filtering, which
+    can follow a harmonic's phase from frame to frame and pass it while cancelling what does not
+    follow (the noise between and under the harmonics of the low band).
     """
 
     def __init__(self, cfg: ModelConfig):
@@ -339,8 +347,23 @@ class MaskDecoder(nn.Module):
             nn.init.zeros_(self.gru_out.bias)
         nn.init.zeros_(self.conv3.weight)
         nn.init.zeros_(self.conv3.bias)
+        if cfg.deep_filter_bins > 0:
+            if cfg.deep_filter_order < 1:
+                raise ValueError("deep_filter_bins needs deep_filter_order >= 1")
+            self.df = nn.Conv2d(c, 2 * cfg.deep_filter_order, (1, k), padding=(0, k // 2))
+            nn.init.zeros_(self.df.weight)
+            nn.init.zeros_(self.df.bias)
 
     def forward(self, hidden, feats):  # (B, T, d), (B, T, F) → (B, T, F)
+        return self.conv3(self.features(hidden, feats)).squeeze(1)
+
+    def coefficients(self, x):
+        """conv2's output (B, C, T, F) → the deep filter's complex coefficients (B, N, T, D)."""
+        n, d = self.cfg.deep_filter_order, self.cfg.deep_filter_bins
+        y = self.df(x[..., :d + self.cfg.mask_decoder_kernel // 2])[..., :d]
+        return torch.complex(y[:, :n], y[:, n:])
+
+    def features(self, hidden, feats):  # (B, T, d), (B, T, F) → conv2's output (B, C, T, F)
         b, t, _ = hidden.shape
         c = self.cfg.mask_decoder_channels
         u = self.up(hidden).view(b, t, c, self.cfg.stem_bins).permute(0, 2, 1, 3)  # (B, C, T, F'')
@@ -356,8 +379,19 @@ class MaskDecoder(nn.Module):
             f = x.shape[-1]
             h, _ = self.gru(x.permute(0, 3, 2, 1).reshape(b * f, t, c))
             x = x + self.gru_out(h).view(b, f, t, c).permute(0, 3, 2, 1)
-        x = F.gelu(self.conv2(x))
-        return self.conv3(x).squeeze(1)
+        return F.gelu(self.conv2(x))
+
+
+def deep_filter(spec, coefs):
+    """Σ_i c_i·X_{t−i} over the first D bins: spec complex (B, T, F), coefs complex (B, N, T, D)
+    → (B, T, D); frames before the first count as zero."""
+    n, t, d = coefs.shape[1], spec.shape[1], coefs.shape[-1]
+    low = spec[..., :d]
+    out = coefs[:, 0] * low
+    for i in range(1, n):
+        past = torch.cat([low.new_zeros(low.shape[0], i, d), low[:, : t - i]], dim=1)
+        out = out + coefs[:, i] * past
+    return out
 
 
 def running_means(feats: torch.Tensor, decays) -> torch.Tensor:
@@ -463,6 +497,19 @@ class AttendModel(nn.Module):
                 raise ValueError("this model's mask needs the input features")
             logits = logits + self.mask_decoder(hidden, feats)
         return torch.sigmoid(logits)
+
+    def enhance(self, hidden, feats, spec):
+        """The mask (B, T, n_bins) and the enhanced spectrum (complex, B, T, n_bins): mask · spec,
+        plus the deep filter's output on its bins when the model has one."""
+        if self.mask_decoder is None or self.cfg.deep_filter_bins == 0:
+            mask = self.mask(hidden, feats)
+            return mask, mask * spec
+        x = self.mask_decoder.features(hidden, feats)
+        mask = torch.sigmoid(self.mask_head(hidden) + self.mask_decoder.conv3(x).squeeze(1))
+        out = mask * spec
+        d = self.cfg.deep_filter_bins
+        low = out[..., :d] + deep_filter(spec, self.mask_decoder.coefficients(x))
+        return mask, torch.cat([low, out[..., d:]], dim=-1)
 
     def phone_logits(self, hidden):
         return self.phone_head(hidden)

@@ -1,6 +1,6 @@
-import math
 """grow.py's deepening and widening leave what the model computes unchanged, and the new units learn."""
 import dataclasses
+import math
 
 import pytest
 
@@ -243,3 +243,46 @@ def test_stem_running_means_added_without_change_then_learn():
         grow.add_stem_ema(grown, [0.98])
     with pytest.raises(SystemExit):
         grow.add_stem_ema(grown, [0.9, 0.98])
+
+
+def test_deep_filter_added_without_change_then_learns_on_its_bins_only():
+    """--deep-filter adds a complex filter over frames on the first bins, its convolution zero: the
+    same mask and enhanced spectrum; then it gets gradients, and once it has weights it changes the
+    spectrum on its bins and nowhere else; a second one, or one without a mask decoder, is refused."""
+    model = small_model()
+    grown = grow.add_deep_filter(model, 20, 3).eval()
+    assert (grown.cfg.deep_filter_bins, grown.cfg.deep_filter_order) == (20, 3)
+    feats = torch.rand(2, 40, model.cfg.n_bins)
+    spec = torch.polar(feats ** (1 / model.cfg.compress), torch.rand_like(feats) * 6.283)
+    with torch.no_grad():
+        hidden = model.encode(feats)[0]
+        m0, e0 = model.enhance(hidden, feats, spec)
+        m1, e1 = grown.enhance(hidden, feats, spec)
+    assert torch.equal(m0, m1) and torch.equal(e0, e1) and torch.allclose(e0, m0 * spec)
+    grown.train()
+    _, e = grown.enhance(grown.encode(feats)[0], feats, spec)
+    e.abs().square().mean().backward()
+    assert grown.mask_decoder.df.weight.grad.abs().sum() > 0
+    with torch.no_grad():
+        grown.mask_decoder.df.weight.normal_(0, 0.1)
+        _, e2 = grown.eval().enhance(hidden, feats, spec)
+    assert (e2[..., :20] - e0[..., :20]).abs().max() > 1e-2 and torch.equal(e2[..., 20:], e0[..., 20:])
+    with pytest.raises(SystemExit):
+        grow.add_deep_filter(grown, 20, 3)
+    bare = AttendModel(dataclasses.replace(model.cfg, mask_decoder_channels=0))
+    with pytest.raises(SystemExit):
+        grow.add_deep_filter(bare, 20, 3)
+
+
+def test_deep_filter_sums_past_frames_only():
+    from attend.model import deep_filter
+    g = torch.Generator().manual_seed(3)
+    spec = torch.complex(torch.randn(1, 6, 5, generator=g), torch.randn(1, 6, 5, generator=g))
+    coefs = torch.complex(torch.randn(1, 2, 6, 3, generator=g), torch.randn(1, 2, 6, 3, generator=g))
+    out = deep_filter(spec, coefs)
+    assert out.shape == (1, 6, 3)
+    assert torch.allclose(out[0, 0], coefs[0, 0, 0] * spec[0, 0, :3])  # no frame before the first
+    assert torch.allclose(out[0, 4], coefs[0, 0, 4] * spec[0, 4, :3] + coefs[0, 1, 4] * spec[0, 3, :3])
+    later = spec.clone()
+    later[:, 4:] += 1
+    assert torch.equal(deep_filter(later, coefs)[:, :4], out[:, :4])  # causal

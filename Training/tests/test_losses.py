@@ -130,3 +130,16 @@ def test_perceptual_loss_ignores_padding_and_has_gradients():
     far = est.detach().clone()
     far[1, 8600:] += 1.0
     assert torch.allclose(loss.detach(), perceptual_loss(far, ref, valid_samples=lengths))
+
+
+def test_spectrum_loss_of_a_masked_spectrum_is_the_mask_loss():
+    from attend.losses import mask_loss, spectrum_loss
+    noisy, clean, _ = _specs(4)
+    mask = torch.rand(noisy.shape, generator=torch.Generator().manual_seed(5)).clamp_min(0.01)
+    valid = torch.tensor([[1.0] * 6, [1.0] * 3 + [0.0] * 3])
+    assert torch.allclose(spectrum_loss(mask * noisy, clean, 0.3, valid), mask_loss(mask, noisy, clean, 0.3, valid))
+    assert float(spectrum_loss(clean, clean, 0.3)) < 1e-9
+    # unlike a mask, a spectrum can carry its own phase: the clean phase scores better than the noisy one
+    mag = clean.abs()
+    assert float(spectrum_loss(torch.polar(mag, clean.angle()), clean, 0.3)) < float(
+        spectrum_loss(torch.polar(mag, noisy.angle()), clean, 0.3))
