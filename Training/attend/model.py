@@ -321,7 +321,8 @@ class MaskDecoder(nn.Module):
     until it learns.
     With `deep_filter_bins` D > 0 and `deep_filter_order` N, a fourth convolution (`df`, from
     conv2's output, starting at zero) gives each of the first D bins N complex coefficients
-    c_0..c_{N−1} per frame, and the output there is m·X_t + Σ_i c_i·X_{t−i} (`deep_filter`): a
+    c_0..c_{N−1} per frame, and the output there is m·X_t + Σ_i c_i·R_k^i·X_{t−i} (`deep_filter`, R_k
+    the turn of bin k's phase in one hop): a
     filter over the bin's past frames beside the mask, as DeepFilterNet's deep filtering, which
     can follow a harmonic's phase from frame to frame and pass it while cancelling what does not
     follow (the noise between and under the harmonics of the low band).
@@ -382,14 +383,20 @@ class MaskDecoder(nn.Module):
         return F.gelu(self.conv2(x))
 
 
-def deep_filter(spec, coefs):
-    """Σ_i c_i·X_{t−i} over the first D bins: spec complex (B, T, F), coefs complex (B, N, T, D)
-    → (B, T, D); frames before the first count as zero."""
+def deep_filter(spec, coefs, hop: int, n_fft: int):
+    """Σ_i c_i·R_k^i·X_{t−i} over the first D bins k: spec complex (B, T, F), coefs complex (B, N, T,
+    D) → (B, T, D); frames before the first count as zero. R_k = e^{i·2π·k·hop/n_fft} is the phase a
+    steady sinusoid at bin k's centre turns through in one hop, so that c_i = 1/N (real) adds such
+    a tone's frames in phase (a harmonic comes through whole) and noise out of phase: the
+    coefficients need not learn each bin's rotation themselves (the convolutions that give them
+    are the same at every bin)."""
     n, t, d = coefs.shape[1], spec.shape[1], coefs.shape[-1]
     low = spec[..., :d]
     out = coefs[:, 0] * low
+    turn = 2 * math.pi * hop / n_fft * torch.arange(d, dtype=torch.float64)
     for i in range(1, n):
-        past = torch.cat([low.new_zeros(low.shape[0], i, d), low[:, : t - i]], dim=1)
+        rot = torch.polar(torch.ones(d, dtype=torch.float64), turn * i).to(low.dtype)
+        past = torch.cat([low.new_zeros(low.shape[0], i, d), low[:, : t - i]], dim=1) * rot
         out = out + coefs[:, i] * past
     return out
 
@@ -508,7 +515,7 @@ class AttendModel(nn.Module):
         mask = torch.sigmoid(self.mask_head(hidden) + self.mask_decoder.conv3(x).squeeze(1))
         out = mask * spec
         d = self.cfg.deep_filter_bins
-        low = out[..., :d] + deep_filter(spec, self.mask_decoder.coefficients(x))
+        low = out[..., :d] + deep_filter(spec, self.mask_decoder.coefficients(x), self.cfg.hop, self.cfg.n_fft)
         return mask, torch.cat([low, out[..., d:]], dim=-1)
 
     def phone_logits(self, hidden):

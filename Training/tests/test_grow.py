@@ -279,10 +279,27 @@ def test_deep_filter_sums_past_frames_only():
     g = torch.Generator().manual_seed(3)
     spec = torch.complex(torch.randn(1, 6, 5, generator=g), torch.randn(1, 6, 5, generator=g))
     coefs = torch.complex(torch.randn(1, 2, 6, 3, generator=g), torch.randn(1, 2, 6, 3, generator=g))
-    out = deep_filter(spec, coefs)
+    out = deep_filter(spec, coefs, 160, 512)
     assert out.shape == (1, 6, 3)
     assert torch.allclose(out[0, 0], coefs[0, 0, 0] * spec[0, 0, :3])  # no frame before the first
-    assert torch.allclose(out[0, 4], coefs[0, 0, 4] * spec[0, 4, :3] + coefs[0, 1, 4] * spec[0, 3, :3])
+    turn = torch.polar(torch.ones(3), 2 * math.pi * 160 / 512 * torch.arange(3.0))
+    assert torch.allclose(out[0, 4], coefs[0, 0, 4] * spec[0, 4, :3] + coefs[0, 1, 4] * turn * spec[0, 3, :3])
     later = spec.clone()
     later[:, 4:] += 1
-    assert torch.equal(deep_filter(later, coefs)[:, :4], out[:, :4])  # causal
+    assert torch.equal(deep_filter(later, coefs, 160, 512)[:, :4], out[:, :4])  # causal
+
+
+def test_deep_filter_adds_a_steady_tone_in_phase():
+    """With c_i = 1/N a tone at a bin's centre comes through the filter at its own level (its frames
+    add in phase) while white noise comes through about N times weaker in power."""
+    from attend.model import ModelConfig, deep_filter, stft
+    cfg = ModelConfig()
+    k, t = 20, torch.arange(16000, dtype=torch.float64)
+    tone = torch.cos(2 * math.pi * k / cfg.n_fft * 16000 * t / 16000)[None].float()
+    noise = torch.randn(1, 16000, generator=torch.Generator().manual_seed(4))
+    coefs = torch.full((1, 3, 101, 40), 1 / 3, dtype=torch.complex64)
+    for x, bins, kept in ((tone, slice(k, k + 1), (0.95, 1.05)), (noise, slice(0, 40), (0.5, 0.8))):
+        spec = stft(x, cfg)[:, :, bins]
+        out = deep_filter(stft(x, cfg), coefs, cfg.hop, cfg.n_fft)[:, :, bins]
+        ratio = float(out[:, 10:-10].abs().square().mean() / spec[:, 10:-10].abs().square().mean())
+        assert kept[0] < ratio < kept[1], ratio
