@@ -38,7 +38,7 @@ import torch
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "Training"))
 from attend.export import export, load  # noqa: E402
-from attend.model import AttendModel  # noqa: E402
+from attend.model import PHASE_CHANNELS, AttendModel  # noqa: E402
 
 
 def deepen(model: AttendModel, layers: int, seed: int = 0) -> AttendModel:
@@ -105,6 +105,7 @@ def widen(model: AttendModel, ff_mult: int, decoder_channels: int, seed: int = 0
     # conv1's inputs after up's channels: the features, the running means, the noise floors; where
     # each old one sits among the new
     old_inputs = [0] + [1 + j for j in range(len(ema0))] + [1 + len(decoder_ema) + j for j in range(len(floor0))]
+    old_inputs += [1 + len(decoder_ema) + len(decoder_floor) + j for j in range(PHASE_CHANNELS * cfg.mask_decoder_phase)]
     with torch.no_grad():
         for name, w in old.items():
             t = new[name]
@@ -214,6 +215,30 @@ def add_low_band(model: AttendModel, bins: int, seed: int = 0) -> AttendModel:
     return grown
 
 
+def add_decoder_phase(model: AttendModel, seed: int = 0) -> AttendModel:
+    """Gives the mask decoder's first convolution the phase-coherence channels (`mask_decoder_phase`,
+    `attend.model.phase_features`) as more inputs, their weights zero: the same function until they
+    learn."""
+    cfg = model.cfg
+    if cfg.mask_decoder_phase:
+        raise SystemExit("--decoder-phase: the model's decoder already reads the phase")
+    if not cfg.mask_decoder_channels:
+        raise SystemExit("--decoder-phase: the model has no mask decoder to grow it from")
+    torch.manual_seed(seed)
+    grown = AttendModel(dataclasses.replace(cfg, mask_decoder_phase=1))
+    old, new = model.state_dict(), grown.state_dict()
+    with torch.no_grad():
+        for name, w in old.items():
+            t = new[name]
+            if name == "mask_decoder.conv1.weight":  # (C, inputs + 3, 1, K): the new inputs, last, feed nothing yet
+                t.zero_()
+                t[:, : w.shape[1]] = w
+            else:
+                t.copy_(w)
+    grown.load_state_dict(new)
+    return grown
+
+
 def add_deep_filter(model: AttendModel, bins: int, order: int, seed: int = 0) -> AttendModel:
     """Gives the mask decoder a deep filter (`deep_filter_bins`, `deep_filter_order`): N complex
     coefficients per frame for each of the first `bins` bins, from a convolution that starts at
@@ -249,6 +274,8 @@ def main() -> None:
     ap.add_argument("--stem-ema", default=None,
                     help="comma-separated per-frame decays of running means the stem also reads (default: as now)")
     ap.add_argument("--stem-channels", type=int, default=0, help="stem convolution channels (default: as now)")
+    ap.add_argument("--decoder-phase", action="store_true",
+                    help="the mask decoder also reads each bin's phase coherence (attend.model.phase_features)")
     ap.add_argument("--deep-filter", default=None,
                     help="BINS,ORDER: a complex filter over ORDER frames on the first BINS bins (DeepFilterNet's deep "
                          "filtering) beside the mask")
@@ -274,26 +301,28 @@ def main() -> None:
         grown = widen_stem(grown, args.stem_channels, args.seed)
     if args.low_band:
         grown = add_low_band(grown, args.low_band, args.seed)
+    if args.decoder_phase:
+        grown = add_decoder_phase(grown, args.seed)
     if args.deep_filter:
         bins, order = (int(v) for v in args.deep_filter.split(","))
         grown = add_deep_filter(grown, bins, order, args.seed)
     if grown is model:
         raise SystemExit("nothing to grow: give --layers, --ff-mult, --decoder-channels, --decoder-kernel, --decoder-ema"
-                         ", --decoder-floor, --decoder-gru, --stem-ema, --stem-channels, --low-band or --deep-filter")
+                         ", --decoder-floor, --decoder-gru, --stem-ema, --stem-channels, --low-band, --decoder-phase or --deep-filter")
     grown = grown.eval()
     torch.manual_seed(1)
     feats = torch.rand(2, 300, model.cfg.n_bins)
-    with torch.no_grad():
-        a, b = model(feats), grown(feats)
-    diff = max(float((a[k] - b[k]).abs().max()) for k in ("hidden", "mask", "phone_logits"))
     spec = torch.polar(feats ** (1 / cfg.compress), torch.rand_like(feats) * 6.283)
+    with torch.no_grad():
+        a, b = model(feats, spec=spec), grown(feats, spec=spec)
+    diff = max(float((a[k] - b[k]).abs().max()) for k in ("hidden", "mask", "phone_logits"))
     with torch.no_grad():
         enhanced = [m.enhance(out["hidden"], feats, spec)[1] for m, out in ((model, a), (grown, b))]
     diff = max(diff, float((enhanced[0] - enhanced[1]).abs().max()))
     g = grown.cfg
     print(f"layers {cfg.n_layers} -> {g.n_layers}, ff_mult {cfg.ff_mult} -> {g.ff_mult}, decoder channels "
           f"{cfg.mask_decoder_channels} -> {g.mask_decoder_channels}, stem channels {cfg.stem_channels} -> {g.stem_channels}, stem means {cfg.stem_ema} -> {g.stem_ema}, kernel {cfg.mask_decoder_kernel} -> "
-          f"{g.mask_decoder_kernel}, running means {cfg.mask_decoder_ema} -> {g.mask_decoder_ema}, floors {cfg.mask_decoder_floor} -> {g.mask_decoder_floor}, GRU {cfg.mask_decoder_gru} -> {g.mask_decoder_gru}, low band {cfg.low_band_bins} -> {g.low_band_bins}, deep filter {cfg.deep_filter_bins}x{cfg.deep_filter_order} -> {g.deep_filter_bins}x{g.deep_filter_order}; parameters "
+          f"{g.mask_decoder_kernel}, running means {cfg.mask_decoder_ema} -> {g.mask_decoder_ema}, floors {cfg.mask_decoder_floor} -> {g.mask_decoder_floor}, GRU {cfg.mask_decoder_gru} -> {g.mask_decoder_gru}, low band {cfg.low_band_bins} -> {g.low_band_bins}, deep filter {cfg.deep_filter_bins}x{cfg.deep_filter_order} -> {g.deep_filter_bins}x{g.deep_filter_order}, phase {cfg.mask_decoder_phase} -> {g.mask_decoder_phase}; parameters "
           f"{sum(p.numel() for p in model.parameters()):,} -> {sum(p.numel() for p in grown.parameters()):,}; "
           f"largest output difference {diff:.2e}")
     if diff > 1e-3:

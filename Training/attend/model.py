@@ -61,6 +61,7 @@ class ModelConfig:
     mask_decoder_floor: list = dataclasses.field(default_factory=list)  # rise rates (dB/s) of noise-floor trackers it also reads
     low_band_bins: int = 0  # the first N bins' full-resolution path: stem and mask decoder (0 = none)
     deep_filter_bins: int = 0  # the first N bins also get a complex filter over frames (0 = none)
+    mask_decoder_phase: int = 0  # 1: the mask decoder also reads each bin's phase coherence (`phase_features`)
     deep_filter_order: int = 0  # its length in frames (this one and the ones before)
     stem_ema: list = dataclasses.field(default_factory=list)  # per-frame decays of running means the stem also reads
     text_kernel: int = 3
@@ -333,7 +334,8 @@ class MaskDecoder(nn.Module):
         c, k = cfg.mask_decoder_channels, cfg.mask_decoder_kernel
         self.cfg = cfg
         self.up = nn.Linear(cfg.d_model, c * cfg.stem_bins)
-        self.conv1 = nn.Conv2d(c + 1 + len(cfg.mask_decoder_ema) + len(cfg.mask_decoder_floor), c, (1, k),
+        self.conv1 = nn.Conv2d(c + 1 + len(cfg.mask_decoder_ema) + len(cfg.mask_decoder_floor)
+                               + PHASE_CHANNELS * cfg.mask_decoder_phase, c, (1, k),
                                padding=(0, k // 2))
         self.conv2 = nn.Conv2d(c, c, (1, k), padding=(0, k // 2))
         self.conv3 = nn.Conv2d(c, 1, (1, k), padding=(0, k // 2))
@@ -355,8 +357,8 @@ class MaskDecoder(nn.Module):
             nn.init.zeros_(self.df.weight)
             nn.init.zeros_(self.df.bias)
 
-    def forward(self, hidden, feats):  # (B, T, d), (B, T, F) → (B, T, F)
-        return self.conv3(self.features(hidden, feats)).squeeze(1)
+    def forward(self, hidden, feats, spec=None):  # (B, T, d), (B, T, F) → (B, T, F)
+        return self.conv3(self.features(hidden, feats, spec)).squeeze(1)
 
     def coefficients(self, x):
         """conv2's output (B, C, T, F) → the deep filter's complex coefficients (B, N, T, D)."""
@@ -364,7 +366,7 @@ class MaskDecoder(nn.Module):
         y = self.df(x[..., :d + self.cfg.mask_decoder_kernel // 2])[..., :d]
         return torch.complex(y[:, :n], y[:, n:])
 
-    def features(self, hidden, feats):  # (B, T, d), (B, T, F) → conv2's output (B, C, T, F)
+    def features(self, hidden, feats, spec=None):  # (B, T, d), (B, T, F) → conv2's output (B, C, T, F)
         b, t, _ = hidden.shape
         c = self.cfg.mask_decoder_channels
         u = self.up(hidden).view(b, t, c, self.cfg.stem_bins).permute(0, 2, 1, 3)  # (B, C, T, F'')
@@ -373,14 +375,41 @@ class MaskDecoder(nn.Module):
         if low > 0:  # (B, C, T, L) added to the first L bins
             extra = self.up_low(hidden).view(b, t, c, low).permute(0, 2, 1, 3)
             u = torch.cat([u[..., :low] + extra, u[..., low:]], dim=-1)
-        x = torch.cat([u, feats.unsqueeze(1), running_means(feats, self.cfg.mask_decoder_ema),
-                       noise_floors(feats, self.cfg.mask_decoder_floor, self.cfg)], dim=1)
+        parts = [u, feats.unsqueeze(1), running_means(feats, self.cfg.mask_decoder_ema),
+                 noise_floors(feats, self.cfg.mask_decoder_floor, self.cfg)]
+        if self.cfg.mask_decoder_phase:
+            if spec is None:
+                raise ValueError("this model's mask needs the complex spectrum (its decoder reads the phase)")
+            parts.append(phase_features(spec, self.cfg))
+        x = torch.cat(parts, dim=1)
         x = F.gelu(self.conv1(x))
         if self.cfg.mask_decoder_gru > 0:  # (B, C, T, F) → one sequence over T per (batch, bin)
             f = x.shape[-1]
             h, _ = self.gru(x.permute(0, 3, 2, 1).reshape(b * f, t, c))
             x = x + self.gru_out(h).view(b, f, t, c).permute(0, 3, 2, 1)
         return F.gelu(self.conv2(x))
+
+
+PHASE_CHANNELS = 3  # cos and sin of the phase advance's deviation, cos of its change
+
+
+def phase_features(spec: torch.Tensor, cfg: ModelConfig) -> torch.Tensor:
+    """complex (B, T, F) → (B, 3, T, F): per bin the deviation d_t of the phase advance from one
+    frame to the next from the advance of a tone at the bin's centre (2π·k·hop/n_fft), as cos d_t
+    and sin d_t, and cos(d_t − d_{t−1}). A steady harmonic turns at a steady rate, so where one
+    dominates a bin d_t holds still (cos of its change near 1) and where noise dominates it jumps at
+    random: the local SNR that magnitudes alone leave open. Frame 0 (no frame before it) and bins
+    with no energy read d = 0. No gradient: the spectrum is the model's input."""
+    with torch.no_grad():
+        b, t, f = spec.shape
+        turn = 2 * math.pi * cfg.hop / cfg.n_fft * torch.arange(f, dtype=torch.float64)
+        rot = torch.polar(torch.ones(f, dtype=torch.float64), -turn).to(spec.dtype)
+        prev = torch.cat([spec[:, :1], spec[:, :-1]], dim=1)
+        d = torch.angle(spec * prev.conj() * rot)  # (B, T, F) in (−π, π]
+        d[:, 0] = 0
+        d = torch.where((spec.abs() > 0) & (prev.abs() > 0), d, torch.zeros_like(d))
+        change = d - torch.cat([d[:, :1], d[:, :-1]], dim=1)
+        return torch.stack([torch.cos(d), torch.sin(d), torch.cos(change)], dim=1).to(spec.real.dtype)
 
 
 def deep_filter(spec, coefs, hop: int, n_fft: int):
@@ -496,22 +525,23 @@ class AttendModel(nn.Module):
             probs.append(p)
         return x, probs
 
-    def mask(self, hidden, feats=None):
-        """Ratio mask (B, T, n_bins); `feats` (the encoder's input) is needed with a mask decoder."""
+    def mask(self, hidden, feats=None, spec=None):
+        """Ratio mask (B, T, n_bins); `feats` (the encoder's input) is needed with a mask decoder,
+        `spec` (the complex spectrum) with one that reads the phase (`mask_decoder_phase`)."""
         logits = self.mask_head(hidden)
         if self.mask_decoder is not None:
             if feats is None:
                 raise ValueError("this model's mask needs the input features")
-            logits = logits + self.mask_decoder(hidden, feats)
+            logits = logits + self.mask_decoder(hidden, feats, spec)
         return torch.sigmoid(logits)
 
     def enhance(self, hidden, feats, spec):
         """The mask (B, T, n_bins) and the enhanced spectrum (complex, B, T, n_bins): mask · spec,
         plus the deep filter's output on its bins when the model has one."""
         if self.mask_decoder is None or self.cfg.deep_filter_bins == 0:
-            mask = self.mask(hidden, feats)
+            mask = self.mask(hidden, feats, spec)
             return mask, mask * spec
-        x = self.mask_decoder.features(hidden, feats)
+        x = self.mask_decoder.features(hidden, feats, spec)
         mask = torch.sigmoid(self.mask_head(hidden) + self.mask_decoder.conv3(x).squeeze(1))
         out = mask * spec
         d = self.cfg.deep_filter_bins
@@ -527,9 +557,10 @@ class AttendModel(nn.Module):
         k = self.frame_key(hidden)
         return q @ k.transpose(1, 2) / math.sqrt(self.cfg.d_align)
 
-    def forward(self, feats, phones=None, chunk_size=None, left_context=None, banded=False):
+    def forward(self, feats, phones=None, chunk_size=None, left_context=None, banded=False, spec=None):
         hidden, probs = self.encode(feats, chunk_size, left_context, banded)
-        out = {"hidden": hidden, "mask": self.mask(hidden, feats), "phone_logits": self.phone_logits(hidden), "attn": probs}
+        out = {"hidden": hidden, "mask": self.mask(hidden, feats, spec), "phone_logits": self.phone_logits(hidden),
+               "attn": probs}
         if phones is not None:
             out["align_scores"] = self.align_scores(hidden, phones)
         return out

@@ -303,3 +303,46 @@ def test_deep_filter_adds_a_steady_tone_in_phase():
         out = deep_filter(stft(x, cfg), coefs, cfg.hop, cfg.n_fft)[:, :, bins]
         ratio = float(out[:, 10:-10].abs().square().mean() / spec[:, 10:-10].abs().square().mean())
         assert kept[0] < ratio < kept[1], ratio
+
+
+def test_decoder_phase_added_without_change_then_learns():
+    """--decoder-phase gives the decoder's first convolution three more inputs at zero: the same
+    mask, then gradients on them; such a model's mask needs the spectrum; widening it later keeps
+    its function; a second --decoder-phase is refused."""
+    model = small_model()
+    grown = grow.add_decoder_phase(model).eval()
+    assert grown.cfg.mask_decoder_phase == 1
+    feats = torch.rand(2, 40, model.cfg.n_bins)
+    spec = torch.polar(feats ** (1 / model.cfg.compress), torch.rand_like(feats) * 6.283)
+    with torch.no_grad():
+        a, b = model(feats, spec=spec), grown(feats, spec=spec)
+    assert torch.equal(a["mask"], b["mask"])
+    with pytest.raises(ValueError):
+        grown(feats)
+    grown.train()
+    grown(feats, spec=spec)["mask"].square().mean().backward()
+    assert grown.mask_decoder.conv1.weight.grad[:, -3:].abs().sum() > 0
+    with torch.no_grad():
+        grown.mask_decoder.conv1.weight[:, -3:].normal_(0, 0.5)
+        moved = grown.eval()(feats, spec=spec)["mask"]
+    assert (moved - a["mask"]).abs().max() > 1e-3
+    wide = grow.widen(grown, 2, 6, seed=1).eval()
+    with torch.no_grad():
+        assert torch.allclose(wide(feats, spec=spec)["mask"], moved, atol=1e-6)
+    with pytest.raises(SystemExit):
+        grow.add_decoder_phase(grown)
+
+
+def test_phase_features_hold_still_on_a_steady_tone_and_jump_on_noise():
+    from attend.model import ModelConfig, phase_features, stft
+    cfg = ModelConfig()
+    t = torch.arange(16000, dtype=torch.float64) / 16000
+    tone = torch.cos(2 * math.pi * 20.3 * 16000 / cfg.n_fft * t)[None].float()  # 0.3 bins off bin 20's centre
+    noise = torch.randn(1, 16000, generator=torch.Generator().manual_seed(2))
+    pt, pn = phase_features(stft(tone, cfg), cfg), phase_features(stft(noise, cfg), cfg)
+    assert pt.shape == (1, 3, 101, 257)
+    d = torch.atan2(pt[0, 1, 10:-10, 20], pt[0, 0, 10:-10, 20])
+    assert torch.allclose(d, torch.full_like(d, 2 * math.pi * 0.3 * cfg.hop / cfg.n_fft), atol=1e-3)  # its offset's turn
+    assert float(pt[0, 2, 10:-10, 20].min()) > 0.999  # and it holds still
+    assert float(pn[0, 2, 10:-10, 10:100].mean()) < 0.6  # noise's deviation jumps
+    assert float(pt[0, :, 0].sum()) == 2 * 257  # frame 0 reads d = 0: cos 1, sin 0, cos 1 in every bin
