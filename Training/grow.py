@@ -11,6 +11,8 @@ starting again:
     python3 Training/grow.py Models/attend-deep.safetensors --low-band 64 --out /tmp/l --name attend-low
     python3 Training/grow.py Models/attend-deep.safetensors --stem-channels 24 --out /tmp/s --name attend-stem
     python3 Training/grow.py Models/attend-deep.safetensors --stem-ema 0.9,0.98,0.995 --out /tmp/n --name attend-norm
+    python3 Training/grow.py Models/attend-deep.safetensors --decoder-phase --out /tmp/p --name attend-phase
+    python3 Training/grow.py Models/attend-deep.safetensors --deep-filter 96,3 --out /tmp/df --name attend-df
 
 Every block ends in a LayerNorm, so a block whose residual branches are zero is not yet the
 identity: it re-normalises its input. The new blocks go after the last one, and the last trained
@@ -23,8 +25,9 @@ decoder (--decoder-channels): the new units get PyTorch's random input weights a
 weights (the feed-forward `down` columns; the decoder's next convolution's input channels), so they
 add nothing until they learn. They cost little CPU time: in the Swift engine the attention rows,
 not the per-frame layers, take most of it.
-Checks the grown model's outputs against the original's on random features and prints the
-largest difference.
+Checks the grown model's outputs (and its enhanced spectrum) against the original's on random
+features and prints the largest difference. The Swift engine runs neither --stem-ema,
+--decoder-phase nor --deep-filter models yet: it refuses them with a one-line error.
 """
 from __future__ import annotations
 

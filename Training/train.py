@@ -137,7 +137,9 @@ def step_losses(model, batch, cfg, weights, chunk, left):
     mask, enhanced = model.enhance(hidden, feats, ns)
     # the denoising losses count the examples whose target is clean (--min-floor-range), the phone losses all
     mask_valid = valid * denoise[:, None]
-    if cfg.deep_filter_bins:
+    if cfg.deep_filter_bins:  # the output is not mask · noisy: judge the spectrum (no over-weighting there)
+        if weights.get("over"):
+            raise SystemExit("--weights over=F: not for a model with a deep filter (its loss is on the spectrum)")
         losses = {"mask": spectrum_loss(enhanced, ts, cfg.compress, mask_valid)}
     else:
         losses = {"mask": mask_loss(mask, ns, ts, cfg.compress, mask_valid, over=weights.get("over", 0.0))}

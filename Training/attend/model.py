@@ -60,8 +60,8 @@ class ModelConfig:
     mask_decoder_gru: int = 0  # hidden units of its per-bin GRU over frames (0 = none)
     mask_decoder_floor: list = dataclasses.field(default_factory=list)  # rise rates (dB/s) of noise-floor trackers it also reads
     low_band_bins: int = 0  # the first N bins' full-resolution path: stem and mask decoder (0 = none)
-    deep_filter_bins: int = 0  # the first N bins also get a complex filter over frames (0 = none)
     mask_decoder_phase: int = 0  # 1: the mask decoder also reads each bin's phase coherence (`phase_features`)
+    deep_filter_bins: int = 0  # the first N bins also get a complex filter over frames (0 = none)
     deep_filter_order: int = 0  # its length in frames (this one and the ones before)
     stem_ema: list = dataclasses.field(default_factory=list)  # per-frame decays of running means the stem also reads
     text_kernel: int = 3
@@ -320,13 +320,15 @@ class MaskDecoder(nn.Module):
     can follow the harmonics rather than the 125 Hz grid the interpolation reads.
     `conv3` starts at zero, so an initialised decoder leaves a trained model's mask unchanged
     until it learns.
+    With `mask_decoder_phase` 1 the first convolution also reads, last, three channels of each
+    bin's phase coherence (`phase_features`, from the complex spectrum, which `forward` then needs).
     With `deep_filter_bins` D > 0 and `deep_filter_order` N, a fourth convolution (`df`, from
     conv2's output, starting at zero) gives each of the first D bins N complex coefficients
-    c_0..c_{N−1} per frame, and the output there is m·X_t + Σ_i c_i·R_k^i·X_{t−i} (`deep_filter`, R_k
-    the turn of bin k's phase in one hop): a
-    filter over the bin's past frames beside the mask, as DeepFilterNet's deep filtering, which
-    can follow a harmonic's phase from frame to frame and pass it while cancelling what does not
-    follow (the noise between and under the harmonics of the low band).
+    c_0..c_{N−1} per frame, and the output there is m·X_t + Σ_i c_i·R_k^i·X_{t−i} (`deep_filter`,
+    R_k the turn of bin k's phase in one hop): a filter over the bin's past frames beside the
+    mask, as DeepFilterNet's deep filtering, which can follow a harmonic's phase from frame to
+    frame and pass it while cancelling what does not follow (the noise between and under the
+    harmonics of the low band). `AttendModel.enhance` applies it.
     """
 
     def __init__(self, cfg: ModelConfig):
