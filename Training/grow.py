@@ -187,13 +187,19 @@ def add_stem_ema(model: AttendModel, decays: list, seed: int = 0) -> AttendModel
     e0 = list(cfg.stem_ema)
     if decays[:len(e0)] != e0 or len(decays) <= len(e0):
         raise SystemExit(f"--stem-ema {decays}: must extend the model's {e0}")
+    return with_more_inputs(model, dataclasses.replace(cfg, stem_ema=decays), "stem.conv1.weight", seed)
+
+
+def with_more_inputs(model: AttendModel, cfg, conv: str, seed: int = 0) -> AttendModel:
+    """A model of `cfg` holding `model`'s weights, where `cfg` gives the convolution `conv` more
+    input channels after its old ones: their weights zero, so they feed nothing until they learn."""
     torch.manual_seed(seed)
-    grown = AttendModel(dataclasses.replace(cfg, stem_ema=decays))
+    grown = AttendModel(cfg)
     old, new = model.state_dict(), grown.state_dict()
     with torch.no_grad():
         for name, w in old.items():
             t = new[name]
-            if name == "stem.conv1.weight":  # (C, 1 + E, 3, 3): the new inputs feed nothing yet
+            if name == conv:  # (C, old inputs + new, ...)
                 t.zero_()
                 t[:, : w.shape[1]] = w
             else:
@@ -227,19 +233,7 @@ def add_decoder_phase(model: AttendModel, seed: int = 0) -> AttendModel:
         raise SystemExit("--decoder-phase: the model's decoder already reads the phase")
     if not cfg.mask_decoder_channels:
         raise SystemExit("--decoder-phase: the model has no mask decoder to grow it from")
-    torch.manual_seed(seed)
-    grown = AttendModel(dataclasses.replace(cfg, mask_decoder_phase=1))
-    old, new = model.state_dict(), grown.state_dict()
-    with torch.no_grad():
-        for name, w in old.items():
-            t = new[name]
-            if name == "mask_decoder.conv1.weight":  # (C, inputs + 3, 1, K): the new inputs, last, feed nothing yet
-                t.zero_()
-                t[:, : w.shape[1]] = w
-            else:
-                t.copy_(w)
-    grown.load_state_dict(new)
-    return grown
+    return with_more_inputs(model, dataclasses.replace(cfg, mask_decoder_phase=1), "mask_decoder.conv1.weight", seed)
 
 
 def add_deep_filter(model: AttendModel, bins: int, order: int, seed: int = 0) -> AttendModel:
