@@ -1,4 +1,5 @@
-"""Training losses: denoising mask, phone classification/CTC, and the aligner's forward-sum."""
+"""Training losses: denoising (mask, enhanced spectrum, multi-resolution, PESQ-like perceptual), phone
+classification/CTC, and the aligner's forward-sum."""
 from __future__ import annotations
 
 import math
