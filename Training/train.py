@@ -147,12 +147,12 @@ def step_losses(model, batch, cfg, weights, chunk, left):
         losses["noise"] = noise_residual_loss(mask, ns, ts, cfg.compress, mask_valid)
     est = istft(enhanced, cfg, noisy.shape[1])
     losses["sisdr"] = -(si_sdr(est, target) * denoise).sum() / denoise.sum().clamp_min(1)
+    # the waveform losses' valid samples: none of an example that is not a denoising target
+    samples = torch.where(denoise > 0, (frame_lengths - 1) * HOP, torch.full_like(frame_lengths, -1))
     if weights.get("mr"):
-        lengths = torch.where(denoise > 0, (frame_lengths - 1) * HOP, torch.full_like(frame_lengths, -1))
-        losses["mr"] = multi_resolution_loss(est, target, cfg.compress, valid_samples=lengths)
+        losses["mr"] = multi_resolution_loss(est, target, cfg.compress, valid_samples=samples)
     if weights.get("pq"):
-        lengths = torch.where(denoise > 0, (frame_lengths - 1) * HOP, torch.full_like(frame_lengths, -1))
-        losses["pq"] = perceptual_loss(est, target, valid_samples=lengths)
+        losses["pq"] = perceptual_loss(est, target, valid_samples=samples)
     logits = model.phone_logits(hidden)
     losses["frame"] = frame_phone_loss(logits, labels) if (labels >= 0).any() else logits.sum() * 0
     with_tokens = [i for i, t in enumerate(token_lists) if t]

@@ -17,17 +17,9 @@ def mask_loss(mask, noisy_spec, clean_spec, compress: float, frames_valid=None, 
     away (its asymmetry factor), and those bins are where the mask errs (it passes noise where
     noise dominates, keeps speech where speech does).
     """
-    est = mask * noisy_spec.abs()
-    est_c = est.clamp_min(1e-12) ** compress
-    ref_mag = clean_spec.abs().clamp_min(1e-12)
-    ref_c = ref_mag ** compress
-    mag = (est_c - ref_c) ** 2
-    if over:
-        mag = mag * (1 + over * (est_c > ref_c).to(mag.dtype))
+    est = (mask * noisy_spec.abs()).clamp_min(1e-12)
     phase_n = noisy_spec / noisy_spec.abs().clamp_min(1e-12)
-    phase_c = clean_spec / ref_mag
-    cplx = (est_c * phase_n - ref_c * phase_c).abs() ** 2
-    return _mean_over_frames(mag + 0.3 * cplx, frames_valid)
+    return _compressed_spectrum_loss(est, phase_n, clean_spec, compress, frames_valid, over)
 
 
 def spectrum_loss(est_spec, clean_spec, compress: float, frames_valid=None):
@@ -35,10 +27,19 @@ def spectrum_loss(est_spec, clean_spec, compress: float, frames_valid=None):
     mask · noisy, as with a deep filter): (|E|^c − |S|^c)² + 0.3·|E_c − S_c|², E_c = |E|^c·e^{i∠E}.
     For E = mask · noisy it is `mask_loss` (without `over`). est_spec / clean_spec complex (B, T, F)."""
     est_mag = est_spec.abs().clamp_min(1e-12)
+    return _compressed_spectrum_loss(est_mag, est_spec / est_mag, clean_spec, compress, frames_valid)
+
+
+def _compressed_spectrum_loss(est_mag, est_phase, clean_spec, compress: float, frames_valid=None, over: float = 0.0):
+    """The body of `mask_loss` and `spectrum_loss`: est_mag (B, T, F) magnitudes, already at least
+    1e-12, and est_phase their unit phases; `over` as in `mask_loss`."""
+    est_c = est_mag ** compress
     ref_mag = clean_spec.abs().clamp_min(1e-12)
-    est_c, ref_c = est_mag ** compress, ref_mag ** compress
+    ref_c = ref_mag ** compress
     mag = (est_c - ref_c) ** 2
-    cplx = (est_c * (est_spec / est_mag) - ref_c * (clean_spec / ref_mag)).abs() ** 2
+    if over:
+        mag = mag * (1 + over * (est_c > ref_c).to(mag.dtype))
+    cplx = (est_c * est_phase - ref_c * (clean_spec / ref_mag)).abs() ** 2
     return _mean_over_frames(mag + 0.3 * cplx, frames_valid)
 
 
