@@ -359,8 +359,11 @@ class MaskDecoder(nn.Module):
             nn.init.zeros_(self.df.weight)
             nn.init.zeros_(self.df.bias)
 
-    def forward(self, hidden, feats, spec=None):  # (B, T, d), (B, T, F) → (B, T, F)
-        return self.conv3(self.features(hidden, feats, spec)).squeeze(1)
+    def forward(self, hidden, feats, spec=None):
+        """(B, T, d), (B, T, F) → the mask logits (B, T, F) and conv2's output (B, C, T, F), which
+        the deep filter's coefficients come from."""
+        x = self.features(hidden, feats, spec)
+        return self.conv3(x).squeeze(1), x
 
     def coefficients(self, x):
         """conv2's output (B, C, T, F) → the deep filter's complex coefficients (B, N, T, D)."""
@@ -403,15 +406,20 @@ def phase_features(spec: torch.Tensor, cfg: ModelConfig) -> torch.Tensor:
     random: the local SNR that magnitudes alone leave open. Frame 0 (no frame before it) and bins
     with no energy read d = 0. No gradient: the spectrum is the model's input."""
     with torch.no_grad():
-        b, t, f = spec.shape
-        turn = 2 * math.pi * cfg.hop / cfg.n_fft * torch.arange(f, dtype=torch.float64)
-        rot = torch.polar(torch.ones(f, dtype=torch.float64), -turn).to(spec.dtype)
         prev = torch.cat([spec[:, :1], spec[:, :-1]], dim=1)
-        d = torch.angle(spec * prev.conj() * rot)  # (B, T, F) in (−π, π]
+        back = bin_turns(spec.shape[-1], cfg.hop, cfg.n_fft, -1).to(spec.dtype)
+        d = torch.angle(spec * prev.conj() * back)  # (B, T, F) in (−π, π]
         d[:, 0] = 0
         d = torch.where((spec.abs() > 0) & (prev.abs() > 0), d, torch.zeros_like(d))
         change = d - torch.cat([d[:, :1], d[:, :-1]], dim=1)
         return torch.stack([torch.cos(d), torch.sin(d), torch.cos(change)], dim=1).to(spec.real.dtype)
+
+
+def bin_turns(n_bins: int, hop: int, n_fft: int, hops: int) -> torch.Tensor:
+    """(n_bins,) complex128 e^{i·2π·k·hop·hops/n_fft}: the phase a steady tone at bin k's centre
+    turns through in `hops` hops."""
+    turn = 2 * math.pi * hop / n_fft * torch.arange(n_bins, dtype=torch.float64) * hops
+    return torch.polar(torch.ones(n_bins, dtype=torch.float64), turn)
 
 
 def deep_filter(spec, coefs, hop: int, n_fft: int):
@@ -424,9 +432,8 @@ def deep_filter(spec, coefs, hop: int, n_fft: int):
     n, t, d = coefs.shape[1], spec.shape[1], coefs.shape[-1]
     low = spec[..., :d]
     out = coefs[:, 0] * low
-    turn = 2 * math.pi * hop / n_fft * torch.arange(d, dtype=torch.float64)
     for i in range(1, n):
-        rot = torch.polar(torch.ones(d, dtype=torch.float64), turn * i).to(low.dtype)
+        rot = bin_turns(d, hop, n_fft, i).to(low.dtype)
         past = torch.cat([low.new_zeros(low.shape[0], i, d), low[:, : t - i]], dim=1) * rot
         out = out + coefs[:, i] * past
     return out
@@ -530,23 +537,26 @@ class AttendModel(nn.Module):
     def mask(self, hidden, feats=None, spec=None):
         """Ratio mask (B, T, n_bins); `feats` (the encoder's input) is needed with a mask decoder,
         `spec` (the complex spectrum) with one that reads the phase (`mask_decoder_phase`)."""
-        logits = self.mask_head(hidden)
+        return self._mask_and_decoded(hidden, feats, spec)[0]
+
+    def _mask_and_decoded(self, hidden, feats, spec):
+        """The mask and the mask decoder's conv2 output (None without a decoder)."""
+        logits, decoded = self.mask_head(hidden), None
         if self.mask_decoder is not None:
             if feats is None:
                 raise ValueError("this model's mask needs the input features")
-            logits = logits + self.mask_decoder(hidden, feats, spec)
-        return torch.sigmoid(logits)
+            extra, decoded = self.mask_decoder(hidden, feats, spec)
+            logits = logits + extra
+        return torch.sigmoid(logits), decoded
 
     def enhance(self, hidden, feats, spec):
         """The mask (B, T, n_bins) and the enhanced spectrum (complex, B, T, n_bins): mask · spec,
         plus the deep filter's output on its bins when the model has one."""
-        if self.mask_decoder is None or self.cfg.deep_filter_bins == 0:
-            mask = self.mask(hidden, feats, spec)
-            return mask, mask * spec
-        x = self.mask_decoder.features(hidden, feats, spec)
-        mask = torch.sigmoid(self.mask_head(hidden) + self.mask_decoder.conv3(x).squeeze(1))
+        mask, x = self._mask_and_decoded(hidden, feats, spec)
         out = mask * spec
         d = self.cfg.deep_filter_bins
+        if d == 0:
+            return mask, out
         low = out[..., :d] + deep_filter(spec, self.mask_decoder.coefficients(x), self.cfg.hop, self.cfg.n_fft)
         return mask, torch.cat([low, out[..., d:]], dim=-1)
 
