@@ -217,10 +217,16 @@ def add_low_band(model: AttendModel, bins: int, seed: int = 0) -> AttendModel:
         raise SystemExit(f"--low-band {bins}: the model already has a {cfg.low_band_bins}-bin low band")
     if not 0 < bins <= cfg.n_bins:
         raise SystemExit(f"--low-band {bins}: must be in 1...{cfg.n_bins}")
+    return with_new_modules(model, dataclasses.replace(cfg, low_band_bins=bins), (".low_", ".up_low."), seed)
+
+
+def with_new_modules(model: AttendModel, cfg, new: tuple, seed: int = 0) -> AttendModel:
+    """A model of `cfg` holding `model`'s weights, where `cfg` adds modules (tensor names containing
+    one of `new`) that keep their own initialisation (each starts at zero where it adds to an output)."""
     torch.manual_seed(seed)
-    grown = AttendModel(dataclasses.replace(cfg, low_band_bins=bins))
+    grown = AttendModel(cfg)
     missing, unexpected = grown.load_state_dict(model.state_dict(), strict=False)
-    assert not unexpected and all(".low_" in k or ".up_low." in k for k in missing), (missing, unexpected)
+    assert not unexpected and all(any(part in k for part in new) for k in missing), (missing, unexpected)
     return grown
 
 
@@ -247,11 +253,8 @@ def add_deep_filter(model: AttendModel, bins: int, order: int, seed: int = 0) ->
         raise SystemExit("--deep-filter: the model has no mask decoder to grow it from")
     if not (0 < bins <= cfg.n_bins and order >= 1):
         raise SystemExit(f"--deep-filter {bins},{order}: bins must be in 1...{cfg.n_bins} and the order at least 1")
-    torch.manual_seed(seed)
-    grown = AttendModel(dataclasses.replace(cfg, deep_filter_bins=bins, deep_filter_order=order))
-    missing, unexpected = grown.load_state_dict(model.state_dict(), strict=False)
-    assert not unexpected and all(k.startswith("mask_decoder.df.") for k in missing), (missing, unexpected)
-    return grown
+    return with_new_modules(model, dataclasses.replace(cfg, deep_filter_bins=bins, deep_filter_order=order),
+                            ("mask_decoder.df.",), seed)
 
 
 def main() -> None:
