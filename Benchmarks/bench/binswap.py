@@ -21,18 +21,16 @@ import argparse
 import json
 
 import numpy as np
-from scipy.signal import istft, stft
+from scipy.signal import stft
 
 from .common import OUT, SETS, read_mono16k
 from .metrics import pesq_wb
-from .oracle import STFT
+from .oracle import STFT, power, resynthesise
 
 
 def local_snr_db(clean: np.ndarray, noisy: np.ndarray) -> np.ndarray:
     """(bins, frames) local SNR in dB of the clean speech against the noise in `noisy`."""
-    c = np.abs(stft(clean, **STFT)[2]) ** 2
-    n = np.abs(stft(noisy - clean, **STFT)[2]) ** 2
-    return 10 * np.log10((c + 1e-12) / (n + 1e-12))
+    return 10 * np.log10((power(clean) + 1e-12) / (power(noisy - clean) + 1e-12))
 
 
 def hybrids(clean: np.ndarray, noisy: np.ndarray, own: np.ndarray, other: np.ndarray) -> dict[str, np.ndarray]:
@@ -41,16 +39,11 @@ def hybrids(clean: np.ndarray, noisy: np.ndarray, own: np.ndarray, other: np.nda
     clean, noisy, own, other = clean[:n], noisy[:n], own[:n], other[:n]
     snr = local_snr_db(clean, noisy)
     a, b = stft(own, **STFT)[2], stft(other, **STFT)[2]
-
-    def back(spec: np.ndarray) -> np.ndarray:
-        y = istft(spec, **STFT)[1][:n]
-        return np.pad(y, (0, n - len(y))).astype(np.float32)
-
     return {
-        "other@noise<-5": back(np.where(snr < -5, b, a)),
-        "other@speech>5": back(np.where(snr > 5, b, a)),
-        "own-6dB@<-10": back(np.where(snr < -10, a * 10 ** (-6 / 20), a)),
-        "own-12dB@<-5": back(np.where(snr < -5, a * 10 ** (-12 / 20), a)),
+        "other@noise<-5": resynthesise(np.where(snr < -5, b, a), n),
+        "other@speech>5": resynthesise(np.where(snr > 5, b, a), n),
+        "own-6dB@<-10": resynthesise(np.where(snr < -10, a * 10 ** (-6 / 20), a), n),
+        "own-12dB@<-5": resynthesise(np.where(snr < -5, a * 10 ** (-12 / 20), a), n),
     }
 
 

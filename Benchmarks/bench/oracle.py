@@ -24,6 +24,17 @@ STFT = dict(fs=SR, window="hann", nperseg=512, noverlap=512 - 160)
 MASKS = ("irm", "wiener", "psm")
 
 
+def power(x: np.ndarray) -> np.ndarray:
+    """(bins, frames) power spectrum of `x` on the `STFT` grid."""
+    return np.abs(stft(x, **STFT)[2]) ** 2
+
+
+def resynthesise(spec: np.ndarray, n: int) -> np.ndarray:
+    """The inverse of an `STFT` spectrum as float32, cut or zero-padded to `n` samples."""
+    y = np.asarray(istft(spec, **STFT)[1][:n], np.float32)
+    return np.pad(y, (0, n - len(y)))
+
+
 def oracle_outputs(clean: np.ndarray, noisy: np.ndarray) -> dict[str, np.ndarray]:
     """The noisy signal through each oracle mask, as long as the input."""
     n = min(len(clean), len(noisy))
@@ -34,12 +45,7 @@ def oracle_outputs(clean: np.ndarray, noisy: np.ndarray) -> dict[str, np.ndarray
     masks = {"irm": np.clip(np.abs(C) / (np.abs(X) + 1e-9), 0, 1),
              "wiener": np.abs(C) ** 2 / (np.abs(C) ** 2 + np.abs(N) ** 2 + 1e-12),
              "psm": np.clip(np.real(C * np.conj(X)) / (np.abs(X) ** 2 + 1e-12), 0, 1)}
-    out = {}
-    for name, m in masks.items():
-        _, y = istft(m * X, **STFT)
-        y = np.asarray(y[:n], np.float32)
-        out[name] = np.pad(y, (0, n - len(y)))
-    return out
+    return {name: resynthesise(m * X, n) for name, m in masks.items()}
 
 
 def _score(item: dict) -> tuple[int, dict]:

@@ -17,25 +17,20 @@ import json
 import sys
 
 import numpy as np
-from scipy.signal import stft
 
 from .common import OUT, SETS, SR, read_mono16k
-from .oracle import STFT
+from .oracle import power
 
 BANDS = ((0, 1000), (1000, 2000), (2000, 4000), (4000, 8000))
 SPEECH_OVER_NOISE = 10 ** 0.5
 NOISE_OVER_SPEECH = 10.0
 
 
-def _power(x: np.ndarray) -> np.ndarray:
-    return np.abs(stft(x, **STFT)[2]) ** 2
-
-
 def band_sums(clean: np.ndarray, noisy: np.ndarray, out: np.ndarray) -> np.ndarray:
     """(2, bands, 2): [speech bins, noise bins] x band x [output energy, reference energy]."""
     n = min(len(clean), len(noisy), len(out))
     c, x, y = clean[:n], noisy[:n], out[:n]
-    C, N, Y = _power(c), _power(x - c), _power(y)
+    C, N, Y = power(c), power(x - c), power(y)
     f = np.linspace(0, SR / 2, C.shape[0])
     speech, noise = C > SPEECH_OVER_NOISE * N, N > NOISE_OVER_SPEECH * C
     sums = np.zeros((2, len(BANDS), 2))

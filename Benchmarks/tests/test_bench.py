@@ -215,17 +215,6 @@ def _score_tiny_validation_set(tmp_path, va, denoisers, sf, json):
     assert any(line.startswith("oracle 10 dB files 1") for line in out) and any(" tone files 2" in line for line in out)
 
 
-if __name__ == "__main__":
-    passed = failed = 0
-    for name, fn in sorted(globals().items()):
-        if name.startswith("test_") and callable(fn):
-            try:
-                fn(); passed += 1
-            except Exception as e:  # noqa: BLE001
-                failed += 1; print(f"FAIL {name}: {e!r}")
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
-
 
 def test_binswap_replaces_only_the_bins_of_its_class():
     from bench.binswap import hybrids, local_snr_db
@@ -253,3 +242,15 @@ def test_binswap_replaces_only_the_bins_of_its_class():
     assert abs(float((low[speech] ** 2).sum()) / float((a[speech] ** 2).sum()) - 1) < 0.05
     same = hybrids(clean, noisy, own, own)
     assert np.allclose(same["other@noise<-5"], own, atol=1e-5)
+
+
+if __name__ == "__main__":
+    passed = failed = 0
+    for name, fn in sorted(globals().items()):
+        if name.startswith("test_") and callable(fn):
+            try:
+                fn(); passed += 1
+            except Exception as e:  # noqa: BLE001
+                failed += 1; print(f"FAIL {name}: {e!r}")
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
