@@ -156,7 +156,8 @@ def bark_bands(n_fft: int = 512, sample_rate: int = 16000, n_bands: int = 40, lo
     return w.float()
 
 
-def perceptual_loss(est, ref, valid_samples=None, n_fft: int = 512, hop: int = 256, threshold_db: float = -45.0):
+def perceptual_loss(est, ref, valid_samples=None, n_fft: int = 512, hop: int = 256, threshold_db: float = -45.0,
+                    sample_rate: int = 16000):
     """A differentiable disturbance in the manner of PESQ (ITU-T P.862): what a listener hears of the
     difference between the output and the clean speech, band by band and frame by frame, rather
     than the per-bin error of the mask loss. Both signals are brought to one level (their power in
@@ -181,13 +182,13 @@ def perceptual_loss(est, ref, valid_samples=None, n_fft: int = 512, hop: int = 2
     else:
         valid = (torch.arange(t, device=est.device)[None, :] * hop <= valid_samples[:, None]).to(est.dtype)
     nv = valid.sum(1).clamp_min(1)  # (B,)
-    lo, hi = int(round(300 * n_fft / 16000)), int(round(3200 * n_fft / 16000)) + 1
+    lo, hi = int(round(300 * n_fft / sample_rate)), int(round(3200 * n_fft / sample_rate)) + 1
 
     def level(p):  # mean power per bin in 300-3200 Hz over the valid frames, (B, 1, 1)
         return ((p[:, lo:hi] * valid[:, None]).sum((1, 2)) / (nv * (hi - lo))).clamp_min(1e-10)[:, None, None]
 
     pe, pr = pe / level(pe), pr / level(pr)
-    w = bark_bands(n_fft, 16000).to(est.dtype).to(est.device)  # (F, K)
+    w = bark_bands(n_fft, sample_rate).to(est.dtype).to(est.device)  # (F, K)
     width = w.sum(0)  # bins per band
     be, br = pe.transpose(1, 2) @ w, pr.transpose(1, 2) @ w  # (B, T, K)
     p0 = 10 ** (threshold_db / 10) * width  # (K,)
