@@ -244,6 +244,35 @@ def test_binswap_replaces_only_the_bins_of_its_class():
     assert np.allclose(same["other@noise<-5"], own, atol=1e-5)
 
 
+def test_crossover_mixes_each_half_with_the_other_and_measures_noise_alone():
+    """bench.crossover: the cross mixtures hit their SNR against the speech span (not the padding),
+    take each utterance at every SNR, and attenuation reads a halved signal as 6 dB lower and a
+    low-passed one as lowered in the top band only; an unknown system is an error."""
+    import contextlib
+    import io
+    from bench import crossover
+    rng = np.random.default_rng(3)
+    speech = np.concatenate([np.zeros(SR // 2, np.float32), _speechlike(SR), np.zeros(SR // 2, np.float32)])
+    assert abs(crossover.active_rms(speech) - np.sqrt(np.mean(speech[SR // 2:-SR // 2].astype(np.float64) ** 2))) < 1e-9
+    noises = [("hum", (0.05 * rng.standard_normal(SR // 3)).astype(np.float32))]
+    mixes = crossover.cross_mixtures({"b": speech, "a": speech * 0.5}, noises, seed=1)
+    assert [k for k, _, _ in mixes] == ["hum"] * 6
+    for (_, c, y), snr in zip(mixes, crossover.SNRS * 2):
+        span = slice(SR // 2, -SR // 2)
+        got = 10 * np.log10(np.sum(c[span].astype(np.float64) ** 2) / np.sum((y - c)[span].astype(np.float64) ** 2))
+        assert abs(got - snr) < 0.6, (got, snr)  # the noise excerpt's RMS over the span, not the whole
+        assert len(y) == len(speech)
+    x = (0.1 * rng.standard_normal(SR)).astype(np.float32)
+    whole, bands = crossover.attenuation(x, 0.5 * x)
+    assert abs(whole + 6.02) < 0.01 and np.allclose(bands, -6.02, atol=0.01)
+    from scipy.signal import butter, sosfiltfilt
+    low = sosfiltfilt(butter(8, 3000, fs=SR, output="sos"), x).astype(np.float32)
+    _, bands = crossover.attenuation(x, low)
+    assert abs(bands[0]) < 0.5 and bands[3] < -30
+    with contextlib.redirect_stderr(io.StringIO()):
+        assert crossover.main(["no-such-denoiser"]) == 2
+
+
 if __name__ == "__main__":
     passed = failed = 0
     for name, fn in sorted(globals().items()):
