@@ -81,6 +81,10 @@ def parse():
                     help="probability that a training example goes on with more utterances of its source after "
                          "0.1-1 s pauses, to a length in [max-seconds/2, max-seconds] (recordings are longer than "
                          "most training utterances); validation examples have none")
+    ap.add_argument("--noise-speed", type=float, default=0.0,
+                    help="probability that a training mixture's noise (each of two) is played faster or slower, "
+                         "x0.5-2 drawn log-uniform (music, crowds and machines of other tempi and pitches); "
+                         "validation mixtures have none")
     ap.add_argument("--speed", type=float, default=0.0,
                     help="probability of speed perturbation of a training utterance (x0.85-1.15: tempo, pitch and "
                          "formants together, its times scaled to match); validation utterances have none")
@@ -117,13 +121,14 @@ def istft(spec, cfg, length):
     return torch.istft(spec.transpose(1, 2), cfg.n_fft, cfg.hop, window=analysis_window(cfg), center=True, length=length)
 
 
-def batch_producer(queue, train, seed, batch, max_seconds, cfg, snr=(-5.0, 20.0), eq=0.0, speed=0.0, concat=0.0):
+def batch_producer(queue, train, seed, batch, max_seconds, cfg, snr=(-5.0, 20.0), eq=0.0, speed=0.0, concat=0.0,
+                   noise_speed=0.0):
     """Runs in a forked child process: mixes batches from the parent's corpus (after --noise-repeat and
     --speech-repeat) on one thread while the parent trains on the other.
     Deterministic: one producer, its own generator seeded from (seed, first step)."""
     torch.set_num_threads(1)
     rng = np.random.default_rng(seed)
-    params = MixParams(snr_db=snr, p_eq_speech=eq, p_eq_noise=eq, p_speed=speed, p_concat=concat)
+    params = MixParams(snr_db=snr, p_eq_speech=eq, p_eq_noise=eq, p_speed=speed, p_concat=concat, p_noise_speed=noise_speed)
     while True:
         examples = [train.example(int(rng.integers(len(train.speech))), rng, max_seconds, params) for _ in range(batch)]
         queue.put(collate(examples, cfg))
@@ -285,7 +290,8 @@ def main():
     queue = ctx.Queue(maxsize=4)
     producer = ctx.Process(target=batch_producer, daemon=True,
                            args=(queue, train, (args.seed, step), args.batch, args.max_seconds, cfg,
-                                 tuple(float(v) for v in args.snr.split(",")), args.eq, args.speed, args.concat))
+                                 tuple(float(v) for v in args.snr.split(",")), args.eq, args.speed, args.concat,
+                                 args.noise_speed))
     producer.start()
     t0 = time.time()
     last_save = t0

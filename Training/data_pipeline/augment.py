@@ -42,6 +42,8 @@ class MixParams:
     p_speed: float = 0.0                # speed perturbation of the clean speech (`speed_perturb`), before mixing
     speed: tuple[float, float] = (0.85, 1.15)   # its factor range: tempo, pitch and formants together
     p_concat: float = 0.0               # a training example goes on with more utterances of its source (`Corpus.example`)
+    p_noise_speed: float = 0.0          # the noise (each of two) played faster or slower (`speed_perturb`), new textures
+    noise_speed: tuple[float, float] = (0.5, 2.0)   # its factor range, drawn log-uniform
     extra: dict = field(default_factory=dict)
 
 
@@ -162,9 +164,18 @@ def mix(clean: np.ndarray, noise, rng: np.random.Generator, params: MixParams | 
         target = fftconvolve(clean, h[:e])[:n].astype(np.float32)
     # noise
     noises = noise if isinstance(noise, (list, tuple)) else [noise]
-    nz = _fit(np.asarray(noises[int(rng.integers(len(noises)))]), n, rng)
+
+    def draw() -> np.ndarray:
+        x = np.asarray(noises[int(rng.integers(len(noises)))])
+        if p.p_noise_speed > 0 and rng.random() < p.p_noise_speed:
+            lo, hi = np.log(p.noise_speed[0]), np.log(p.noise_speed[1])
+            r = float(np.exp(rng.uniform(lo, hi)))
+            info.setdefault("noise_speed", []).append(r)
+            x = speed_perturb(x, rng, r, r)[0]
+        return _fit(x, n, rng)
+    nz = draw()
     if len(noises) > 1 and rng.random() < p.p_second_noise:
-        nz2 = _fit(np.asarray(noises[int(rng.integers(len(noises)))]), n, rng)
+        nz2 = draw()
         nz = nz + nz2 * (np.sqrt(np.mean(nz ** 2) / (np.mean(nz2 ** 2) + 1e-20)) * 10 ** (rng.uniform(-10, 0) / 20))
         info["noises"] = 2
     if rng.random() < p.p_eq_noise:

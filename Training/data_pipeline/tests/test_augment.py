@@ -201,3 +201,26 @@ def test_speech_equaliser_colours_target_and_mix_alike_and_noise_equaliser_only_
     assert coloured >= 15
     _, _, info = mix(clean, noise, np.random.default_rng(0), MixParams(**fixed))
     assert "eq_speech" not in info and "eq_noise" not in info
+
+
+def test_noise_speed_moves_the_noise_pitch_and_leaves_the_speech():
+    """p_noise_speed plays the noise faster or slower by the factor it records (a 1 kHz hum lands
+    at r kHz), the target is untouched, and at 0 the mix is the one the same seed gave before."""
+    clean = np.zeros(SR * 2, np.float32)
+    clean[SR // 2:SR] = 0.1 * np.sin(2 * np.pi * 300 * np.arange(SR // 2) / SR)
+    hum = (0.1 * np.sin(2 * np.pi * 1000 * np.arange(SR * 3) / SR)).astype(np.float32)
+    params = dict(PLAIN, p_eq_noise=0.0, snr_db=(0.0, 0.0))
+    base = mix(clean, hum, np.random.default_rng(5), MixParams(**params))
+    same = mix(clean, hum, np.random.default_rng(5), MixParams(**params, p_noise_speed=0.0))
+    assert np.array_equal(base[0], same[0]) and "noise_speed" not in same[2]
+    seen = []
+    for seed in range(6):
+        noisy, target, info = mix(clean, hum, np.random.default_rng(seed), MixParams(**params, p_noise_speed=1.0))
+        (r,) = info["noise_speed"]
+        assert 0.5 <= r <= 2.0
+        assert np.allclose(target / np.max(np.abs(target)), clean / np.max(np.abs(clean)), atol=1e-5)
+        spec = np.abs(np.fft.rfft((noisy - target)[SR:SR * 2]))
+        peak = float(np.argmax(spec))  # 1 s of audio: bin k is k Hz
+        assert abs(peak - 1000 * round(100 * r) / 100) < 15, (peak, r)
+        seen.append(r)
+    assert max(seen) / min(seen) > 1.3
