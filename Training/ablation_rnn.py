@@ -14,7 +14,6 @@ validation mixtures (Training/data/denoise_val) and on the benchmark's reserved 
 from __future__ import annotations
 import argparse
 import concurrent.futures as cf
-import dataclasses
 import json
 import math
 import multiprocessing as mp
@@ -29,10 +28,11 @@ import torch.nn as nn
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "Training"))
+import reserved_screen  # noqa: E402
 import train as T  # noqa: E402
 from attend.data import Corpus, PhoneSet, repeat_sources  # noqa: E402
 from attend.losses import mask_loss, si_sdr  # noqa: E402
-from attend.model import ModelConfig, analysis_window, stft  # noqa: E402
+from attend.model import ModelConfig, stft  # noqa: E402
 
 POOL_SPEECH = "fillets-ng-data-cs=0,fillets-ng-data-nl=0,fillets-ng-data=0,hedgewars-data=0,qabcs-data=0"
 POOL_NOISE = "crowd=0,stadium=0,applause=0"
@@ -40,8 +40,7 @@ POOL_NOISE = "crowd=0,stadium=0,applause=0"
 
 def config() -> ModelConfig:
     """E1's STFT and compression (the same spectra the engine's models see)."""
-    d = json.loads((ROOT / "Models/attend-deep.json").read_text())
-    return dataclasses.replace(ModelConfig(), **{k: v for k, v in d.items() if k in {f.name for f in dataclasses.fields(ModelConfig)}})
+    return ModelConfig.from_json((ROOT / "Models/attend-deep.json").read_text())
 
 
 class RNNMask(nn.Module):
@@ -56,10 +55,6 @@ class RNNMask(nn.Module):
         x = torch.log(spec.abs().pow(2) + 1e-9)
         h, _ = self.gru(torch.relu(self.fc_in(self.norm(x))))
         return torch.sigmoid(self.fc(h))
-
-
-def istft(spec, cfg, length):
-    return torch.istft(spec.transpose(1, 2), cfg.n_fft, cfg.hop, window=analysis_window(cfg), center=True, length=length)
 
 
 def train(args):
@@ -90,7 +85,7 @@ def train(args):
         ns, ts = stft(noisy, cfg), stft(target, cfg)
         mask = model(ns)
         lm = mask_loss(mask, ns, ts, cfg.compress, valid)
-        est = istft(mask * ns, cfg, noisy.shape[1])
+        est = T.istft(mask * ns, cfg, noisy.shape[1])
         ls = -si_sdr(est, target).mean()
         loss = 10 * lm + 0.2 * ls
         opt.zero_grad()
@@ -120,7 +115,6 @@ def _init(path):
 
 
 def _score(a):
-    from pesq import pesq
     noisy_path, clean_path, cond = a
     cfg = config()
     noisy, _ = sf.read(noisy_path, dtype="float32")
@@ -128,10 +122,8 @@ def _score(a):
     x = torch.from_numpy(noisy)[None]
     with torch.no_grad():
         spec = stft(x, cfg)
-        y = istft(_m(spec) * spec, cfg, x.shape[1])[0].numpy()
-    pair = torch.from_numpy(np.stack([y, noisy]).astype(np.float64))
-    g = si_sdr(pair, torch.from_numpy(np.stack([clean, clean]).astype(np.float64)))
-    return cond, float(pesq(16000, clean, y, "wb")), float(g[0] - g[1])
+        y = T.istft(_m(spec) * spec, cfg, x.shape[1])[0].numpy()
+    return (cond, *reserved_screen.scores(clean, noisy, y))
 
 
 def evaluate(args):

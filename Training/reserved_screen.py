@@ -54,15 +54,19 @@ def _init(weights: str) -> None:
     _model = load(pathlib.Path(weights), pathlib.Path(weights).with_suffix(".json")).eval()
 
 
-def _score(args: tuple) -> tuple[str, float, float]:
+def scores(clean: np.ndarray, noisy: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """PESQ-WB of the output `y` against `clean`, and its SI-SDR improvement over `noisy` (dB)."""
     from pesq import pesq
+    pair = torch.from_numpy(np.stack([y, noisy]).astype(np.float64))
+    gain = si_sdr(pair, torch.from_numpy(np.stack([clean, clean]).astype(np.float64)))
+    return float(pesq(16000, clean, y, "wb")), float(gain[0] - gain[1])
+
+
+def _score(args: tuple) -> tuple[str, float, float]:
     item, root = args
     noisy, _ = sf.read(root / item["noisy"], dtype="float32")
     clean, _ = sf.read(root / item["clean"], dtype="float32")
-    y = denoise(_model, noisy)
-    pair = torch.from_numpy(np.stack([y, noisy]).astype(np.float64))
-    gain = si_sdr(pair, torch.from_numpy(np.stack([clean, clean]).astype(np.float64)))
-    return f"{item['noise']}{item['snr']:g}", float(pesq(16000, clean, y, "wb")), float(gain[0] - gain[1])
+    return (f"{item['noise']}{item['snr']:g}", *scores(clean, noisy, denoise(_model, noisy)))
 
 
 def screen(weights: str, root: pathlib.Path = SET, every: int = 3, offset: int = 0, jobs: int = 1) -> dict:
