@@ -170,8 +170,8 @@ def mix(clean: np.ndarray, noise, rng: np.random.Generator, params: MixParams | 
         if p.p_noise_speed > 0 and rng.random() < p.p_noise_speed:
             lo, hi = np.log(p.noise_speed[0]), np.log(p.noise_speed[1])
             r = float(np.exp(rng.uniform(lo, hi)))
-            info.setdefault("noise_speed", []).append(r)
-            x = speed_perturb(x, rng, r, r)[0]
+            x, factor = speed_perturb(x, rng, r, r)
+            info.setdefault("noise_speed", []).append(factor)  # r in the 0.01 steps speed_perturb plays
         return _fit(x, n, rng)
     nz = draw()
     if len(noises) > 1 and rng.random() < p.p_second_noise:
