@@ -26,12 +26,12 @@ from . import denoisers
 from .build_sets import mix
 from .common import SR
 from .metrics import denoise_scores
+from .suppression import BANDS
 
 ROOT = Path(__file__).resolve().parents[2]
 RESERVED = ROOT / "Benchmarks" / "work" / "sets" / "denoise"
 VAL = ROOT / "Training" / "data" / "denoise_val"
 SNRS = (0, 5, 10)
-BANDS = ((0, 1000), (1000, 2000), (2000, 4000), (4000, 8000))
 
 
 def _read(path: Path) -> np.ndarray:
