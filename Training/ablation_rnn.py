@@ -35,7 +35,7 @@ from attend.losses import mask_loss, si_sdr  # noqa: E402
 from attend.model import ModelConfig, stft  # noqa: E402
 
 POOL_SPEECH = "fillets-ng-data-cs=0,fillets-ng-data-nl=0,fillets-ng-data=0,hedgewars-data=0,qabcs-data=0"
-POOL_NOISE = "crowd=0,stadium=0,applause=0"
+POOL_NOISE = "crowd=0,stadium=0,applause=0,supertux-data=0,scorched3d-data=0,extremetuxracer-data=0,frozen-bubble-data=0,chromium-bsu-data=0,asc-music=0,drascula-music=0,hyperrogue-music=0,xmoto-data=0,freedink-data=0,minetest-data=0,flare-game=0,openclonk-data=0,openarena-data=0,trigger-rally-data=0,midi-music=0"
 
 
 def config() -> ModelConfig:

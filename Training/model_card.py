@@ -243,8 +243,9 @@ def main():
           "coloured noise and babble, mixed on the fly (−5…20 dB SNR in stages A–D, −5…25 dB from stage E on) with room reverberation, band limits, "
           "clipping and bit-depth variation. Validation is split by speaker and by noise file. Nothing from the "
           "reserved (evaluation) list is used. The build now also holds sources added on 2026-12-05 (game dialogue "
-          "and voices, spoken words, crowd noise, and on 2026-12-06 stadium and applause noise); the recipe leaves "
-          "them out (`--speech-repeat ...=0 --noise-repeat crowd=0,stadium=0,applause=0`), so it trains on the data "
+          "and voices, spoken words, crowd noise, and on 2026-12-06 stadium and applause noise, more games' effects, "
+          "ambiences and music, and MIDI music rendered in many instruments); the recipe leaves "
+          "them out (`--speech-repeat ...=0 --noise-repeat crowd=0,stadium=0,applause=0,...=0`), so it trains on the data "
           "this model was trained on.", ""]
     L += ["## Recipe", "", "```", "bash Training/make_data.sh --scale full", command, "```", "",
           f"The run given (`--run`, the last stage when the recipe has several; earlier stages are in the recipe "

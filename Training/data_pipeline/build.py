@@ -26,10 +26,10 @@ from .textgen import spoken_words
 SCALES = {
     "small": {"festvox-ru": 8, "tuxpaint": 30, "asterisk": 25, "kde-words": 20, "fillets": 20, "game-voices": 12,
               "espeak": (60, 15), "festival": (20, 0), "flite": (20, 6),
-              "noise_per_source": 6, "coloured": 12, "babble": (8, 3), "crowd": (6, 2), "texture": (4, 2), "rirs": (20, 5)},
+              "noise_per_source": 6, "midi_variants": 1, "coloured": 12, "babble": (8, 3), "crowd": (6, 2), "texture": (4, 2), "rirs": (20, 5)},
     "full": {"festvox-ru": None, "tuxpaint": None, "asterisk": None, "kde-words": None, "fillets": None, "game-voices": None,
              "espeak": (3400, 300), "festival": (900, 0), "flite": (900, 120),
-             "noise_per_source": None, "coloured": 60, "babble": (400, 60), "crowd": (300, 40), "texture": (200, 30), "rirs": (400, 60)},
+             "noise_per_source": None, "midi_variants": 3, "coloured": 60, "babble": (400, 60), "crowd": (300, 40), "texture": (200, 30), "rirs": (400, 60)},
 }
 SEEDS = {"espeak": 11, "festival": 22, "flite": 33}
 
@@ -148,7 +148,7 @@ def _speech_records(out: str, split: str) -> list[dict]:
 
 
 def step_noise(out: str, scale: str, cfg: dict) -> None:
-    if not done(out, "noise-real", scale):
+    if not done(out, "noise-real", scale + N.REAL_POOL_TAG):
         log("noise: packaged recordings")
         shutil.rmtree(os.path.join(out, "noise", "real"), ignore_errors=True)
         w = Writer(out, "noise-real")
@@ -157,7 +157,7 @@ def step_noise(out: str, scale: str, cfg: dict) -> None:
                 "split": rec["split"], "source": rec["source"], "src_path": rec["src_path"], "piece": rec["piece"],
                 "group": rec["src_path"]})
         w.close()
-        mark(out, "noise-real", scale)
+        mark(out, "noise-real", scale + N.REAL_POOL_TAG)
     if not done(out, "noise-coloured", scale):
         log("noise: coloured")
         w = Writer(out, "noise-coloured")
@@ -167,6 +167,16 @@ def step_noise(out: str, scale: str, cfg: dict) -> None:
                 "group": rec["src_path"]})
         w.close()
         mark(out, "noise-coloured", scale)
+    if not done(out, "noise-midi", scale):
+        log("noise: MIDI music")
+        shutil.rmtree(os.path.join(out, "noise", "midi-music"), ignore_errors=True)
+        w = Writer(out, "noise-midi")
+        for k, rec in enumerate(N.midi_music(cfg["midi_variants"])):
+            w.add(f"noise/midi-music/{k:05d}.wav", rec["audio"], {
+                "split": rec["split"], "source": rec["source"], "src_path": rec["src_path"], "piece": rec["piece"],
+                "group": rec["src_path"].split("#")[0]})
+        w.close()
+        mark(out, "noise-midi", scale)
     if not done(out, "noise-babble", scale):
         log("noise: babble")
         w = Writer(out, "noise-babble")

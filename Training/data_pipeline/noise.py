@@ -36,7 +36,33 @@ NOISE_PACKAGES = {
     "supertuxkart-data": None,            # engines, effects, music
     "wesnoth-1.16-music": None,           # orchestral music
     "warzone2100-music": None,            # music
+    # added 2026-12-06 (after the pool E1 was trained on; recipes before then give them N = 0):
+    # effects, ambiences and music of more games
+    "supertux-data": None,                # music, effects (its /speech/ is left out below)
+    "scorched3d-data": r"scream",         # explosions, city sounds, cheering, animals, aircraft
+    "extremetuxracer-data": None,         # music, wind, snow
+    "frozen-bubble-data": None,           # music, applause, effects
+    "chromium-bsu-data": None,            # explosions, engines
+    "asc-music": None,                    # music
+    "drascula-music": None,               # music (the same tracks under each language: one kept)
+    "hyperrogue-music": r"/(speak|dzia)-", # music, effects (not the characters' voices)
+    "xmoto-data": None,                   # music
+    "freedink-data": r"/(nono|intro)\.",  # music, effects
+    "minetest-data": None,                # footsteps, digging, water, fire, doors
+    "flare-game": r"/npcs/",              # music, environment, steps, combat
+    "openclonk-data": None,               # music
+    "openarena-data": r"[/!]sound/(player/(?!footsteps)|voices/|feedback/)",  # inside pak0.pk3: weapons, world
+    "trigger-rally-data": r"/codriver/",  # inside data.zip: engine, gravel, wind (not the co-drivers)
 }
+# Bumped when NOISE_PACKAGES grows: a data directory built before is rebuilt (the step's marker).
+# The files of the packages there before keep their names and contents (new ones are listed last).
+REAL_POOL_TAG = "+2026-12-06"
+# The pool's sources in the order they were added: a recipe trained before a date names the later
+# ones with N = 0 (train.py --noise-repeat) to draw from the pool it was trained on.
+NOISE_ADDED_2026_12_06 = ("supertux-data", "scorched3d-data", "extremetuxracer-data", "frozen-bubble-data",
+                          "chromium-bsu-data", "asc-music", "drascula-music", "hyperrogue-music", "xmoto-data",
+                          "freedink-data", "minetest-data", "flare-game", "openclonk-data", "openarena-data",
+                          "trigger-rally-data", "midi-music")
 # Noise must hold no intelligible speech (it would teach the model to remove speech): voice lines,
 # announcers and radio callouts are left out of every package.
 SPEECH_LIKE = (r"/(mk-viii|tcas|voices?|speech|vox|taunts?|announcer|dialog(ue)?s?|narrat\w*|atc)/|"
@@ -51,14 +77,14 @@ MIN_SECONDS = 0.3
 
 
 def package_files(pkg: str, exclude: str | None) -> list[str]:
-    """Audio files a package installs; members of its .zip archives appear as `archive.zip!member`."""
+    """Audio files a package installs; members of its .zip (and .pk3) archives appear as `archive.zip!member`."""
     import zipfile
     try:
         out = subprocess.run(["dpkg", "-L", pkg], capture_output=True, text=True, timeout=60).stdout
     except (OSError, subprocess.TimeoutExpired):
         return []
     files = [l for l in out.splitlines() if AUDIO_EXT.search(l) and os.path.isfile(l)]
-    for z in (l for l in out.splitlines() if l.endswith(".zip") and os.path.isfile(l)):
+    for z in (l for l in out.splitlines() if l.endswith((".zip", ".pk3")) and os.path.isfile(l)):
         try:
             with zipfile.ZipFile(z) as zf:
                 files += [f"{z}!{m}" for m in zf.namelist() if AUDIO_EXT.search(m)]
@@ -276,3 +302,89 @@ def stadium(utterances: list[np.ndarray], rirs: list[np.ndarray], n: int, seed: 
         depth = rng.uniform(0, 8)
         swell = 10 ** (depth / 20 * np.sin(2 * np.pi * rng.uniform(0.1, 0.8) * t + rng.uniform(0, 6.3)) / 2)
         yield {"audio": A.normalise((rec["audio"] * swell).astype(np.float32)), "n_talkers": rec["n_talkers"]}
+
+
+# MIDI music rendered by fluidsynth through a General MIDI soundfont: the same tunes in many
+# instruments (piano, guitar, organ, strings, brass, synth), the kinds of music a call's hold music
+# or a podcast's bed is made of, which the packages' game music alone covers little of.
+MIDI_PACKAGES = ("openttd-openmsx", "freedink-data", "kobodeluxe-data")
+SOUNDFONT = "/usr/share/sounds/sf2/FluidR3_GM.sf2"
+MIDI_EXT = re.compile(r"\.midi?$", re.IGNORECASE)
+
+
+def midi_files() -> list[str]:
+    """The MIDI files of MIDI_PACKAGES (none reserved), sorted."""
+    files = []
+    for pkg in MIDI_PACKAGES:
+        try:
+            out = subprocess.run(["dpkg", "-L", pkg], capture_output=True, text=True, timeout=60).stdout
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        files += [l for l in out.splitlines() if MIDI_EXT.search(l) and os.path.isfile(l) and not is_reserved_path(l)]
+    return sorted(set(files))
+
+
+def rearrange_midi(src: str, dst: str, rng: np.random.Generator) -> dict:
+    """Writes `src` to `dst` with every melodic channel given one random General MIDI instrument
+    (programs 0-111: no sound effects, the drum channel 10 untouched) and the tempo scaled by
+    0.8-1.25. Returns the choices made."""
+    import mido
+
+    m = mido.MidiFile(src)
+    programs = {ch: int(rng.integers(0, 112)) for ch in range(16) if ch != 9}
+    tempo = float(np.exp(rng.uniform(np.log(0.8), np.log(1.25))))
+    for track in m.tracks:
+        for msg in track:
+            if msg.type == "program_change" and msg.channel != 9:
+                msg.program = programs[msg.channel]
+    if m.tracks:  # channels that never change program play the new one from the start
+        for ch in sorted(programs, reverse=True):
+            m.tracks[0].insert(0, mido.Message("program_change", channel=ch, program=programs[ch], time=0))
+    m.ticks_per_beat = max(1, int(round(m.ticks_per_beat * tempo)))
+    m.save(dst)
+    return {"programs": programs, "tempo": round(tempo, 3)}
+
+
+def render_midi(path: str, soundfont: str = SOUNDFONT, gain: float = 0.5) -> np.ndarray:
+    """`path` rendered at 16 kHz, mono, by fluidsynth (its reverb and chorus on)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        wav = os.path.join(tmp, "out.wav")
+        subprocess.run(["fluidsynth", "-ni", "-q", "-g", str(gain), "-r", str(A.SR), "-T", "wav", "-F", wav,
+                        soundfont, path], check=True, capture_output=True, timeout=600)
+        return A.load(wav)
+
+
+def midi_music(variants: int = 4, seed: int = 4242, files: list[str] | None = None):
+    """Yield pieces like `real_noise`'s (source "midi-music") of each MIDI file rendered `variants`
+    times: as written, then rearranged (`rearrange_midi`, choices drawn from `seed`), up to 3 minutes a
+    rendering in pieces of up to a minute. The split is by MIDI file, so no tune is in both."""
+    rng = np.random.default_rng(seed)
+    files = midi_files() if files is None else files
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in files:
+            check_path(path)
+            split = "val" if is_val(path) else "train"
+            for v in range(variants):
+                src = os.path.join(tmp, f"v{v}.mid")
+                try:  # variant 0 is only re-written by mido: fluidsynth plays some files as they are for 4 ms
+                    if v > 0:
+                        rearrange_midi(path, src, rng)
+                    else:
+                        import mido
+                        mido.MidiFile(path).save(src)
+                except Exception:
+                    continue
+                try:
+                    x = render_midi(src)
+                except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError, RuntimeError):
+                    continue
+                x, _ = A.trim_silence(x, thresh_db=-60, pad=160)
+                x = x[: int(MAX_SECONDS_PER_FILE * A.SR)]
+                if len(x) < MIN_SECONDS * A.SR or A.active_rms(x) < 1e-4:
+                    continue
+                step = int(MAX_SECONDS * A.SR)
+                for k, a in enumerate(range(0, len(x), step)):
+                    piece = x[a:a + step]
+                    if len(piece) >= MIN_SECONDS * A.SR:
+                        yield {"audio": A.normalise(piece), "source": "midi-music", "src_path": f"{path}#v{v}",
+                               "split": split, "piece": k}
