@@ -273,6 +273,69 @@ def test_crossover_mixes_each_half_with_the_other_and_measures_noise_alone():
         assert crossover.main(["no-such-denoiser"]) == 2
 
 
+
+
+def test_candidate_compares_a_model_with_the_last_run_file_by_file():
+    """bench.candidate: a missing model is exit 2; on a set of two mixtures a candidate that returns
+    the clean speech beats a stored pass-through reference with an interval above zero, and one that
+    returns the input ties it exactly; a reference run without the system is an error."""
+    import json
+    import tempfile
+
+    import soundfile as sf
+    from bench import candidate, denoisers
+    assert candidate.main(["/no/such/model.safetensors"]) == 2
+    rng = np.random.default_rng(1)
+    t = np.arange(3 * SR) / SR
+    clean = (0.1 * np.sin(2 * np.pi * 200 * t) * (1 + np.sin(2 * np.pi * 2 * t))).astype(np.float32)
+    saved = dict(denoisers.SYSTEMS)
+    with tempfile.TemporaryDirectory() as d:
+        base = Path(d)
+        (base / "clean").mkdir()
+        (base / "noisy").mkdir()
+        items, reference = [], {}
+        for k, snr in enumerate((0, 10)):
+            noise = rng.standard_normal(len(clean)).astype(np.float32)
+            noise *= np.sqrt(np.mean(clean ** 2) / np.mean(noise ** 2) / 10 ** (snr / 10))
+            sf.write(str(base / f"clean/{k}.wav"), clean, SR, subtype="FLOAT")
+            sf.write(str(base / f"noisy/{k}.wav"), clean + noise, SR, subtype="FLOAT")
+            items.append({"id": f"u{k}", "clean": f"clean/{k}.wav", "noisy": f"noisy/{k}.wav", "noise": "hiss",
+                          "snr": snr})
+        manifest = base / "manifest.json"
+        manifest.write_text(json.dumps({"items": items}))
+        from bench.metrics import denoise_scores
+        for it in items:
+            x = sf.read(str(base / it["noisy"]), dtype="float32")[0]
+            reference[it["id"]] = {"attend": denoise_scores(clean, x, x)}
+
+        class Oracle(denoisers.Denoiser):
+            def process(self, x):
+                return clean.copy()
+
+        class Through(denoisers.Denoiser):
+            def process(self, x):
+                return x
+
+        try:
+            denoisers.SYSTEMS["attend"] = Oracle
+            lines = candidate.run("oracle.safetensors", manifest, reference, "attend", jobs=1)
+            top = next(line for line in lines if line.startswith("all "))
+            lo = float(top.split("SI-SDRi ")[1].split("[")[1].split(",")[0])
+            assert lo > 10 and any(line.startswith("hiss ") for line in lines) and any(line.startswith("10 dB") for line in lines)
+            denoisers.SYSTEMS["attend"] = Through
+            top = next(line for line in candidate.run("through.safetensors", manifest, reference, "attend", jobs=1)
+                       if line.startswith("all "))
+            assert "(+0.000 [+0.000, +0.000])" in top
+            try:
+                candidate.run("x.safetensors", manifest, reference, "nsnet2", jobs=1)
+                raise AssertionError("a reference without the system must fail")
+            except SystemExit as e:
+                assert "no nsnet2 scores" in str(e)
+        finally:
+            denoisers.SYSTEMS.clear()
+            denoisers.SYSTEMS.update(saved)
+
+
 if __name__ == "__main__":
     passed = failed = 0
     for name, fn in sorted(globals().items()):
