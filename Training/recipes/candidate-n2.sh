@@ -12,7 +12,8 @@
 # N2: N1 trained on the same way, seed 51, 1500 steps (33 min), best validation checkpoint.
 # Reserved set through the engine (bench.candidate, against E1's run of the same evening): N1 1.626
 # / +5.04 dB, N2 1.628 / +5.24 dB (E1 1.618 / +5.13); alignment validation (align_val.py) N2 95.4 /
-# 86.1 / 83.2 % within 50 ms (E1 93.8 / 85.9 / 81.8 on the same set).
+# 86.1 / 83.2 % within 50 ms (E1 93.8 / 85.9 / 81.8 on the same set); the benchmark's alignment
+# part exact 93.0 / 80.3 / 70.7, silver 87.1 / 77.9 / 68.3 (E1 94.5 / 78.9 / 71.7, 86.9 / 74.2 / 67.7).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 run="${1:-Training/runs/attend-n2}"
