@@ -33,9 +33,11 @@ import train as T  # noqa: E402
 from attend.data import Corpus, PhoneSet, repeat_sources  # noqa: E402
 from attend.losses import mask_loss, si_sdr  # noqa: E402
 from attend.model import ModelConfig, stft  # noqa: E402
+from data_pipeline.noise import NOISE_ADDED_2026_12_06  # noqa: E402
 
 POOL_SPEECH = "fillets-ng-data-cs=0,fillets-ng-data-nl=0,fillets-ng-data=0,hedgewars-data=0,qabcs-data=0"
-POOL_NOISE = "crowd=0,stadium=0,applause=0,supertux-data=0,scorched3d-data=0,extremetuxracer-data=0,frozen-bubble-data=0,chromium-bsu-data=0,asc-music=0,drascula-music=0,hyperrogue-music=0,xmoto-data=0,freedink-data=0,minetest-data=0,flare-game=0,openclonk-data=0,openarena-data=0,trigger-rally-data=0,midi-music=0"
+# E1's noise: the pool before the sources added on 2026-12-05 and 2026-12-06
+POOL_NOISE = ",".join(f"{s}=0" for s in ("crowd", "stadium", "applause", *NOISE_ADDED_2026_12_06))
 
 
 def config() -> ModelConfig:

@@ -147,15 +147,22 @@ def _speech_records(out: str, split: str) -> list[dict]:
     return recs
 
 
+def _add_recordings(w: "Writer", folder: str, recs, group=lambda src: src) -> None:
+    """Writes pieces of recorded or rendered noise (`{"audio", "source", "src_path", "split", "piece"}`)
+    as noise/FOLDER/K.wav (FOLDER may name `{source}`), grouped by `group(src_path)`: the file they came from."""
+    for k, rec in enumerate(recs):
+        w.add(f"noise/{folder.format(source=rec['source'])}/{k:05d}.wav", rec["audio"], {
+            "split": rec["split"], "source": rec["source"], "src_path": rec["src_path"], "piece": rec["piece"],
+            "group": group(rec["src_path"])})
+
+
 def step_noise(out: str, scale: str, cfg: dict) -> None:
     if not done(out, "noise-real", scale + N.REAL_POOL_TAG):
         log("noise: packaged recordings")
         shutil.rmtree(os.path.join(out, "noise", "real"), ignore_errors=True)
         w = Writer(out, "noise-real")
-        for k, rec in enumerate(N.real_noise(cfg["noise_per_source"], N.SMALL_PACKAGES if scale == "small" else None)):
-            w.add(f"noise/real/{rec['source']}/{k:05d}.wav", rec["audio"], {
-                "split": rec["split"], "source": rec["source"], "src_path": rec["src_path"], "piece": rec["piece"],
-                "group": rec["src_path"]})
+        _add_recordings(w, "real/{source}", N.real_noise(cfg["noise_per_source"],
+                                                        N.SMALL_PACKAGES if scale == "small" else None))
         w.close()
         mark(out, "noise-real", scale + N.REAL_POOL_TAG)
     if not done(out, "noise-coloured", scale):
@@ -171,10 +178,7 @@ def step_noise(out: str, scale: str, cfg: dict) -> None:
         log("noise: MIDI music")
         shutil.rmtree(os.path.join(out, "noise", "midi-music"), ignore_errors=True)
         w = Writer(out, "noise-midi")
-        for k, rec in enumerate(N.midi_music(cfg["midi_variants"])):
-            w.add(f"noise/midi-music/{k:05d}.wav", rec["audio"], {
-                "split": rec["split"], "source": rec["source"], "src_path": rec["src_path"], "piece": rec["piece"],
-                "group": rec["src_path"].split("#")[0]})
+        _add_recordings(w, "midi-music", N.midi_music(cfg["midi_variants"]), group=lambda src: src.split("#")[0])
         w.close()
         mark(out, "noise-midi", scale)
     if not done(out, "noise-babble", scale):

@@ -76,24 +76,34 @@ MAX_SECONDS_PER_FILE = 180.0  # long music tracks contribute their first 3 minut
 MIN_SECONDS = 0.3
 
 
-def package_files(pkg: str, exclude: str | None) -> list[str]:
-    """Audio files a package installs; members of its .zip (and .pk3) archives appear as `archive.zip!member`."""
-    import zipfile
+def installed_files(pkg: str, name: re.Pattern | None = None) -> list[str]:
+    """The regular files package `pkg` installs (`dpkg -L`), those whose path `name` matches when
+    given; [] when dpkg does not answer."""
     try:
         out = subprocess.run(["dpkg", "-L", pkg], capture_output=True, text=True, timeout=60).stdout
     except (OSError, subprocess.TimeoutExpired):
         return []
-    files = [l for l in out.splitlines() if AUDIO_EXT.search(l) and os.path.isfile(l)]
-    for z in (l for l in out.splitlines() if l.endswith((".zip", ".pk3")) and os.path.isfile(l)):
+    return [l for l in out.splitlines() if (name is None or name.search(l)) and os.path.isfile(l)]
+
+
+def is_noise(path: str, exclude: str | None) -> bool:
+    """Whether a package's audio file may be noise: not matched by the package's `exclude` pattern
+    (NOISE_PACKAGES), not a voice line by its path (SPEECH_LIKE), not reserved."""
+    return not (exclude and re.search(exclude, path)) and not re.search(SPEECH_LIKE, path, re.IGNORECASE) \
+        and not is_reserved_path(path)
+
+
+def package_files(pkg: str, exclude: str | None) -> list[str]:
+    """Audio files a package installs; members of its .zip (and .pk3) archives appear as `archive.zip!member`."""
+    import zipfile
+    files = installed_files(pkg, AUDIO_EXT)
+    for z in installed_files(pkg, re.compile(r"\.(zip|pk3)$")):
         try:
             with zipfile.ZipFile(z) as zf:
                 files += [f"{z}!{m}" for m in zf.namelist() if AUDIO_EXT.search(m)]
         except zipfile.BadZipFile:
             continue
-    if exclude:
-        files = [f for f in files if not re.search(exclude, f)]
-    files = [f for f in files if not re.search(SPEECH_LIKE, f, re.IGNORECASE)]
-    return sorted(f for f in files if not is_reserved_path(f))
+    return sorted(f for f in files if is_noise(f, exclude))
 
 
 def _load_member(path: str) -> np.ndarray:
@@ -133,9 +143,8 @@ def real_noise(limit_per_source: int | None = None, packages=None):
                 x = _load_member(path) if "!" in path else A.load(path)
             except Exception:
                 continue
-            x, _ = A.trim_silence(x, thresh_db=-60, pad=160)
-            x = x[: int(MAX_SECONDS_PER_FILE * A.SR)]
-            if len(x) < MIN_SECONDS * A.SR or A.active_rms(x) < 1e-4:
+            x = _trimmed(x)
+            if x is None:
                 continue
             digest = hashlib.sha1(np.round(x[: A.SR * 5] * 1000).astype(np.int16).tobytes()).hexdigest()
             if digest in seen:  # the same sound shipped twice
@@ -143,12 +152,25 @@ def real_noise(limit_per_source: int | None = None, packages=None):
             seen.add(digest)
             total += len(x)
             split = "val" if is_val(path) else "train"
-            step = int(MAX_SECONDS * A.SR)
-            for k, a in enumerate(range(0, len(x), step)):
-                piece = x[a:a + step]
-                if len(piece) < MIN_SECONDS * A.SR:
-                    continue
-                yield {"audio": A.normalise(piece), "source": pkg, "src_path": path, "split": split, "piece": k}
+            for k, piece in _pieces(x):
+                yield {"audio": piece, "source": pkg, "src_path": path, "split": split, "piece": k}
+
+
+def _trimmed(x: np.ndarray) -> np.ndarray | None:
+    """A recording's sound without its leading and trailing silence, at most MAX_SECONDS_PER_FILE;
+    None when that is shorter than MIN_SECONDS or silent."""
+    x, _ = A.trim_silence(x, thresh_db=-60, pad=160)
+    x = x[: int(MAX_SECONDS_PER_FILE * A.SR)]
+    return None if len(x) < MIN_SECONDS * A.SR or A.active_rms(x) < 1e-4 else x
+
+
+def _pieces(x: np.ndarray):
+    """(k, piece): `x` cut into pieces of MAX_SECONDS (a last one shorter than MIN_SECONDS dropped), normalised."""
+    step = int(MAX_SECONDS * A.SR)
+    for k, a in enumerate(range(0, len(x), step)):
+        piece = x[a:a + step]
+        if len(piece) >= MIN_SECONDS * A.SR:
+            yield k, A.normalise(piece)
 
 
 SOX_COLOURS = ["whitenoise", "pinknoise", "brownnoise", "tpdfnoise"]
@@ -314,14 +336,7 @@ MIDI_EXT = re.compile(r"\.midi?$", re.IGNORECASE)
 
 def midi_files() -> list[str]:
     """The MIDI files of MIDI_PACKAGES (none reserved), sorted."""
-    files = []
-    for pkg in MIDI_PACKAGES:
-        try:
-            out = subprocess.run(["dpkg", "-L", pkg], capture_output=True, text=True, timeout=60).stdout
-        except (OSError, subprocess.TimeoutExpired):
-            continue
-        files += [l for l in out.splitlines() if MIDI_EXT.search(l) and os.path.isfile(l) and not is_reserved_path(l)]
-    return sorted(set(files))
+    return sorted({f for pkg in MIDI_PACKAGES for f in installed_files(pkg, MIDI_EXT) if not is_reserved_path(f)})
 
 
 def rearrange_midi(src: str, dst: str, rng: np.random.Generator) -> dict:
@@ -378,13 +393,9 @@ def midi_music(variants: int = 4, seed: int = 4242, files: list[str] | None = No
                     x = render_midi(src)
                 except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError, RuntimeError):
                     continue
-                x, _ = A.trim_silence(x, thresh_db=-60, pad=160)
-                x = x[: int(MAX_SECONDS_PER_FILE * A.SR)]
-                if len(x) < MIN_SECONDS * A.SR or A.active_rms(x) < 1e-4:
+                x = _trimmed(x)
+                if x is None:
                     continue
-                step = int(MAX_SECONDS * A.SR)
-                for k, a in enumerate(range(0, len(x), step)):
-                    piece = x[a:a + step]
-                    if len(piece) >= MIN_SECONDS * A.SR:
-                        yield {"audio": A.normalise(piece), "source": "midi-music", "src_path": f"{path}#v{v}",
-                               "split": split, "piece": k}
+                for k, piece in _pieces(x):
+                    yield {"audio": piece, "source": "midi-music", "src_path": f"{path}#v{v}", "split": split,
+                           "piece": k}
