@@ -33,11 +33,12 @@ import train as T  # noqa: E402
 from attend.data import Corpus, PhoneSet, repeat_sources  # noqa: E402
 from attend.losses import mask_loss, si_sdr  # noqa: E402
 from attend.model import ModelConfig, stft  # noqa: E402
-from data_pipeline.noise import NOISE_ADDED_2026_12_06  # noqa: E402
+from data_pipeline.noise import NOISE_ADDED_2026_12_06, NOISE_ADDED_2026_12_07  # noqa: E402
 
 POOL_SPEECH = "fillets-ng-data-cs=0,fillets-ng-data-nl=0,fillets-ng-data=0,hedgewars-data=0,qabcs-data=0"
-# E1's noise: the pool before the sources added on 2026-12-05 and 2026-12-06
-POOL_NOISE = ",".join(f"{s}=0" for s in ("crowd", "stadium", "applause", *NOISE_ADDED_2026_12_06))
+# E1's noise: the pool before the sources added on 2026-12-05, 2026-12-06 and 2026-12-07
+POOL_NOISE = ",".join(f"{s}=0" for s in ("crowd", "stadium", "applause", *NOISE_ADDED_2026_12_06,
+                                         *NOISE_ADDED_2026_12_07))
 
 
 def config() -> ModelConfig:

@@ -2,7 +2,7 @@
 
 Steps (each skipped when its `.done` marker for the same scale exists, so re-running is cheap):
 real speech, synthetic speech, noise (packages, coloured, babble), RIR bank, crowd noise, stadium and applause noise (need the
-RIRs), manifests + stats.
+RIRs), procedural noise, manifests + stats.
 Everything is deterministic: sorted file lists, seeded generators.
 """
 from __future__ import annotations
@@ -19,6 +19,7 @@ import numpy as np
 from . import audio as A
 from . import noise as N
 from . import phones as P
+from . import procedural as PR
 from . import real_speech as R
 from . import synth_speech as S
 from .textgen import spoken_words
@@ -26,10 +27,10 @@ from .textgen import spoken_words
 SCALES = {
     "small": {"festvox-ru": 8, "tuxpaint": 30, "asterisk": 25, "kde-words": 20, "fillets": 20, "game-voices": 12,
               "espeak": (60, 15), "festival": (20, 0), "flite": (20, 6),
-              "noise_per_source": 6, "midi_variants": 1, "coloured": 12, "babble": (8, 3), "crowd": (6, 2), "texture": (4, 2), "rirs": (20, 5)},
+              "noise_per_source": 6, "midi_variants": 1, "coloured": 12, "babble": (8, 3), "crowd": (6, 2), "texture": (4, 2), "rirs": (20, 5), "procedural": (6, 2)},
     "full": {"festvox-ru": None, "tuxpaint": None, "asterisk": None, "kde-words": None, "fillets": None, "game-voices": None,
              "espeak": (3400, 300), "festival": (900, 0), "flite": (900, 120),
-             "noise_per_source": None, "midi_variants": 3, "coloured": 60, "babble": (400, 60), "crowd": (300, 40), "texture": (200, 30), "rirs": (400, 60)},
+             "noise_per_source": None, "midi_variants": 3, "coloured": 60, "babble": (400, 60), "crowd": (300, 40), "texture": (200, 30), "rirs": (400, 60), "procedural": (600, 60)},
 }
 SEEDS = {"espeak": 11, "festival": 22, "flite": 33}
 
@@ -224,11 +225,12 @@ def _real_speech_and_rooms(out: str, split: str, seed: int, limit: int) -> tuple
 
 
 def _add_pieces(w: "Writer", source: str, split: str, pieces) -> None:
-    """Writes generated noise pieces (`{"audio", "n_talkers"}`) as noise/SOURCE/SPLIT_K.wav, one group each."""
+    """Writes generated noise pieces (`{"audio", ...}`: "n_talkers" or "layers" kept in the
+    manifest) as noise/SOURCE/SPLIT_K.wav, one group each."""
     for k, rec in enumerate(pieces):
         w.add(f"noise/{source}/{split}_{k:04d}.wav", rec["audio"], {
             "split": split, "source": source, "src_path": f"{source}:{split}:{k}", "piece": 0,
-            "group": f"{source}:{split}:{k}", "n_talkers": rec["n_talkers"]})
+            "group": f"{source}:{split}:{k}", **{key: v for key, v in rec.items() if key != "audio"}})
 
 
 def step_crowd(out: str, scale: str, cfg: dict) -> None:
@@ -259,6 +261,19 @@ def step_texture(out: str, scale: str, cfg: dict) -> None:
         _add_pieces(w, "applause", split, N.applause(rirs, n, seed=seed))
     w.close()
     mark(out, "noise-texture", scale)
+
+
+def step_procedural(out: str, scale: str, cfg: dict) -> None:
+    """Procedural noise (`data_pipeline.procedural`): generated notes, swelling bands, impulses,
+    sweeps and machine buzz, 8 s clips; train and val from different seeds."""
+    if done(out, "noise-procedural", scale):
+        return
+    log("noise: procedural")
+    w = Writer(out, "noise-procedural")
+    for split, n in zip(("train", "val"), cfg["procedural"]):
+        _add_pieces(w, "procedural", split, PR.events(n, seed=101 if split == "train" else 102))
+    w.close()
+    mark(out, "noise-procedural", scale)
 
 
 def step_manifests(out: str) -> dict:
@@ -320,6 +335,7 @@ def main(argv=None) -> int:
     step_rirs(a.out, a.scale, cfg)
     step_crowd(a.out, a.scale, cfg)
     step_texture(a.out, a.scale, cfg)
+    step_procedural(a.out, a.scale, cfg)
     stats = step_manifests(a.out)
     log(f"done in {time.time() - t0:.0f} s: {json.dumps(stats['totals_min'])}")
     return 0

@@ -63,6 +63,8 @@ NOISE_ADDED_2026_12_06 = ("supertux-data", "scorched3d-data", "extremetuxracer-d
                           "chromium-bsu-data", "asc-music", "drascula-music", "hyperrogue-music", "xmoto-data",
                           "freedink-data", "minetest-data", "flare-game", "openclonk-data", "openarena-data",
                           "trigger-rally-data", "midi-music")
+# Added 2026-12-07: generated notes, swells, impulses, sweeps and buzz (data_pipeline/procedural.py).
+NOISE_ADDED_2026_12_07 = ("procedural",)
 # Noise must hold no intelligible speech (it would teach the model to remove speech): voice lines,
 # announcers and radio callouts are left out of every package.
 SPEECH_LIKE = (r"/(mk-viii|tcas|voices?|speech|vox|taunts?|announcer|dialog(ue)?s?|narrat\w*|atc)/|"

@@ -27,8 +27,9 @@ set -euo pipefail
 # training, validation and the phone prior (checked: set_phone_prior.py with it rewrites both
 # shipped configs byte for byte).
 old_speech=fillets-ng-data-cs=0,fillets-ng-data-nl=0,fillets-ng-data=0,hedgewars-data=0,qabcs-data=0
-# The noise sources added on 2026-12-06 (data_pipeline/noise.py NOISE_ADDED_2026_12_06), left out the same way.
-new_noise=supertux-data=0,scorched3d-data=0,extremetuxracer-data=0,frozen-bubble-data=0,chromium-bsu-data=0,asc-music=0,drascula-music=0,hyperrogue-music=0,xmoto-data=0,freedink-data=0,minetest-data=0,flare-game=0,openclonk-data=0,openarena-data=0,trigger-rally-data=0,midi-music=0
+# The noise sources added on 2026-12-06 and 2026-12-07 (data_pipeline/noise.py NOISE_ADDED_2026_12_06,
+# NOISE_ADDED_2026_12_07), left out the same way.
+new_noise=supertux-data=0,scorched3d-data=0,extremetuxracer-data=0,frozen-bubble-data=0,chromium-bsu-data=0,asc-music=0,drascula-music=0,hyperrogue-music=0,xmoto-data=0,freedink-data=0,minetest-data=0,flare-game=0,openclonk-data=0,openarena-data=0,trigger-rally-data=0,midi-music=0,procedural=0
 pool=(--speech-repeat "$old_speech" --noise-repeat "crowd=0,stadium=0,applause=0,$new_noise")
 cd "$(dirname "$0")/../.."
 run="${1:-Training/runs/attend-deep}"
