@@ -3,6 +3,8 @@ the model the last benchmark run measured: one command to tell a new stage from 
 without the 13 minutes of every anchor.
 
     python3 -m bench.candidate MODEL.safetensors [--reference NAME]   # from Benchmarks/, its venv
+    python3 -m bench.candidate B.safetensors --save b.json            # keep B's scores, then
+    python3 -m bench.candidate A.safetensors --scores b.json --reference B   # A against B, paired
 
 Runs `attend denoise` with ATTEND_MODEL=MODEL on every mixture of work/sets/denoise (built by
 `Benchmarks/run.sh`), scores each as the benchmark does (`metrics.denoise_scores`), and prints, for
@@ -45,8 +47,11 @@ def _score(task) -> tuple[str, dict]:
     return it["id"], denoise_scores(clean, noisy, out)
 
 
-def run(model: str, manifest: Path, reference: dict, ref_name: str, jobs: int = 2) -> list[str]:
-    """The report's lines for `model` on the mixtures of `manifest`, against `reference[id][ref_name]`."""
+def run(model: str, manifest: Path, reference: dict, ref_name: str, jobs: int = 2,
+        save: Path | None = None) -> list[str]:
+    """The report's lines for `model` on the mixtures of `manifest`, against `reference[id][ref_name]`;
+    with `save`, the candidate's own scores are written there as {id: {MODEL's stem: scores}}, the
+    shape of the run's scores file, so a later candidate can be compared with this one."""
     items = json.loads(manifest.read_text())["items"]
     missing = [it["id"] for it in items if (reference.get(it["id"]) or {}).get(ref_name) is None]
     if missing:
@@ -66,6 +71,10 @@ def run(model: str, manifest: Path, reference: dict, ref_name: str, jobs: int = 
         for key in ("all", it["noise"], f"{int(round(it['snr']))} dB"):
             groups[key].append(it["id"])
     name = Path(model).stem
+    if save is not None:
+        tmp = Path(str(save) + ".part")
+        tmp.write_text(json.dumps({i: {name: sc} for i, sc in scores.items()}))
+        tmp.replace(save)
     lines = [f"{name} against {ref_name} of the last run, {len(items)} mixtures (mean; paired difference, 95 % bootstrap)"]
     for key, ids in groups.items():
         row = [f"{key:9s} n={len(ids):3d}"]
@@ -85,18 +94,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("model", help="the candidate's weights (its .json beside them)")
     ap.add_argument("--reference", default=SYSTEM, help="the system of the last run to compare with (default attend)")
     ap.add_argument("--jobs", type=int, default=2, help="scoring processes")
+    ap.add_argument("--scores", type=Path, help="the reference scores: another candidate's --save file "
+                    "(--reference is then its model's stem; default: the last run's work/runs/denoise-scores.json)")
+    ap.add_argument("--save", type=Path, help="also write this candidate's scores per mixture here (JSON)")
     a = ap.parse_args(argv)
     if not Path(a.model).is_file():
         print(f"candidate: no model file {a.model}", file=sys.stderr)
         return 2
     manifest = SETS / "denoise" / "manifest.json"
-    scores = WORK / "runs" / "denoise-scores.json"
+    scores = a.scores or WORK / "runs" / "denoise-scores.json"
     for need in (manifest, scores):
         if not need.exists():
             print(f"candidate: {need} missing: run Benchmarks/run.sh --only denoise first", file=sys.stderr)
             return 1
     try:
-        lines = run(str(Path(a.model).resolve()), manifest, json.loads(scores.read_text()), a.reference, a.jobs)
+        lines = run(str(Path(a.model).resolve()), manifest, json.loads(scores.read_text()), a.reference, a.jobs,
+                    a.save)
     except SystemExit as e:
         print(e, file=sys.stderr)
         return 1

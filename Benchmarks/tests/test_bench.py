@@ -323,9 +323,17 @@ def test_candidate_compares_a_model_with_the_last_run_file_by_file():
             lo = float(top.split("SI-SDRi ")[1].split("[")[1].split(",")[0])
             assert lo > 10 and any(line.startswith("hiss ") for line in lines) and any(line.startswith("10 dB") for line in lines)
             denoisers.SYSTEMS["attend"] = Through
-            top = next(line for line in candidate.run("through.safetensors", manifest, reference, "attend", jobs=1)
-                       if line.startswith("all "))
+            saved_scores = base / "through.json"
+            top = next(line for line in candidate.run("through.safetensors", manifest, reference, "attend", jobs=1,
+                                                      save=saved_scores) if line.startswith("all "))
             assert "(+0.000 [+0.000, +0.000])" in top
+            # a saved candidate is a reference of its own: the oracle against the pass-through
+            kept = json.loads(saved_scores.read_text())
+            assert set(kept) == {"u0", "u1"} and set(kept["u0"]) == {"through"}
+            denoisers.SYSTEMS["attend"] = Oracle
+            top = next(line for line in candidate.run("oracle.safetensors", manifest, kept, "through", jobs=1)
+                       if line.startswith("all "))
+            assert float(top.split("SI-SDRi ")[1].split("[")[1].split(",")[0]) > 10
             try:
                 candidate.run("x.safetensors", manifest, reference, "nsnet2", jobs=1)
                 raise AssertionError("a reference without the system must fail")
