@@ -85,6 +85,10 @@ def parse():
                     help="probability that a training mixture's noise (each of two) is played faster or slower, "
                          "x0.5-2 drawn log-uniform (music, crowds and machines of other tempi and pitches); "
                          "validation mixtures have none")
+    ap.add_argument("--noise-only", type=float, default=0.0,
+                    help="probability that a training mixture is the noise alone (no speech; the target silence, "
+                         "every frame labelled SIL, no transcript), so the model learns to remove what plays when "
+                         "nobody talks; SI-SDR skips such examples; validation mixtures have none")
     ap.add_argument("--speed", type=float, default=0.0,
                     help="probability of speed perturbation of a training utterance (x0.85-1.15: tempo, pitch and "
                          "formants together, its times scaled to match); validation utterances have none")
@@ -122,13 +126,14 @@ def istft(spec, cfg, length):
 
 
 def batch_producer(queue, train, seed, batch, max_seconds, cfg, snr=(-5.0, 20.0), eq=0.0, speed=0.0, concat=0.0,
-                   noise_speed=0.0):
+                   noise_speed=0.0, noise_only=0.0):
     """Runs in a forked child process: mixes batches from the parent's corpus (after --noise-repeat and
     --speech-repeat) on one thread while the parent trains on the other.
     Deterministic: one producer, its own generator seeded from (seed, first step)."""
     torch.set_num_threads(1)
     rng = np.random.default_rng(seed)
-    params = MixParams(snr_db=snr, p_eq_speech=eq, p_eq_noise=eq, p_speed=speed, p_concat=concat, p_noise_speed=noise_speed)
+    params = MixParams(snr_db=snr, p_eq_speech=eq, p_eq_noise=eq, p_speed=speed, p_concat=concat, p_noise_speed=noise_speed,
+                       p_noise_only=noise_only)
     while True:
         examples = [train.example(int(rng.integers(len(train.speech))), rng, max_seconds, params) for _ in range(batch)]
         queue.put(collate(examples, cfg))
@@ -151,7 +156,9 @@ def step_losses(model, batch, cfg, weights, chunk, left):
     if weights.get("noise"):
         losses["noise"] = noise_residual_loss(mask, ns, ts, cfg.compress, mask_valid)
     est = istft(enhanced, cfg, noisy.shape[1])
-    losses["sisdr"] = -(si_sdr(est, target) * denoise).sum() / denoise.sum().clamp_min(1)
+    # SI-SDR needs speech in the target: a noise-only example (--noise-only) counts in the mask loss only
+    sdr_w = denoise * (target.abs().amax(dim=1) > 0).to(denoise.dtype)
+    losses["sisdr"] = -(si_sdr(est, target) * sdr_w).sum() / sdr_w.sum().clamp_min(1)
     # the waveform losses' valid samples: none of an example that is not a denoising target
     samples = torch.where(denoise > 0, (frame_lengths - 1) * HOP, torch.full_like(frame_lengths, -1))
     if weights.get("mr"):
@@ -291,7 +298,7 @@ def main():
     producer = ctx.Process(target=batch_producer, daemon=True,
                            args=(queue, train, (args.seed, step), args.batch, args.max_seconds, cfg,
                                  tuple(float(v) for v in args.snr.split(",")), args.eq, args.speed, args.concat,
-                                 args.noise_speed))
+                                 args.noise_speed, args.noise_only))
     producer.start()
     t0 = time.time()
     last_save = t0

@@ -187,6 +187,8 @@ class Corpus:
         noisy, target, info = mix(clean, self.noise, rng, mix_params)
         frames = len(clean) // HOP + 1
         labels = np.full(frames, -1, dtype=np.int64)
+        if info.get("noise_only"):  # nobody talks: silence throughout, no transcript
+            phones, tokens = [(0.0, len(clean) / SR + 1.0, self.phones.sil_name)], None
         for a_s, b_s, phone in phones:
             a = int(np.ceil(a_s * SR / HOP))
             b = int(np.ceil(b_s * SR / HOP))

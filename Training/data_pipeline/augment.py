@@ -44,6 +44,7 @@ class MixParams:
     p_concat: float = 0.0               # a training example goes on with more utterances of its source (`Corpus.example`)
     p_noise_speed: float = 0.0          # the noise (each of two) played faster or slower (`speed_perturb`), new textures
     noise_speed: tuple[float, float] = (0.5, 2.0)   # its factor range, drawn log-uniform
+    p_noise_only: float = 0.0           # the mixture is the noise alone: no speech, the target silence
     extra: dict = field(default_factory=dict)
 
 
@@ -146,6 +147,10 @@ def mix(clean: np.ndarray, noise, rng: np.random.Generator, params: MixParams | 
     clean = np.asarray(clean, dtype=np.float32)
     n = len(clean)
     info: dict = {}
+    noise_only = p.p_noise_only > 0 and rng.random() < p.p_noise_only  # no draw at 0: streams unchanged
+    if noise_only:  # what the model hears when nobody talks: the noise, its target silence
+        clean = np.zeros_like(clean)
+        info["noise_only"] = True
     if rng.random() < p.p_eq_speech:
         sos, info["eq_speech"] = random_eq(rng, p.eq_gain_db)
         clean = sosfilt(sos, clean).astype(np.float32)
@@ -184,6 +189,8 @@ def mix(clean: np.ndarray, noise, rng: np.random.Generator, params: MixParams | 
     snr = float(rng.uniform(*p.snr_db))
     ps, pn = np.sum(speech.astype(np.float64) ** 2), np.sum(nz.astype(np.float64) ** 2)
     g = np.sqrt(ps / (pn * 10 ** (snr / 10))) if pn > 0 and ps > 0 else 0.0
+    if noise_only:
+        g, snr = 1.0, float("-inf")  # the level step below sets the noise's level
     nz = (nz * g).astype(np.float32)
     noisy = speech + nz
     info["snr_db"] = snr

@@ -222,3 +222,50 @@ def test_marked_examples_train_the_phone_losses_only():
         assert abs(base[k] - moved[k]) < 1e-6, k  # the marked example's target counts nowhere
     counted = train.step_losses(model, train.collate([example(0.5, True), example(0.1, True)], cfg), cfg, weights, 0, 0)[1]
     assert abs(counted["mask"] - base["mask"]) > 1e-4  # unless it is a denoising target
+
+
+def test_noise_only_examples_are_the_noise_with_a_silent_target(monkeypatch):
+    """--noise-only: the mixture is the noise alone at the drawn level, the target silence, every
+    frame SIL and no tokens; off by default with the same example (no extra draw); in the losses
+    such an example counts in the mask loss but not in SI-SDR (undefined without speech); and the
+    producer hands the probability on."""
+    from attend.data import Corpus, PhoneSet
+    from data_pipeline.augment import MixParams
+
+    t = np.arange(16000) / 16000
+    corpus = Corpus.__new__(Corpus)
+    corpus.phones = PhoneSet(train.ROOT / "Training" / "data_pipeline" / "phones.json")
+    ah, sil = corpus.phones.index["AH"], corpus.phones.sil
+    corpus.speech = [{"source": "a", "phones": [{"phone": "AH", "start": 0.25, "end": 0.75}], "words": None,
+                      "_tokens": [ah]}]
+    corpus.audio = [(0.3 * np.sin(2 * np.pi * 200 * t) * 32768).astype(np.int16)]
+    corpus.noise = [np.random.default_rng(0).standard_normal(16000).astype(np.float32)]
+    quiet = dict(p_reverb=0, p_telephone=0, p_clip=0, p_bitdepth=0, level_db=(-25.0, -25.0))
+    ex = corpus.example(0, np.random.default_rng(3), 4.0, MixParams(p_noise_only=1.0, **quiet))
+    assert ex["info"]["noise_only"] and not ex["target"].any()
+    assert abs(10 * np.log10(np.mean(ex["noisy"] ** 2)) + 25) < 0.1
+    assert set(ex["labels"].tolist()) == {sil} and ex["tokens"] is None
+    off = corpus.example(0, np.random.default_rng(3), 4.0, MixParams(**quiet))
+    ref = corpus.example(0, np.random.default_rng(3), 4.0, MixParams(p_noise_only=0.0, **quiet))
+    assert np.array_equal(off["noisy"], ref["noisy"]) and "noise_only" not in off["info"]
+    assert off["target"].any() and ah in off["labels"] and off["tokens"] == [ah]
+
+    cfg = train.ModelConfig(stem_channels=4, d_model=32, n_heads=2, n_layers=1, ff_mult=2, n_phones=10, d_align=16,
+                            entmax_iters=5)
+    torch.manual_seed(0)
+    model = train.AttendModel(cfg)
+    g = np.random.default_rng(2)
+    noisy = g.standard_normal(8000).astype(np.float32) * 0.1
+    speech = {"noisy": noisy, "target": noisy * 0.5, "labels": np.ones(51, dtype=np.int64), "tokens": []}
+    alone = {"noisy": noisy * 0.7, "target": np.zeros(8000, np.float32), "labels": np.zeros(51, dtype=np.int64),
+             "tokens": []}
+    weights = {"mask": 1.0, "sisdr": 0.1, "frame": 1.0}
+    one = train.step_losses(model, train.collate([speech], cfg), cfg, weights, 0, 0)[1]
+    both = train.step_losses(model, train.collate([speech, alone], cfg), cfg, weights, 0, 0)[1]
+    assert abs(one["sisdr"] - both["sisdr"]) < 1e-5 and np.isfinite(both["sisdr"])
+    assert abs(one["mask"] - both["mask"]) > 1e-5  # the silent target is a mask-loss target
+
+    import inspect
+    assert "noise_only" in inspect.signature(train.batch_producer).parameters
+    monkeypatch.setattr("sys.argv", ["train.py", "--run", "x", "--noise-only", "0.15"])
+    assert train.parse().noise_only == 0.15
