@@ -24,7 +24,7 @@ SR = 16000
 KINDS = ("notes", "bands", "impulses", "sweeps", "buzz")
 
 
-def _envelope_db(freqs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _spectral_envelope(freqs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """A random spectral envelope (linear gain) at `freqs` Hz: a tilt of -12..0 dB/octave above
     200 Hz and 0-3 resonances 100-6000 Hz, 3-15 dB high, 0.2-1 octave wide."""
     octaves = np.log2(np.maximum(freqs, 1.0) / 200.0)
@@ -56,7 +56,7 @@ def _partials(f0: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarr
         f = f0 * k * np.sqrt(1 + rng.uniform(1e-4, 3e-2) * k ** 2)
     keep = f < 7800
     f = f[keep][: int(rng.integers(1, 40))]
-    a = _envelope_db(f, rng) / np.maximum(np.arange(1, len(f) + 1), 1) ** rng.uniform(0.0, 1.0)
+    a = _spectral_envelope(f, rng) / np.maximum(np.arange(1, len(f) + 1), 1) ** rng.uniform(0.0, 1.0)
     return f, a
 
 
@@ -95,7 +95,7 @@ def bands(n: int, rng: np.random.Generator) -> np.ndarray:
     """Noise coloured by a random spectral envelope, swelling at 0.3-15 Hz (depth 0-1)."""
     spec = np.fft.rfft(rng.standard_normal(n))
     f = np.fft.rfftfreq(n, 1 / SR)
-    x = np.fft.irfft(spec * _envelope_db(f, rng) * np.exp(-0.5 * ((np.log2(np.maximum(f, 1) / rng.uniform(150, 5000)))
+    x = np.fft.irfft(spec * _spectral_envelope(f, rng) * np.exp(-0.5 * ((np.log2(np.maximum(f, 1) / rng.uniform(150, 5000)))
                                                                     / rng.uniform(0.3, 3.0)) ** 2), n=n)
     depth = rng.uniform(0, 1)
     return x * (1 - depth + depth * _smooth_random(n, np.exp(rng.uniform(np.log(0.3), np.log(15))), rng))

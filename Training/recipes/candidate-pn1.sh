@@ -4,10 +4,10 @@
 # evening) trained on with the procedural noise of 2026-12-07 in its pool (data_pipeline/
 # procedural.py: generated notes, swells, bursts, sweeps and buzz; about 12 % of the noise draws).
 #   bash Training/recipes/candidate-pn1.sh [RUN_DIR] [INIT]
-# INIT defaults to the committed N2 export (Training/candidates/attend-n2.safetensors); its
-# export is committed as Training/candidates/attend-pn1.{safetensors,json}.
+# INIT defaults to the committed N2 export (Training/candidates/attend-n2.safetensors). PN1's own
+# export is not committed (not adopted, and no better than its control N3: attend-deep.notes.md).
 # Needs Training/data (bash Training/make_data.sh --scale full).
-# PN1: seed 60, cosine over 1500 steps, last/best validation checkpoint; trained with --threads 1
+# PN1: seed 60, cosine over 1500 steps, best validation checkpoint exported; trained with --threads 1
 # (2026-12-07, 58 min; two such runs side by side do not fit in 24 GB: each holds the pool).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
