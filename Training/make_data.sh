@@ -20,7 +20,7 @@ done
 case "$scale" in small|full) ;; *) echo "make_data.sh: --scale must be small or full" >&2; exit 2 ;; esac
 
 # Speech and synthesis (training pool of shared/DATA.md; nothing reserved).
-APT_SPEECH="espeak-ng libespeak-ng1 libespeak-ng-dev festival festvox-kallpc16k festvox-kdlpc16k flite festvox-ru
+APT_SPEECH="espeak-ng libespeak-ng1 libespeak-ng-dev festival festvox-kallpc16k festvox-kdlpc16k flite festvox-ru festvox-ca-ona-hts festvox-italp16k festvox-czech-dita
   tuxpaint-stamps-default ktuberling-data klettres-data fillets-ng-data fillets-ng-data-cs fillets-ng-data-nl
   hedgewars-data qabcs-data
   asterisk-core-sounds-en asterisk-core-sounds-en-g722 asterisk-core-sounds-fr asterisk-core-sounds-fr-g722

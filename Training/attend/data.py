@@ -41,6 +41,7 @@ class PhoneSet:
         self.index = {p: i for i, p in enumerate(self.names)}
         self.sil_name = doc.get("silence", "SIL")
         self.sil = self.index[self.sil_name]
+        self.unlabelled = doc.get("unlabelled", "?")
         self.espeak_map = doc["maps"]["espeak"]
 
     def __len__(self):
@@ -68,7 +69,8 @@ class PhoneSet:
 
 def phone_log_prior(speech: list[dict], phones: PhoneSet) -> list[float]:
     """Log prior of each phone class over the frames of the speech records with exact phone times
-    (frames no phone covers are silence; the CTC blank, never a frame label, gets a floor of 1e-4).
+    (frames no phone covers are silence, frames of an unlabelled phone count for no class; the CTC
+    blank, never a frame label, gets a floor of 1e-4).
     The Swift aligner divides the phone posteriors by it (TokenScoring, config `phone_log_prior`),
     so that silence, the most frequent class, does not claim every frame it can."""
     counts = np.ones(len(phones))
@@ -81,6 +83,7 @@ def phone_log_prior(speech: list[dict], phones: PhoneSet) -> list[float]:
             n = max(0, int(round((p["end"] - p["start"]) * SR / HOP)))
             if p["phone"] in phones.index:
                 counts[phones.index[p["phone"]]] += n
+            if p["phone"] in phones.index or p["phone"] == phones.unlabelled:
                 covered += n
         counts[phones.sil] += max(0, frames - covered)
     counts[BLANK] = max(counts[BLANK], 1e-4 * counts.sum())
@@ -193,8 +196,10 @@ class Corpus:
             a = int(np.ceil(a_s * SR / HOP))
             b = int(np.ceil(b_s * SR / HOP))
             a, b = max(a, 0), min(b, frames)
-            if a < b:
-                labels[a:b] = self.phones.index[phone] if phone in self.phones.index else labels[a:b]
+            if a < b and phone in self.phones.index:
+                labels[a:b] = self.phones.index[phone]
+            elif a < b and phone == self.phones.unlabelled:  # a sound the inventory has no class for
+                labels[a:b] = -1
         return {"noisy": noisy, "target": target, "labels": labels, "tokens": tokens, "info": info,
                 "denoise": self.speech[i].get("_denoise", True)}
 

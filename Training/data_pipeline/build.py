@@ -2,7 +2,7 @@
 
 Steps (each skipped when its `.done` marker for the same scale exists, so re-running is cheap):
 real speech, synthetic speech, noise (packages, coloured, babble), RIR bank, crowd noise, stadium and applause noise (need the
-RIRs), procedural noise, manifests + stats.
+RIRs), procedural noise, festival's voices in other languages, manifests + stats.
 Everything is deterministic: sorted file lists, seeded generators.
 """
 from __future__ import annotations
@@ -26,13 +26,13 @@ from .textgen import spoken_words
 
 SCALES = {
     "small": {"festvox-ru": 8, "tuxpaint": 30, "asterisk": 25, "kde-words": 20, "fillets": 20, "game-voices": 12,
-              "espeak": (60, 15), "festival": (20, 0), "flite": (20, 6),
+              "espeak": (60, 15), "festival": (20, 0), "flite": (20, 6), "festival-intl": 9,
               "noise_per_source": 6, "midi_variants": 1, "coloured": 12, "babble": (8, 3), "crowd": (6, 2), "texture": (4, 2), "rirs": (20, 5), "procedural": (6, 2)},
     "full": {"festvox-ru": None, "tuxpaint": None, "asterisk": None, "kde-words": None, "fillets": None, "game-voices": None,
-             "espeak": (3400, 300), "festival": (900, 0), "flite": (900, 120),
+             "espeak": (3400, 300), "festival": (900, 0), "flite": (900, 120), "festival-intl": 900,
              "noise_per_source": None, "midi_variants": 3, "coloured": 60, "babble": (400, 60), "crowd": (300, 40), "texture": (200, 30), "rirs": (400, 60), "procedural": (600, 60)},
 }
-SEEDS = {"espeak": 11, "festival": 22, "flite": 33}
+SEEDS = {"espeak": 11, "festival": 22, "flite": 33, "festival-intl": 44}
 
 
 def log(msg: str) -> None:
@@ -121,11 +121,7 @@ def step_synth(out: str, scale: str, cfg: dict) -> None:
                 if [x["word"].lower() for x in rec["words"]] != [x.lower() for x in spoken_words(rec["spoken"])]:
                     skipped += 1  # a word without phones or an engine-specific split: drop the utterance
                     continue
-                lead, trail = int(rng.uniform(0.1, 0.6) * A.SR), int(rng.uniform(0.1, 0.6) * A.SR)
-                x = A.normalise(np.concatenate([np.zeros(lead, np.float32), rec["audio"], np.zeros(trail, np.float32)]))
-                dt = lead / A.SR
-                words = [{**wd, "start": round(wd["start"] + dt, 5), "end": round(wd["end"] + dt, 5)} for wd in rec["words"]]
-                phones = [{**p, "start": round(p["start"] + dt, 5), "end": round(p["end"] + dt, 5)} for p in rec["phones"]]
+                x, words, phones = _padded(rec, rng)
                 w.add(f"speech/synth/{engine}/{split}_{k:05d}.wav", x, {
                     "split": split, "kind": "synthetic", "source": rec["engine"], "speaker": rec["voice"],
                     "language": "en", "text": rec["text"], "spoken": rec["spoken"], "words": words, "phones": phones,
@@ -137,6 +133,50 @@ def step_synth(out: str, scale: str, cfg: dict) -> None:
         if unknown:
             log(f"  unmapped phones ({engine}): {unknown}")
         mark(out, f"synth-{engine}", scale)
+
+
+def _padded(rec: dict, rng: np.random.Generator) -> tuple[np.ndarray, list[dict], list[dict]]:
+    """A synthetic utterance with 0.1-0.6 s of silence before and after, normalised, its times shifted."""
+    lead, trail = int(rng.uniform(0.1, 0.6) * A.SR), int(rng.uniform(0.1, 0.6) * A.SR)
+    x = A.normalise(np.concatenate([np.zeros(lead, np.float32), rec["audio"], np.zeros(trail, np.float32)]))
+    dt = lead / A.SR
+    words = [{**wd, "start": round(wd["start"] + dt, 5), "end": round(wd["end"] + dt, 5)} for wd in rec["words"]]
+    phones = [{**p, "start": round(p["start"] + dt, 5), "end": round(p["end"] + dt, 5)} for p in rec["phones"]]
+    return x, words, phones
+
+
+INTL_TEXT_SKIP = {"klettres-data"}  # its "texts" are letters and syllables (file names)
+
+
+def step_festival_intl(out: str, scale: str, cfg: dict) -> None:
+    """Festival's female voices in other languages (synth_speech.FESTIVAL_INTL), reading the training
+    split's transcripts of real speech in their languages and the Fish Fillets NG dialogue scripts' lines
+    in them (text only). It runs after the noise steps and writes a
+    part outside `real-`/`synth-`, so the babble and crowd noise made of the speech records are what
+    they were before it existed (2026-12-07)."""
+    if done(out, "voices-festival-intl", scale):
+        return
+    log("synthetic speech: festival voices in other languages")
+    texts: dict[str, list[str]] = {}
+    for r in _speech_records(out, "train"):
+        if r["kind"] == "real" and r.get("text") and r["source"] not in INTL_TEXT_SKIP:
+            texts.setdefault(r["language"], []).append(r["text"])
+    for lang in sorted({v[0] for v in S.FESTIVAL_INTL.values()}):
+        texts.setdefault(lang, []).extend(R.fillets_script_lines(lang))  # Italian has no transcripts of its own
+    texts = {k: sorted(set(v)) for k, v in texts.items()}
+    unknown: dict = {}
+    rng = np.random.default_rng(SEEDS["festival-intl"])
+    w = Writer(out, "voices-festival-intl")
+    for k, rec in enumerate(S.festival_intl_records(texts, cfg["festival-intl"], SEEDS["festival-intl"], unknown)):
+        x, words, phones = _padded(rec, rng)
+        w.add(f"speech/synth/festival-intl/train_{k:05d}.wav", x, {
+            "split": "train", "kind": "synthetic", "source": rec["engine"], "speaker": rec["voice"],
+            "language": rec["language"], "text": rec["text"], "spoken": " ".join(wd["word"] for wd in words), "words": words,
+            "phones": phones, "timing": "exact-synthesis", "params": rec.get("params")})
+    w.close()
+    if unknown:
+        log(f"  unmapped phones (festival-intl): {unknown}")
+    mark(out, "voices-festival-intl", scale)
 
 
 def _speech_records(out: str, split: str) -> list[dict]:
@@ -336,6 +376,7 @@ def main(argv=None) -> int:
     step_crowd(a.out, a.scale, cfg)
     step_texture(a.out, a.scale, cfg)
     step_procedural(a.out, a.scale, cfg)
+    step_festival_intl(a.out, a.scale, cfg)
     stats = step_manifests(a.out)
     log(f"done in {time.time() - t0:.0f} s: {json.dumps(stats['totals_min'])}")
     return 0

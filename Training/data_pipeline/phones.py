@@ -49,7 +49,37 @@ FESTVOX_RU = {
     "n": "N", "nn": "N", "l": "L", "ll": "L", "r": "R", "rr": "R",
 }
 
-MAPS = {"espeak": ESPEAK_EN, "festival": RADIO, "flite": RADIO, "festvox-ru": FESTVOX_RU}
+# A phone with no counterpart in the inventory (a tap or trill, a palatal stop or nasal): its frames
+# carry no label (the trainer ignores them and the phone prior does not count them).
+UNLABELLED = "?"
+
+# Festival's female voices in other languages (2026-12-07, source "festival-intl"): upc_ca_ona_hts
+# (Catalan, central phone set), lp_diphone (Italian), czech_dita (Czech). Approximate, like
+# festvox-ru: stress digits dropped, closed e/o -> EY/OW, open -> EH/AO; r sounds and palatals unlabelled.
+FESTIVAL_CA = {
+    "pau": "SIL", "_": "SIL", "#": "SIL", "ax": "AH", "a": "AA", "e": "EY", "E": "EH", "i": "IY", "o": "OW",
+    "O": "AO", "u": "UW", "j": "Y", "w": "W", "b": "B", "d": "D", "g": "G", "p": "P", "t": "T", "k": "K",
+    "f": "F", "s": "S", "z": "Z", "S": "SH", "Z": "ZH", "tS": "CH", "dZ": "JH", "m": "M", "n": "N", "N": "NG",
+    "l": "L", "J": UNLABELLED, "L": UNLABELLED, "r": UNLABELLED, "rr": UNLABELLED,
+}
+FESTIVAL_IT = {
+    "pau": "SIL", "_": "SIL", "#": "SIL", "a": "AA", "e": "EY", "E": "EH", "i": "IY", "o": "OW", "O": "AO",
+    "u": "UW", "j": "Y", "w": "W", "b": "B", "d": "D", "g": "G", "p": "P", "t": "T", "k": "K", "f": "F",
+    "v": "V", "s": "S", "z": "Z", "S": "SH", "Z": "ZH", "tS": "CH", "dZ": "JH", "m": "M", "n": "N",
+    "ng": "NG", "nf": "M", "l": "L", "ts": UNLABELLED, "dz": UNLABELLED, "J": UNLABELLED, "L": UNLABELLED,
+    "r": UNLABELLED,
+}
+FESTIVAL_CS = {
+    "pau": "SIL", "_": "SIL", "#": "SIL", "a": "AA", "a:": "AA", "e": "EH", "e:": "EH", "i": "IH", "i:": "IY",
+    "o": "AO", "o:": "AO", "u": "UH", "u:": "UW", "j": "Y", "b": "B", "d": "D", "g": "G", "p": "P", "t": "T",
+    "k": "K", "f": "F", "v": "V", "s": "S", "z": "Z", "s~": "SH", "z~": "ZH", "c~": "CH", "dz~": "JH",
+    "ch": "HH", "h": "HH", "m": "M", "n": "N", "n*": "NG", "l": "L", "c": UNLABELLED, "d~": UNLABELLED,
+    "t~": UNLABELLED, "n~": UNLABELLED, "dz": UNLABELLED, "r": UNLABELLED, "r~": UNLABELLED,
+    "r~*": UNLABELLED,
+}
+
+MAPS = {"espeak": ESPEAK_EN, "festival": RADIO, "flite": RADIO, "festvox-ru": FESTVOX_RU,
+        "festival-ca": FESTIVAL_CA, "festival-it": FESTIVAL_IT, "festival-cs": FESTIVAL_CS}
 
 
 def map_phone(source: str, name: str) -> str | None:
@@ -57,6 +87,8 @@ def map_phone(source: str, name: str) -> str | None:
     table = MAPS[source]
     if name in table:
         return table[name]
+    if source.startswith("festival-"):  # stress marks: a1, E1
+        return table.get(name.rstrip("1"))
     base = name.rstrip("012") if source in ("festival", "flite") else name.rstrip("#[/-2")
     return table.get(base)
 
@@ -66,7 +98,8 @@ def write_json(path: str) -> None:
         "inventory": INVENTORY,
         "silence": "SIL",
         "description": "39 CMUdict ARPAbet phonemes without stress + SIL. Maps give each source's phone "
-                       "names onto the inventory; '' = merge into the previous phone.",
+                       "names onto the inventory; '' = merge into the previous phone; '?' = frames without a label.",
+        "unlabelled": UNLABELLED,
         "maps": MAPS,
         "notes": {
             "espeak": "espeak-ng phoneme mnemonics from PHONEME events (English voices); flaps and glottal stops -> T. "
@@ -75,6 +108,9 @@ def write_json(path: str) -> None:
             "flite": "cmu_us_* lexicon phones (kal, kal16, awb, rms), same names as festival; stress digits stripped.",
             "pocketsphinx": "silver alignments of real English speech use CMUdict ARPAbet directly (no map).",
             "festvox-ru": "Russian msu_ru_nsh labels, approximate (palatalisation and stress dropped).",
+            "festival-ca": "festival upc_ca_ona_hts (Catalan, female), approximate; '?' = no label.",
+            "festival-it": "festival lp_diphone (Italian, female), approximate; '?' = no label.",
+            "festival-cs": "festival czech_dita (Czech, female), approximate; '?' = no label.",
         },
     }
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)

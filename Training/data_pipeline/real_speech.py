@@ -257,6 +257,15 @@ def _fillets_texts(level_dir: str, lang: str) -> dict:
     return texts
 
 
+def fillets_script_lines(lang: str) -> list[str]:
+    """Every line of the game's dialogue scripts in `lang` (text only, whether or not a recording
+    exists): sentences for the synthetic voices of other languages."""
+    lines = set()
+    for level in sorted(glob.glob(os.path.join(FILLETS, "script", "*"))):
+        lines.update(t for t in _fillets_texts(level, lang).values() if t)
+    return sorted(lines)
+
+
 def fillets(limit: int | None = None):
     """Game dialogue of Fish Fillets NG (`fillets-ng-data` English, `-cs` Czech, `-nl` Dutch): voice
     actors per language, the two fish (`-m-` small, `-v-` big: one speaker each) and other characters.

@@ -251,3 +251,79 @@ def _group_flite(words: list[str], segs: list[dict]) -> list[dict] | None:
 
 
 ENGINES = {"espeak": espeak_records, "festival": festival_records, "flite": flite_records}
+
+# Festival's female voices in other languages (source "festival-intl", added 2026-12-07): the English
+# voices of festival and flite are all male, so the phone head had exact times of female voices only
+# from espeak-ng's formant synthesis. Each voice reads sentences of its own language taken from the
+# training pool's transcripts; its phones map approximately onto the inventory (phones.py), and what
+# has no counterpart is left unlabelled. voice: (language, encoding festival reads the text in,
+# phone map, whether Duration_Stretch changes it; the HTS voice ignores it).
+SPEECH_ADDED_2026_12_07 = ("festival-intl",)  # shipped recipes leave it out (N = 0)
+FESTIVAL_INTL = {
+    "upc_ca_ona_hts": ("ca", "latin-1", "festival-ca", False),
+    "lp_diphone": ("it", "latin-1", "festival-it", True),
+    "czech_dita": ("cs", "iso-8859-2", "festival-cs", True),
+}
+
+
+def intl_sentence(texts: list[str], r: random.Random) -> str:
+    """One to three transcripts of the pool joined into one sentence (tuxpaint's are single phrases)."""
+    parts = []
+    for t in r.sample(texts, k=min(len(texts), r.randint(1, 3))):
+        t = " ".join(t.split())
+        parts.append(t if t[-1:] in ".!?,;:" else t + ".")
+    return " ".join(parts)
+
+
+def festival_intl_records(texts: dict[str, list[str]], n: int, seed: int, unknown: dict, batch: int = 30):
+    """`n` utterances, the voices in turn, each reading `intl_sentence` of `texts[language]` (only
+    `_readable` texts). Records as festival_records', with "language"."""
+    pools = {v: [t for t in texts.get(lang, []) if _readable(t, enc)]
+             for v, (lang, enc, _, _) in FESTIVAL_INTL.items()}
+    voices = [v for v in FESTIVAL_INTL if pools[v]]
+    if not voices:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        for b0 in range(0, n, batch):
+            by_voice: dict[str, list] = {}
+            for i in range(b0, min(n, b0 + batch)):
+                r = random.Random(f"festival-intl-{seed}-{i}")
+                voice = voices[i % len(voices)]
+                check_voice(voice)
+                lang, enc, table, stretchable = FESTIVAL_INTL[voice]
+                stretch = round(r.uniform(0.85, 1.3), 3) if stretchable else 1.0
+                by_voice.setdefault(voice, []).append((i, intl_sentence(pools[voice], r), stretch,
+                                                       os.path.join(tmp, f"{i}.wav")))
+            for voice, jobs in by_voice.items():
+                lang, enc, table, _ = FESTIVAL_INTL[voice]
+                lines = [FESTIVAL_DUMP, f"(voice_{voice})"]
+                for i, text, stretch, wav in jobs:
+                    lines.append(f"(Parameter.set 'Duration_Stretch {stretch})")
+                    lines.append(f'(format t "U {i}\\n")')
+                    lines.append(f"(dump-utt (utt.synth (Utterance Text {_scheme_string(text)})) \"{wav}\")")
+                scm = os.path.join(tmp, "batch.scm")
+                with open(scm, "wb") as f:
+                    f.write(("\n".join(lines) + "\n").encode(enc))
+                out = subprocess.run(["festival", "-b", scm], capture_output=True, timeout=900).stdout.decode(enc)
+                parsed = _parse_festival(out)
+                for i, text, stretch, wav in jobs:
+                    if i not in parsed or not os.path.exists(wav):
+                        continue
+                    words, phones = parsed[i]
+                    x = A.load(wav)
+                    os.remove(wav)
+                    if not words or not len(x):
+                        continue
+                    yield {"audio": x, "voice": f"festival:{voice}", "language": lang, "text": text,
+                           "words": _words(words), "phones": _map_phones(table, phones, unknown),
+                           "engine": "festival-intl", "params": {"duration_stretch": stretch}}
+
+
+def _readable(text: str, enc: str) -> bool:
+    """Text the voice can read: in its encoding, and letters, digits and plain punctuation only (the
+    game scripts' format fields such as "%1" stop festival's batch)."""
+    try:
+        text.encode(enc)
+    except UnicodeEncodeError:
+        return False
+    return bool(text.strip()) and all(c.isalnum() or c.isspace() or c in ".,;:!?'\"()-" for c in text)

@@ -268,3 +268,30 @@ def test_noise_only_examples_are_the_noise_with_a_silent_target(monkeypatch):
     assert [p.p_noise_only for p in producer_params(monkeypatch, (-5.0, 20.0), 0.0, 0.0, 0.0, 0.0, 0.15)] == [0.15] * 2
     monkeypatch.setattr("sys.argv", ["train.py", "--run", "x", "--noise-only", "0.15"])
     assert train.parse().noise_only == 0.15
+
+
+def test_unlabelled_phones_leave_their_frames_without_a_label():
+    """A phone the inventory has no class for ('?', e.g. a trill of the Czech voice) gives its frames
+    label -1 (the frame loss ignores them) instead of silence, and the phone prior counts them for
+    no class."""
+    from attend.data import Corpus, PhoneSet, phone_log_prior
+    from data_pipeline.augment import MixParams
+
+    phones = PhoneSet(train.ROOT / "Training" / "data_pipeline" / "phones.json")
+    assert phones.unlabelled == "?"
+    t = np.arange(16000) / 16000
+    corpus = Corpus.__new__(Corpus)
+    corpus.phones = phones
+    corpus.speech = [{"source": "a", "phones": [{"phone": "AH", "start": 0.25, "end": 0.5},
+                                                {"phone": "?", "start": 0.5, "end": 0.75}],
+                      "words": None, "_tokens": None}]
+    corpus.audio = [(0.3 * np.sin(2 * np.pi * 200 * t) * 32768).astype(np.int16)]
+    corpus.noise = [np.zeros(16000, np.float32)]
+    quiet = dict(p_reverb=0, p_telephone=0, p_clip=0, p_bitdepth=0, level_db=(-25.0, -25.0))
+    labels = corpus.example(0, np.random.default_rng(0), 4.0, MixParams(**quiet))["labels"]
+    ah, sil = phones.index["AH"], phones.sil
+    assert labels[25:50].tolist() == [ah] * 25 and labels[50:75].tolist() == [-1] * 25
+    assert set(labels[:25].tolist()) == {sil} and set(labels[75:].tolist()) == {sil}
+    prior = np.exp(phone_log_prior([{"duration": 1.0, **corpus.speech[0]}], phones))
+    # 101 frames: 25 AH, 25 unlabelled, 51 silence (each count starts at 1)
+    assert abs(prior[sil] / prior[ah] - 52 / 26) < 1e-4

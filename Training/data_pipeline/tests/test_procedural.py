@@ -8,6 +8,7 @@ import pytest
 
 from data_pipeline import noise as N
 from data_pipeline import procedural as P
+from data_pipeline import synth_speech as S
 
 RECIPES = pathlib.Path(__file__).resolve().parents[2] / "recipes"
 
@@ -65,7 +66,9 @@ def test_events_records_name_their_layers():
 
 @pytest.mark.parametrize("recipe", ["attend-deep.sh", "attend-base.sh", "candidate-n2.sh", "candidate-w5.sh"])
 def test_shipped_recipes_leave_out_every_later_source(recipe):
+    """Every noise and speech source added after a shipped recipe was run is named with N = 0 in it."""
     text = (RECIPES / recipe).read_text()
     zero = set(re.findall(r"([\w-]+)=0", text))
     later = set(N.NOISE_ADDED_2026_12_07) | (set(N.NOISE_ADDED_2026_12_06) if recipe != "candidate-n2.sh" else set())
+    later |= set(S.SPEECH_ADDED_2026_12_07)
     assert later <= zero, later - zero
