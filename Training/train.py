@@ -27,7 +27,7 @@ import torch.nn.functional as F
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "Training"))
-from attend.data import (HOP, Corpus, PhoneSet, drop_sources, mark_noisy_floors, phone_log_prior,  # noqa: E402
+from attend.data import (HOP, Corpus, PhoneSet, drop_sources, mark_noisy_floors, mark_phone_only, phone_log_prior,  # noqa: E402
                          repeat_sources)
 from attend.export import export  # noqa: E402
 from attend.losses import (forward_sum_loss, frame_phone_loss, mask_loss, multi_resolution_loss,  # noqa: E402
@@ -96,6 +96,9 @@ def parse():
                     help="training utterances whose loud frames stand less than this many dB above their quiet ones "
                          "(attend.data.floor_range_db: a hiss or room noise under the speech, which the mask would "
                          "learn to keep) train only the phone losses, not the denoising ones; 0: all train both")
+    ap.add_argument("--phone-only", default="",
+                    help="sources (SOURCE,...) whose utterances train only the phone losses, never the denoising "
+                         "ones, e.g. festival-intl")
     return ap.parse_args()
 
 
@@ -242,6 +245,7 @@ def main():
     train.noise_items, train.noise = repeat_sources(train.noise_items, train.noise, args.noise_repeat, "--noise-repeat")
     train.speech, train.audio = repeat_sources(train.speech, train.audio, args.speech_repeat, "--speech-repeat")
     mark_noisy_floors(train.speech, train.audio, args.min_floor_range, "--min-floor-range")
+    mark_phone_only(train.speech, args.phone_only, "--phone-only")
     cfg = dataclasses.replace(cfg, phone_log_prior=phone_log_prior(train.speech, phones))
     val = Corpus(data, "val", phones)  # batches drawn across the whole split (its first files are one language)
     # a source left out of training (N = 0) is left out of validation too

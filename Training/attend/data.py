@@ -126,6 +126,24 @@ def floor_range_db(audio: np.ndarray, frame: int = 320) -> float:
     return float("inf") if lo <= 0 else float(10 * np.log10(max(hi, 1e-30) / lo))
 
 
+def mark_phone_only(items: list, spec: str, flag: str) -> None:
+    """Marks (`_denoise` False) every utterance of the sources named in `spec` ("A,B"): they train the
+    phone losses and not the denoising ones (synthetic voices whose vocoder buzz or clipping the mask
+    should not learn to keep as speech). Unknown names are an error."""
+    names = {s for s in spec.split(",") if s}
+    if not names:
+        return
+    unknown = names - {m["source"] for m in items}
+    if unknown:
+        raise SystemExit(f"{flag}: unknown source: {','.join(sorted(unknown))}")
+    n = 0
+    for m in items:
+        if m["source"] in names:
+            n += m.get("_denoise", True)
+            m["_denoise"] = False
+    print(f"{flag} {spec}: {n} utterances train the phone losses only", flush=True)
+
+
 def mark_noisy_floors(items: list, arrays: list, min_db: float, flag: str) -> None:
     """Marks (`_denoise` False) the utterances whose `floor_range_db` is below `min_db`: their own
     background would be a target the mask learns to keep, so they train the phone head and not the

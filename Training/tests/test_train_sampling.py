@@ -295,3 +295,28 @@ def test_unlabelled_phones_leave_their_frames_without_a_label():
     prior = np.exp(phone_log_prior([{"duration": 1.0, **corpus.speech[0]}], phones))
     # 101 frames: 25 AH, 25 unlabelled, 51 silence (each count starts at 1)
     assert abs(prior[sil] / prior[ah] - 52 / 26) < 1e-4
+
+
+def test_phone_only_sources_are_marked_and_unknown_ones_refused(monkeypatch):
+    """--phone-only: every utterance of the named sources (repeats are the same record) is marked
+    `_denoise` False, which the losses read as above (test_marked_examples_train_the_phone_losses_only);
+    the others stay denoising targets; a name no utterance has stops the run; the option reaches train.py."""
+    from attend.data import Corpus, PhoneSet
+    from data_pipeline.augment import MixParams
+
+    a, b = {"source": "festival-intl"}, {"source": "espeak-ng"}
+    items = [a, b, a]
+    train.mark_phone_only(items, "festival-intl", "--phone-only")
+    assert a["_denoise"] is False and "_denoise" not in b
+    with pytest.raises(SystemExit):
+        train.mark_phone_only([{"source": "x"}], "festival-intl", "--phone-only")
+    train.mark_phone_only(items, "", "--phone-only")  # nothing named: nothing changes
+    assert "_denoise" not in b
+    corpus = Corpus.__new__(Corpus)
+    corpus.phones = PhoneSet(train.ROOT / "Training" / "data_pipeline" / "phones.json")
+    corpus.speech = [dict(a, phones=None, words=None, _tokens=None)]
+    corpus.audio = [(np.random.default_rng(0).standard_normal(16000) * 3000).astype(np.int16)]
+    corpus.noise = [np.zeros(16000, np.float32)]
+    assert corpus.example(0, np.random.default_rng(0), 4.0, MixParams())["denoise"] is False
+    monkeypatch.setattr("sys.argv", ["train.py", "--run", "x", "--phone-only", "festival-intl"])
+    assert train.parse().phone_only == "festival-intl"
