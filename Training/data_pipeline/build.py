@@ -150,10 +150,10 @@ INTL_TEXT_SKIP = {"klettres-data"}  # its "texts" are letters and syllables (fil
 
 def step_festival_intl(out: str, scale: str, cfg: dict) -> None:
     """Festival's female voices in other languages (synth_speech.FESTIVAL_INTL), reading the training
-    split's transcripts of real speech in their languages and the Fish Fillets NG dialogue scripts' lines
-    in them (text only). It runs after the noise steps and writes a
-    part outside `real-`/`synth-`, so the babble and crowd noise made of the speech records are what
-    they were before it existed (2026-12-07)."""
+    split's transcripts of real speech in their languages and the lines of the Fish Fillets NG
+    dialogue scripts in them (text only). It runs after the noise steps and writes a part outside
+    `real-`/`synth-`, so the babble and crowd noise made of the speech records are what they were
+    before it existed (2026-12-07)."""
     if done(out, "voices-festival-intl", scale):
         return
     log("synthetic speech: festival voices in other languages")
