@@ -87,9 +87,8 @@ def map_phone(source: str, name: str) -> str | None:
     table = MAPS[source]
     if name in table:
         return table[name]
-    if source.startswith("festival-"):  # stress marks: a1, E1
-        return table.get(name.rstrip("1"))
-    base = name.rstrip("012") if source in ("festival", "flite") else name.rstrip("#[/-2")
+    festival_like = source in ("festival", "flite") or source.startswith("festival-")  # stress digits: ow1, a1
+    base = name.rstrip("012") if festival_like else name.rstrip("#[/-2")
     return table.get(base)
 
 

@@ -102,14 +102,35 @@ def _scheme_string(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def festival_batch(tmp: str, jobs: list, prelude: tuple = (), enc: str = "utf-8", timeout: int = 600) -> dict:
+    """One festival run over `jobs` [(i, setup lines, text, wav path)]: each job's setup lines, then its
+    text synthesised and dumped (FESTIVAL_DUMP) after the `prelude` lines; the script written and the
+    output read in `enc`. {i: (words, phones, audio)} for the utterances festival wrote."""
+    lines = [FESTIVAL_DUMP, *prelude]
+    for i, setup, text, wav in jobs:
+        lines += setup
+        lines.append(f'(format t "U {i}\\n")')
+        lines.append(f"(dump-utt (utt.synth (Utterance Text {_scheme_string(text)})) \"{wav}\")")
+    scm = os.path.join(tmp, "batch.scm")
+    with open(scm, "wb") as f:
+        f.write(("\n".join(lines) + "\n").encode(enc))
+    out = subprocess.run(["festival", "-b", scm], capture_output=True, timeout=timeout).stdout.decode(enc)
+    parsed = _parse_festival(out)
+    done = {}
+    for i, _, _, wav in jobs:
+        if i in parsed and os.path.exists(wav):
+            done[i] = (*parsed[i], A.load(wav))
+            os.remove(wav)
+    return done
+
+
 def festival_records(n: int, seed: int, unknown: dict, split: str, batch: int = 40):
     if split == "val":
         return  # festival's two voices stay in training; validation voices come from espeak-ng and flite
     gen = SentenceGenerator(seed)
     with tempfile.TemporaryDirectory() as tmp:
         for b0 in range(0, n, batch):
-            jobs = []
-            lines = [FESTIVAL_DUMP]
+            jobs, meta = [], {}
             for i in range(b0, min(n, b0 + batch)):
                 r = random.Random(f"festival-{seed}-{i}")
                 text, spoken = gen.sentence()
@@ -117,27 +138,17 @@ def festival_records(n: int, seed: int, unknown: dict, split: str, batch: int = 
                 check_voice(voice)
                 stretch = round(r.uniform(0.8, 1.35), 3)
                 f0 = r.randint(85, 150)
-                wav = os.path.join(tmp, f"{i}.wav")
-                jobs.append((i, text, spoken, voice, stretch, f0, wav))
-                lines.append(f"(voice_{voice})")
-                lines.append(f"(Parameter.set 'Duration_Stretch {stretch})")
-                lines.append(f"(set! int_lr_params (list (list 'target_f0_mean {f0}) (list 'target_f0_std {f0 // 6}) "
-                             "(list 'model_f0_mean 170) (list 'model_f0_std 34)))")
-                lines.append(f'(format t "U {i}\\n")')
-                lines.append(f"(dump-utt (utt.synth (Utterance Text {_scheme_string(spoken)})) \"{wav}\")")
-            scm = os.path.join(tmp, "batch.scm")
-            with open(scm, "w") as f:
-                f.write("\n".join(lines) + "\n")
-            out = subprocess.run(["festival", "-b", scm], capture_output=True, text=True, timeout=600).stdout
-            parsed = _parse_festival(out)
-            for i, text, spoken, voice, stretch, f0, wav in jobs:
-                if i not in parsed or not os.path.exists(wav):
+                meta[i] = (text, spoken, voice, stretch, f0)
+                jobs.append((i, [f"(voice_{voice})", f"(Parameter.set 'Duration_Stretch {stretch})",
+                                 f"(set! int_lr_params (list (list 'target_f0_mean {f0}) (list 'target_f0_std {f0 // 6}) "
+                                 "(list 'model_f0_mean 170) (list 'model_f0_std 34)))"],
+                             spoken, os.path.join(tmp, f"{i}.wav")))
+            done = festival_batch(tmp, jobs)
+            for i, _, _, _ in jobs:
+                if i not in done or not done[i][0]:
                     continue
-                words, phones = parsed[i]
-                x = A.load(wav)
-                os.remove(wav)
-                if not words:
-                    continue
+                words, phones, x = done[i]
+                text, spoken, voice, stretch, f0 = meta[i]
                 yield {"audio": x, "voice": f"festival:{voice}", "text": text, "spoken": spoken,
                        "words": _words(words), "phones": _map_phones("festival", phones, unknown),
                        "engine": "festival", "params": {"duration_stretch": stretch, "f0_mean": f0}}
@@ -296,24 +307,13 @@ def festival_intl_records(texts: dict[str, list[str]], n: int, seed: int, unknow
                                                        os.path.join(tmp, f"{i}.wav")))
             for voice, jobs in by_voice.items():
                 lang, enc, table, _ = FESTIVAL_INTL[voice]
-                lines = [FESTIVAL_DUMP, f"(voice_{voice})"]
-                for i, text, stretch, wav in jobs:
-                    lines.append(f"(Parameter.set 'Duration_Stretch {stretch})")
-                    lines.append(f'(format t "U {i}\\n")')
-                    lines.append(f"(dump-utt (utt.synth (Utterance Text {_scheme_string(text)})) \"{wav}\")")
-                scm = os.path.join(tmp, "batch.scm")
-                with open(scm, "wb") as f:
-                    f.write(("\n".join(lines) + "\n").encode(enc))
-                out = subprocess.run(["festival", "-b", scm], capture_output=True, timeout=900).stdout.decode(enc)
-                parsed = _parse_festival(out)
-                for i, text, stretch, wav in jobs:
-                    if i not in parsed or not os.path.exists(wav):
+                done = festival_batch(tmp, [(i, [f"(Parameter.set 'Duration_Stretch {stretch})"], text, wav)
+                                            for i, text, stretch, wav in jobs],
+                                      prelude=(f"(voice_{voice})",), enc=enc, timeout=900)
+                for i, text, stretch, _ in jobs:
+                    if i not in done or not done[i][0] or not len(done[i][2]):
                         continue
-                    words, phones = parsed[i]
-                    x = A.load(wav)
-                    os.remove(wav)
-                    if not words or not len(x):
-                        continue
+                    words, phones, x = done[i]
                     yield {"audio": x, "voice": f"festival:{voice}", "language": lang, "text": text,
                            "words": _words(words), "phones": _map_phones(table, phones, unknown),
                            "engine": "festival-intl", "params": {"duration_stretch": stretch}}
