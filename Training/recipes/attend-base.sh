@@ -8,10 +8,10 @@
 set -euo pipefail
 # The data these stages were trained on: the pool of 2026-11-22, before the sources added on
 # 2026-12-05 (game dialogue and voices, spoken words, crowd noise) and on 2026-12-07 (festival's
-# voices of other languages, festival-intl), which N = 0 leaves out of
-# training, validation and the phone prior (checked: set_phone_prior.py with it rewrites both
-# shipped configs byte for byte).
-old_speech=fillets-ng-data-cs=0,fillets-ng-data-nl=0,fillets-ng-data=0,hedgewars-data=0,qabcs-data=0,festival-intl=0
+# voices of other languages, festival-intl; female-range copies of the male synthetic voices,
+# voice-converted), which N = 0 leaves out of training, validation and the phone prior (checked:
+# set_phone_prior.py with it rewrites both shipped configs byte for byte).
+old_speech=fillets-ng-data-cs=0,fillets-ng-data-nl=0,fillets-ng-data=0,hedgewars-data=0,qabcs-data=0,festival-intl=0,voice-converted=0
 # The noise sources added on 2026-12-06 and 2026-12-07 (data_pipeline/noise.py NOISE_ADDED_2026_12_06,
 # NOISE_ADDED_2026_12_07), left out the same way.
 new_noise=supertux-data=0,scorched3d-data=0,extremetuxracer-data=0,frozen-bubble-data=0,chromium-bsu-data=0,asc-music=0,drascula-music=0,hyperrogue-music=0,xmoto-data=0,freedink-data=0,minetest-data=0,flare-game=0,openclonk-data=0,openarena-data=0,trigger-rally-data=0,midi-music=0,procedural=0

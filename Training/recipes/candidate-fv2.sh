@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 run="${1:-Training/runs/attend-fv2}"
-old_speech=fillets-ng-data-cs=0,fillets-ng-data-nl=0,fillets-ng-data=0,hedgewars-data=0,qabcs-data=0
+old_speech=fillets-ng-data-cs=0,fillets-ng-data-nl=0,fillets-ng-data=0,hedgewars-data=0,qabcs-data=0,voice-converted=0
 new_noise=supertux-data=0,scorched3d-data=0,extremetuxracer-data=0,frozen-bubble-data=0,chromium-bsu-data=0,asc-music=0,drascula-music=0,hyperrogue-music=0,xmoto-data=0,freedink-data=0,minetest-data=0,flare-game=0,openclonk-data=0,openarena-data=0,trigger-rally-data=0,midi-music=0,procedural=0
 python3 Training/train.py --speech-repeat "$old_speech,festival-intl=3" --phone-only festival-intl \
   --noise-repeat "crowd=0,stadium=0,applause=0,$new_noise" --run "$run" --init Models/attend-deep.safetensors \

@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 run="${1:-Training/runs/attend-pn1}"
 init="${2:-Training/candidates/attend-n2.safetensors}"
-old_speech=fillets-ng-data-cs=0,fillets-ng-data-nl=0,fillets-ng-data=0,hedgewars-data=0,qabcs-data=0,festival-intl=0
+old_speech=fillets-ng-data-cs=0,fillets-ng-data-nl=0,fillets-ng-data=0,hedgewars-data=0,qabcs-data=0,festival-intl=0,voice-converted=0
 python3 Training/train.py --speech-repeat "$old_speech" --noise-repeat crowd=0,stadium=0,applause=0 \
   --batch 8 --threads 1 --minutes 100000 --snr=-5,25 --encoder-lr-scale 1.0 --lr 3e-4 \
   --weights mask=10,sisdr=0.2,frame=1,ctc=0,align=0.2 --seed 60 --steps 1500 --schedule-steps 1500 \

@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 run="${1:-Training/runs/attend-w5}"
-speech=fillets-ng-data-nl=0,festival-intl=0
+speech=fillets-ng-data-nl=0,festival-intl=0,voice-converted=0
 h=(--speech-repeat "$speech" --noise-repeat stadium=0,applause=0,supertux-data=0,scorched3d-data=0,extremetuxracer-data=0,frozen-bubble-data=0,chromium-bsu-data=0,asc-music=0,drascula-music=0,hyperrogue-music=0,xmoto-data=0,freedink-data=0,minetest-data=0,flare-game=0,openclonk-data=0,openarena-data=0,trigger-rally-data=0,midi-music=0,procedural=0 --eq 0.5 --batch 8 --threads 2 --minutes 100000 --encoder-lr-scale 1.0
    --weights mask=10,sisdr=0.2,frame=1,ctc=0,align=0.2)
 python3 Training/grow.py Models/attend-deep.safetensors --ff-mult 4 --decoder-channels 12 --out "$run-grow" --name attend-wide
