@@ -99,6 +99,9 @@ def parse():
     ap.add_argument("--phone-only", default="",
                     help="sources (SOURCE,...) whose utterances train only the phone losses, never the denoising "
                          "ones, e.g. festival-intl")
+    ap.add_argument("--phone-only-noise", default="",
+                    help="noise sources (SOURCE,...) whose mixtures train only the phone losses, never the "
+                         "denoising ones, e.g. crowd (with --noise-repeat crowd=N to draw it)")
     return ap.parse_args()
 
 
@@ -246,6 +249,7 @@ def main():
     train.speech, train.audio = repeat_sources(train.speech, train.audio, args.speech_repeat, "--speech-repeat")
     mark_noisy_floors(train.speech, train.audio, args.min_floor_range, "--min-floor-range")
     mark_phone_only(train.speech, args.phone_only, "--phone-only")
+    mark_phone_only(train.noise_items, args.phone_only_noise, "--phone-only-noise")
     cfg = dataclasses.replace(cfg, phone_log_prior=phone_log_prior(train.speech, phones))
     val = Corpus(data, "val", phones)  # batches drawn across the whole split (its first files are one language)
     # a source left out of training (N = 0) is left out of validation too

@@ -127,9 +127,10 @@ def floor_range_db(audio: np.ndarray, frame: int = 320) -> float:
 
 
 def mark_phone_only(items: list, spec: str, flag: str) -> None:
-    """Marks (`_denoise` False) every utterance of the sources named in `spec` ("A,B"): they train the
+    """Marks (`_denoise` False) every item of the sources named in `spec` ("A,B"): they train the
     phone losses and not the denoising ones (synthetic voices whose vocoder buzz or clipping the mask
-    should not learn to keep as speech). Unknown names are an error."""
+    should not learn to keep as speech; noise pieces, such as crowd noise, the phone head should learn
+    to read speech in while the mask is trained as before). Unknown names are an error."""
     names = {s for s in spec.split(",") if s}
     if not names:
         return
@@ -141,7 +142,7 @@ def mark_phone_only(items: list, spec: str, flag: str) -> None:
         if m["source"] in names:
             n += m.get("_denoise", True)
             m["_denoise"] = False
-    print(f"{flag} {spec}: {n} utterances train the phone losses only", flush=True)
+    print(f"{flag} {spec}: {n} items train the phone losses only", flush=True)
 
 
 def mark_noisy_floors(items: list, arrays: list, min_db: float, flag: str) -> None:
@@ -219,7 +220,13 @@ class Corpus:
             elif a < b and phone == self.phones.unlabelled:  # a sound the inventory has no class for
                 labels[a:b] = -1
         return {"noisy": noisy, "target": target, "labels": labels, "tokens": tokens, "info": info,
-                "denoise": self.speech[i].get("_denoise", True)}
+                "denoise": self.speech[i].get("_denoise", True) and self._denoising_noise(info)}
+
+    def _denoising_noise(self, info: dict) -> bool:
+        """False when a noise piece of the mix is marked (`_denoise` False, `train.py --phone-only-noise`):
+        the mix then trains the phone losses only."""
+        items = getattr(self, "noise_items", None)
+        return items is None or all(items[k].get("_denoise", True) for k in info.get("noise_index", ()))
 
     def _piece(self, i: int, rng: np.random.Generator, max_seconds: float, mix_params: MixParams):
         """One utterance (or a run of its words, or a random window) of at most `max_seconds`: its

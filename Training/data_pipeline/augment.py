@@ -171,7 +171,9 @@ def mix(clean: np.ndarray, noise, rng: np.random.Generator, params: MixParams | 
     noises = noise if isinstance(noise, (list, tuple)) else [noise]
 
     def draw() -> np.ndarray:
-        x = np.asarray(noises[int(rng.integers(len(noises)))])
+        k = int(rng.integers(len(noises)))
+        info.setdefault("noise_index", []).append(k)  # which pieces: their sources may train the phone losses only
+        x = np.asarray(noises[k])
         if p.p_noise_speed > 0 and rng.random() < p.p_noise_speed:
             lo, hi = np.log(p.noise_speed[0]), np.log(p.noise_speed[1])
             r = float(np.exp(rng.uniform(lo, hi)))

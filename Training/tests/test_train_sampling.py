@@ -320,3 +320,36 @@ def test_phone_only_sources_are_marked_and_unknown_ones_refused(monkeypatch):
     assert corpus.example(0, np.random.default_rng(0), 4.0, MixParams())["denoise"] is False
     monkeypatch.setattr("sys.argv", ["train.py", "--run", "x", "--phone-only", "festival-intl"])
     assert train.parse().phone_only == "festival-intl"
+
+
+def test_phone_only_noise_makes_its_mixtures_phone_only(monkeypatch):
+    """--phone-only-noise: a mixture whose noise piece comes from a marked source trains the phone
+    losses only (`denoise` False), one with an unmarked piece both; marking changes no sample (mix
+    records the pieces it drew, `info["noise_index"]`, from the same random draws); the option
+    reaches train.py."""
+    from attend.data import Corpus, PhoneSet
+    from data_pipeline.augment import MixParams
+
+    corpus = Corpus.__new__(Corpus)
+    corpus.phones = PhoneSet(train.ROOT / "Training" / "data_pipeline" / "phones.json")
+    corpus.speech = [{"source": "espeak-ng", "phones": None, "words": None, "_tokens": None}]
+    corpus.audio = [(np.random.default_rng(0).standard_normal(16000) * 3000).astype(np.int16)]
+    rng = np.random.default_rng(1)
+    corpus.noise = [rng.standard_normal(16000).astype(np.float32) for _ in range(2)]
+    crowd, music = {"source": "crowd"}, {"source": "music"}
+    corpus.noise_items = [crowd, music]
+    one = MixParams(p_second_noise=0.0)
+    before = [corpus.example(0, np.random.default_rng(s), 4.0, one) for s in range(12)]
+    assert all(e["denoise"] for e in before)
+    train.mark_phone_only(corpus.noise_items, "crowd", "--phone-only-noise")
+    after = [corpus.example(0, np.random.default_rng(s), 4.0, one) for s in range(12)]
+    for b, a in zip(before, after):
+        assert np.array_equal(b["noisy"], a["noisy"]) and a["info"]["noise_index"] == b["info"]["noise_index"]
+        assert a["denoise"] == (a["info"]["noise_index"] != [0])
+    assert {a["denoise"] for a in after} == {True, False}  # both sources drawn
+    both = MixParams(p_second_noise=1.0)
+    for s in range(6):  # a second piece from the marked source marks the mixture too
+        e = corpus.example(0, np.random.default_rng(s), 4.0, both)
+        assert e["denoise"] == (0 not in e["info"]["noise_index"])
+    monkeypatch.setattr("sys.argv", ["train.py", "--run", "x", "--phone-only-noise", "crowd"])
+    assert train.parse().phone_only_noise == "crowd"
