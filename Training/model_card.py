@@ -247,10 +247,8 @@ def main():
           "ambiences and music, and MIDI music rendered in many instruments, and on 2026-12-07 procedural noise, festival's "
           "female voices of other languages and female-range copies of the male synthetic voices); each stage of the "
           "recipe names what it leaves out with N = 0 (`--speech-repeat ...=0 --noise-repeat crowd=0,...=0`), so it "
-          "trains on the data this model was trained on." + (
-              " Its stages from N1 on take in the 2026-12-06 noises, and its last stage (FV3) festival's female voices "
-              "of other languages, for the phone losses only (`--phone-only festival-intl`)."
-              if args.name == "attend-deep" else ""), ""]
+          "trains on the data this model was trained on; a stage that draws a later source names it too (the recipe "
+          "below).", ""]
     L += ["## Recipe", "", "```", "bash Training/make_data.sh --scale full", command, "```", "",
           f"The run given (`--run`, the last stage when the recipe has several; earlier stages are in the recipe "
           f"below) trained {minutes:.0f} min on 2 CPU cores ({steps} steps of 8 × ≤4 s crops); dynamic chunk training "

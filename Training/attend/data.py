@@ -225,8 +225,7 @@ class Corpus:
     def _denoising_noise(self, info: dict) -> bool:
         """False when a noise piece of the mix is marked (`_denoise` False, `train.py --phone-only-noise`):
         the mix then trains the phone losses only."""
-        items = getattr(self, "noise_items", None)
-        return items is None or all(items[k].get("_denoise", True) for k in info.get("noise_index", ()))
+        return all(self.noise_items[k].get("_denoise", True) for k in info.get("noise_index", ()))
 
     def _piece(self, i: int, rng: np.random.Generator, max_seconds: float, mix_params: MixParams):
         """One utterance (or a run of its words, or a random window) of at most `max_seconds`: its

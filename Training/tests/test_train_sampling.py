@@ -103,6 +103,7 @@ def test_speed_perturbation_scales_audio_pitch_and_labels_together(monkeypatch):
     corpus.speech = [{"phones": [{"phone": "AH", "start": 0.5, "end": 1.0}], "words": None, "_tokens": None}]
     corpus.audio = [(x * 32768).astype(np.int16)]
     corpus.noise = [np.zeros(16000, np.float32)]
+    corpus.noise_items = [{"source": "noise"}]
     quiet = dict(p_reverb=0, p_telephone=0, p_clip=0, p_bitdepth=0, level_db=(-20.0, -20.0))
     ah = corpus.phones.index["AH"]
     factors = set()
@@ -146,6 +147,7 @@ def test_concatenation_makes_longer_examples_with_labels_in_place(monkeypatch):
     corpus.speech = [utt, dict(utt), {"source": "b", "phones": None, "words": None, "_tokens": None}]
     corpus.audio = [(tone * 32768).astype(np.int16)] * 2 + [np.full(16000, 9000, np.int16)]
     corpus.noise = [np.zeros(16000, np.float32)]
+    corpus.noise_items = [{"source": "noise"}]
     quiet = dict(p_reverb=0, p_telephone=0, p_clip=0, p_bitdepth=0, level_db=(-20.0, -20.0))
     longest = joined = 0
     for seed in range(8):
@@ -240,6 +242,7 @@ def test_noise_only_examples_are_the_noise_with_a_silent_target(monkeypatch):
                       "_tokens": [ah]}]
     corpus.audio = [(0.3 * np.sin(2 * np.pi * 200 * t) * 32768).astype(np.int16)]
     corpus.noise = [np.random.default_rng(0).standard_normal(16000).astype(np.float32)]
+    corpus.noise_items = [{"source": "noise"}]
     quiet = dict(p_reverb=0, p_telephone=0, p_clip=0, p_bitdepth=0, level_db=(-25.0, -25.0))
     ex = corpus.example(0, np.random.default_rng(3), 4.0, MixParams(p_noise_only=1.0, **quiet))
     assert ex["info"]["noise_only"] and not ex["target"].any()
@@ -287,6 +290,7 @@ def test_unlabelled_phones_leave_their_frames_without_a_label():
                       "words": None, "_tokens": None}]
     corpus.audio = [(0.3 * np.sin(2 * np.pi * 200 * t) * 32768).astype(np.int16)]
     corpus.noise = [np.zeros(16000, np.float32)]
+    corpus.noise_items = [{"source": "noise"}]
     quiet = dict(p_reverb=0, p_telephone=0, p_clip=0, p_bitdepth=0, level_db=(-25.0, -25.0))
     labels = corpus.example(0, np.random.default_rng(0), 4.0, MixParams(**quiet))["labels"]
     ah, sil = phones.index["AH"], phones.sil
@@ -317,6 +321,7 @@ def test_phone_only_sources_are_marked_and_unknown_ones_refused(monkeypatch):
     corpus.speech = [dict(a, phones=None, words=None, _tokens=None)]
     corpus.audio = [(np.random.default_rng(0).standard_normal(16000) * 3000).astype(np.int16)]
     corpus.noise = [np.zeros(16000, np.float32)]
+    corpus.noise_items = [{"source": "noise"}]
     assert corpus.example(0, np.random.default_rng(0), 4.0, MixParams())["denoise"] is False
     monkeypatch.setattr("sys.argv", ["train.py", "--run", "x", "--phone-only", "festival-intl"])
     assert train.parse().phone_only == "festival-intl"
