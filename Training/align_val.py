@@ -54,9 +54,15 @@ def timed_validation_speech(data: pathlib.Path) -> list[dict]:
     return [m for m in validation_speech(data) if m.get("timing") == "exact-synthesis" and m.get("words") and m.get("spoken")]
 
 
-def validation_noises(data: pathlib.Path) -> list:
-    """Every validation noise file (noise files held out of training), as float32 arrays."""
-    return [load_audio(m) for m in load_manifest(str(data / "noise_val.jsonl"))]
+def validation_noises(data: pathlib.Path, sources: list[str] | None = None) -> list:
+    """Every validation noise file (noise files held out of training), or those of the named
+    sources, as float32 arrays."""
+    records = load_manifest(str(data / "noise_val.jsonl"))
+    if sources:
+        records = [m for m in records if m.get("source") in sources]
+        if not records:
+            raise SystemExit(f"align_val: no validation noise from {','.join(sources)}")
+    return [load_audio(m) for m in records]
 
 
 def fixed_mix(snr: float) -> MixParams:
@@ -65,14 +71,14 @@ def fixed_mix(snr: float) -> MixParams:
                      level_db=(-26, -26), p_second_noise=0)
 
 
-def build(data: pathlib.Path, out: pathlib.Path, n: int) -> list[dict]:
+def build(data: pathlib.Path, out: pathlib.Path, n: int, noise_sources: list[str] | None = None) -> list[dict]:
     if (items := built_items(out, n)) is not None:
         return items
     out.mkdir(parents=True, exist_ok=True)
     speech = timed_validation_speech(data)
     rng = np.random.default_rng(7)
     picked = [speech[i] for i in sorted(rng.choice(len(speech), size=min(n, len(speech)), replace=False))]
-    noises = validation_noises(data)
+    noises = validation_noises(data, noise_sources)
     items = []
     for i, m in enumerate(picked):
         words = [[w["word"], w["start"], w["end"]] for w in m["words"]]
@@ -136,14 +142,19 @@ def main() -> None:
     ap.add_argument("--stream", action="store_true", help="pipe the audio into `attend align - --jsonl`")
     ap.add_argument("--long", type=int, default=0, metavar="N",
                     help="instead: N minute-long recordings of 12 utterances with 0.2-2.5 s pauses (Training/data/align_val_long)")
+    ap.add_argument("--noise", default=None, metavar="SOURCE,...",
+                    help="mix only validation noise of these sources (e.g. babble,crowd; set built under align_val_SOURCES)")
+    ap.add_argument("--classes", action="store_true",
+                    help="also report boundaries by class: first start, last end, next to a pause, inner")
     args, extra = ap.parse_known_args()
     data = pathlib.Path(args.data)
     if args.long:
         out = data / "align_val_long"
         items = build_long(data, out, args.long)
     else:
-        out = data / "align_val"
-        items = build(data, out, args.n)
+        sources = args.noise.split(",") if args.noise else None
+        out = data / ("align_val" + ("_" + "_".join(sources) if sources else ""))
+        items = build(data, out, args.n, sources)
 
     def run(item):
         if args.stream:
@@ -162,6 +173,7 @@ def main() -> None:
         return item, json.loads(r.stdout)
 
     errors: dict[str, list[float]] = {}
+    by_class: dict[tuple[str, str], list[float]] = {}
     latency: dict[str, list[float]] = {}  # streaming: seconds from a word's end to its emission
     with cf.ThreadPoolExecutor(args.jobs) as ex:
         for item, result in ex.map(run, items):
@@ -170,8 +182,11 @@ def main() -> None:
             if result is None or len(result["words"]) != len(ref):
                 e += [float("inf")] * (2 * len(ref))
                 continue
-            for (_, a, b), h in zip(ref, result["words"]):
+            for k, ((_, a, b), h) in enumerate(zip(ref, result["words"])):
                 e += [abs(h["start"] - a) * 1000, abs(h["end"] - b) * 1000]
+                start_class, end_class = boundary_classes(ref, k)
+                by_class.setdefault((item["cond"], start_class), []).append(abs(h["start"] - a) * 1000)
+                by_class.setdefault((item["cond"], end_class), []).append(abs(h["end"] - b) * 1000)
                 if "emitted_at" in h:
                     latency.setdefault(item["cond"], []).append(h["emitted_at"] - h["end"])
     for cond in CONDITIONS:
@@ -183,6 +198,22 @@ def main() -> None:
             line += (f"  latency median {np.median(lat):.2f} s p95 {np.percentile(lat, 95):.2f} s"
                      f" max {lat.max():.2f} s")
         print(line)
+        if args.classes:
+            for name in BOUNDARY_CLASSES:
+                c = np.array(by_class.get((cond, name), []))
+                if len(c):
+                    print(f"    {name:17s} {len(c):4d}  ≤50 ms {100 * np.mean(c <= 50):5.1f}%  median {np.median(c):4.0f} ms")
+
+
+BOUNDARY_CLASSES = ("first start", "last end", "next to a pause", "inner")
+
+
+def boundary_classes(words: list, k: int, pause: float = 0.02) -> tuple[str, str]:
+    """The classes of word k's start and end: the first start, the last end, a boundary next to
+    a pause (more than `pause` s of silence between the words), or an inner one."""
+    start = "first start" if k == 0 else ("next to a pause" if words[k][1] - words[k - 1][2] > pause else "inner")
+    end = "last end" if k == len(words) - 1 else ("next to a pause" if words[k + 1][1] - words[k][2] > pause else "inner")
+    return start, end
 
 
 if __name__ == "__main__":

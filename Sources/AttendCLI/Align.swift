@@ -24,7 +24,7 @@ struct Align: ParsableCommand {
     @Option(name: .customLong("transcript-file"), help: "A UTF-8 file holding the transcript.") var transcriptFile: String?
     @Option(name: .shortAndLong, help: "Output file or directory (default: stdout).") var output: String?
     @Option(help: "Output format (default: from the output's extension, else json).") var format: AlignmentFormat?
-    @Option(help: "Denoise before aligning: off, on, auto (when the audio is noisy). The model's phone head reads noisy audio better than its own denoised output.")
+    @Option(help: "Read the denoised audio: off; on (only the denoised audio); blend (the audio and its denoised version together); auto (blend when the audio is noisy).")
     var denoise: DenoiseMode = AlignOptions().denoise
     @Option(help: "espeak-ng voice (language) for the transcript's phonemes.") var voice = "en-us"
     @Flag(help: "Follow the input as a live stream: print each word as a JSON line as soon as its timing is settled.")

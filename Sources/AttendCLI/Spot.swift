@@ -15,7 +15,7 @@ struct Spot: ParsableCommand {
     @Argument(help: "Audio file, or - for stdin.") var input: String
     @Option(help: "Comma-separated keywords or phrases, e.g. \"hello,good morning\".") var keywords: String
     @Option(help: "Minimum score (0...1) of a reported occurrence (0.35: chosen on validation audio).") var threshold: Float = KeywordSpotter.defaultThreshold
-    @Option(help: "Denoise first: auto, on, off.") var denoise: DenoiseMode = .auto
+    @Option(help: "Read the denoised audio: auto (blend when noisy), on, off, blend.") var denoise: DenoiseMode = .auto
     @Option(help: "espeak-ng voice (language) of the keywords.") var voice = "en-us"
     @Option(name: .shortAndLong, help: "Output file (default: stdout).") var output: String?
     @OptionGroup var inputOptions: InputOptions

@@ -87,4 +87,65 @@ import Testing
         for (a, b) in zip(aligned, lowLatency) { apart = max(apart, abs(a - b)) }
         #expect(apart > 1e-3, "the two resyntheses differ: \(apart)")
     }
+
+    /// `blend` reads the audio and its denoised version: the log posteriors are the two readings'
+    /// frame-by-frame mean, renormalised; a reading blended with itself is unchanged.
+    @Test func blendAveragesTheTwoReadings() throws {
+        let model = try DenoiserTests.tinyModel()
+        let aligner = Aligner(model: model, phonemizer: try Phonemizer())
+        let samples = try readMono16k(path: StreamingAlignerTests.audio.path)
+        let context = aligner.defaultContext
+        let (hidden, denoised) = try aligner.readings(samples: samples, mode: .blend, context: context) { try aligner.denoised(samples) }
+        let clean = try #require(denoised)
+        #expect(clean.shape == hidden.shape)
+        let blended = aligner.phoneLogPosteriors(hidden: hidden, denoised: clean)
+        let a = aligner.phoneLogPosteriors(hidden: hidden, denoised: nil)
+        let b = aligner.phoneLogPosteriors(hidden: clean, denoised: nil)
+        let frames = hidden.shape[0], p = model.config.nPhones
+        var worst: Float = 0, apart: Float = 0
+        for t in 0..<frames {
+            var z: Float = 0
+            for j in 0..<p { z += expf(0.5 * (a.data[t * p + j] + b.data[t * p + j])) }
+            var total: Float = 0
+            for j in 0..<p {
+                let i = t * p + j
+                worst = max(worst, abs(blended.data[i] - (0.5 * (a.data[i] + b.data[i]) - logf(z))))
+                apart = max(apart, abs(a.data[i] - b.data[i]))
+                total += expf(blended.data[i])
+            }
+            #expect(abs(total - 1) < 1e-4, "frame \(t) sums to \(total)")
+        }
+        #expect(worst < 1e-4, "largest difference from the renormalised mean \(worst)")
+        #expect(apart > 1e-3, "the two readings differ: \(apart)")
+        let same = aligner.phoneLogPosteriors(hidden: hidden, denoised: hidden)
+        var drift: Float = 0
+        for (x, y) in zip(same.data, a.data) { drift = max(drift, abs(x - y)) }
+        #expect(drift < 1e-4)
+    }
+
+    /// Which readings each mode takes: off the audio, on the denoised audio alone, blend both,
+    /// and auto both exactly when the mask judges the audio noisy.
+    @Test func modesChooseTheirReadings() throws {
+        let model = try DenoiserTests.tinyModel()
+        let aligner = Aligner(model: model, phonemizer: try Phonemizer())
+        let samples = try readMono16k(path: StreamingAlignerTests.audio.path)
+        let context = aligner.defaultContext
+        let clean = try aligner.denoised(samples)
+        let plain = aligner.encode(samples, context: context)
+        let denoisedEncoding = aligner.encode(clean, context: context)
+        var calls = 0
+        func read(_ mode: DenoiseMode) throws -> (hidden: Tensor, denoised: Tensor?) {
+            try aligner.readings(samples: samples, mode: mode, context: context) { calls += 1; return clean }
+        }
+        let off = try read(.off)
+        #expect(off.hidden.data == plain.data && off.denoised == nil && calls == 0)
+        let on = try read(.on)
+        #expect(on.hidden.data == denoisedEncoding.data && on.denoised == nil && calls == 1)
+        let blend = try read(.blend)
+        #expect(blend.hidden.data == plain.data && blend.denoised?.data == denoisedEncoding.data && calls == 2)
+        let noisy = aligner.meanSpeechMask(hidden: plain, samples: samples) < 0.6
+        let auto = try read(.auto)
+        #expect((auto.denoised != nil) == noisy && calls == (noisy ? 3 : 2))
+        #expect(auto.hidden.data == plain.data)
+    }
 }

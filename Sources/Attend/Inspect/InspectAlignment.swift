@@ -23,8 +23,8 @@ extension Aligner {
                           transcript: Transcript, audioName: String, options: AlignOptions) throws -> InspectAlignment {
         let duration = Double(samples.count) / Double(model.config.sampleRate)
         let reuse = context == (options.context ?? defaultContext) ? encoded : nil
-        let (hidden, tokens) = try prepare(samples: samples, transcript: transcript, options: options, encoded: reuse) { denoised }
-        let decoded = try decode(hidden: hidden, tokens: tokens, options: options)
+        let (hidden, clean, tokens) = try prepare(samples: samples, transcript: transcript, options: options, encoded: reuse) { denoised }
+        let decoded = try decode(hidden: hidden, denoised: clean, tokens: tokens, options: options)
         let result = result(aligned: decoded.tokens, posteriors: decoded.posteriors, tokens: tokens, transcript: transcript,
                             audioName: audioName, duration: duration)
         return InspectAlignment(hidden: hidden, tokens: tokens, aligned: decoded.tokens, queries: model.textQueries(tokens.phones),
