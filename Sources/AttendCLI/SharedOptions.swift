@@ -8,7 +8,7 @@ struct ModelOptions: ParsableArguments {
                                discussion: "Default: $ATTEND_MODEL, else attend-deep from Models/ (attend-base: smaller, faster)."))
     var model: String?
 
-    @Option(name: .customLong("chunk-frames"), help: "Attention chunk in 10 ms frames (default: the model's streaming chunk on stdin; for files at least 32).")
+    @Option(name: .customLong("chunk-frames"), help: "Attention chunk in 10 ms frames (default: the model's streaming chunk on stdin; for files at least 32, aligned files 128).")
     var chunkFrames: Int?
 
     @Option(name: .customLong("left-frames"), help: "Attention left context in 10 ms frames; 0 = unlimited (default: the model's on stdin; for files at least 128).")

@@ -148,4 +148,35 @@ import Testing
         #expect((auto.denoised != nil) == noisy && calls == (noisy ? 3 : 2))
         #expect(auto.hidden.data == plain.data)
     }
+
+    /// Files are aligned with 128-frame chunks and at least 128 frames of left context (wider than
+    /// the denoiser's 32-frame chunks), and a model that was not trained on chunks reads the whole
+    /// file; the default options decode with that context.
+    @Test func filesAlignWithWideChunks() throws {
+        let whole = try DenoiserTests.tinyModel()
+        #expect(whole.config.chunkSize == 0)
+        #expect(Aligner(model: whole, phonemizer: try Phonemizer()).defaultContext == nil)
+        let fixtures = DenoiserTests.root.appendingPathComponent("SpeechModelsTests/Fixtures")
+        var config = try JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent("tiny.json"))) as! [String: Any]
+        config["chunk_size"] = 4
+        config["left_context"] = 16
+        let chunkedConfig = URL(fileURLWithPath: DenoiserTests.temporary("chunked.json"))
+        defer { try? FileManager.default.removeItem(at: chunkedConfig) }
+        try JSONSerialization.data(withJSONObject: config).write(to: chunkedConfig)
+        let model = try AttendModel(weights: fixtures.appendingPathComponent("tiny.safetensors"), config: chunkedConfig)
+        let aligner = Aligner(model: model, phonemizer: try Phonemizer())
+        #expect(aligner.defaultContext == ChunkedContext(chunkSize: 128, leftContext: 128))
+        #expect(model.config.offlineContext == ChunkedContext(chunkSize: 32, leftContext: 128))
+        let samples = try readMono16k(path: StreamingAlignerTests.audio.path)
+        let transcript = try Transcript("The quick brown fox jumps over the lazy dog.", phonemizer: aligner.phonemizer)
+        var options = AlignOptions()
+        options.denoise = .off
+        let byDefault = try aligner.align(samples: samples, audioName: "x", transcript: transcript, options: options)
+        options.context = aligner.defaultContext
+        let explicit = try aligner.align(samples: samples, audioName: "x", transcript: transcript, options: options)
+        #expect(byDefault.words == explicit.words)
+        let narrow = aligner.encode(samples, context: model.config.offlineContext)
+        let wide = aligner.encode(samples, context: aligner.defaultContext)
+        #expect(narrow.data != wide.data, "the two contexts encode alike")
+    }
 }
