@@ -5,6 +5,7 @@ without the 13 minutes of every anchor.
     python3 -m bench.candidate MODEL.safetensors [--reference NAME]   # from Benchmarks/, its venv
     python3 -m bench.candidate B.safetensors --save b.json            # keep B's scores, then
     python3 -m bench.candidate A.safetensors --scores b.json --reference B   # A against B, paired
+    python3 -m bench.candidate M.safetensors --attend-args "--chunk-frames 128 --left-frames 128"
 
 Runs `attend denoise` with ATTEND_MODEL=MODEL on every mixture of work/sets/denoise (built by
 `Benchmarks/run.sh`), scores each as the benchmark does (`metrics.denoise_scores`), and prints, for
@@ -48,17 +49,22 @@ def _score(task) -> tuple[str, dict]:
 
 
 def run(model: str, manifest: Path, reference: dict, ref_name: str, jobs: int = 2,
-        save: Path | None = None) -> list[str]:
+        save: Path | None = None, attend_args: str | None = None) -> list[str]:
     """The report's lines for `model` on the mixtures of `manifest`, against `reference[id][ref_name]`;
     with `save`, the candidate's own scores are written there as {id: {MODEL's stem: scores}}, the
-    shape of the run's scores file, so a later candidate can be compared with this one."""
+    shape of the run's scores file, so a later candidate can be compared with this one. `attend_args`
+    are passed to `attend denoise` (settings rather than weights to compare)."""
     items = json.loads(manifest.read_text())["items"]
     missing = [it["id"] for it in items if (reference.get(it["id"]) or {}).get(ref_name) is None]
     if missing:
         raise SystemExit(f"candidate: the reference run has no {ref_name} scores for {len(missing)} mixtures "
                          f"(first {missing[0]}): run Benchmarks/run.sh --only denoise")
     os.environ["ATTEND_MODEL"] = model
-    system = denoisers.SYSTEMS[SYSTEM]()
+    if attend_args is not None:
+        os.environ["ATTEND_OFFLINE_ARGS"] = attend_args
+        system = denoisers.SYSTEMS["attend-offline"]()
+    else:
+        system = denoisers.SYSTEMS[SYSTEM]()
     system.load()
     tasks = []
     for it in items:
@@ -97,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scores", type=Path, help="the reference scores: another candidate's --save file "
                     "(--reference is then its model's stem; default: the last run's work/runs/denoise-scores.json)")
     ap.add_argument("--save", type=Path, help="also write this candidate's scores per mixture here (JSON)")
+    ap.add_argument("--attend-args", help="arguments added to `attend denoise`, e.g. \"--chunk-frames 128 --left-frames 128\"")
     a = ap.parse_args(argv)
     if not Path(a.model).is_file():
         print(f"candidate: no model file {a.model}", file=sys.stderr)
@@ -109,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
     try:
         lines = run(str(Path(a.model).resolve()), manifest, json.loads(scores.read_text()), a.reference, a.jobs,
-                    a.save)
+                    a.save, a.attend_args)
     except SystemExit as e:
         print(e, file=sys.stderr)
         return 1
