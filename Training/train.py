@@ -49,6 +49,9 @@ def parse():
     ap.add_argument("--max-seconds", type=float, default=4.0)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--chunks", default=",".join(map(str, CHUNKS)),
+                    help="attention chunk sizes (frames) drawn per step, e.g. 1,2,4,8,16,32,64,128")
+    ap.add_argument("--lefts", default=",".join(map(str, LEFTS)), help="left contexts (frames) drawn per step")
     ap.add_argument("--alpha-lr-scale", type=float, default=20.0, help="learning-rate multiplier of the α logits")
     ap.add_argument("--config", default="{}", help="JSON overrides of ModelConfig, e.g. '{\"d_model\": 128}'")
     ap.add_argument("--weights", default="mask=1,sisdr=0.02,frame=0.5,ctc=0.2,align=0.3",
@@ -102,7 +105,20 @@ def parse():
     ap.add_argument("--phone-only-noise", default="",
                     help="noise sources (SOURCE,...) whose mixtures train only the phone losses, never the "
                          "denoising ones, e.g. crowd (with --noise-repeat crowd=N to draw it)")
-    return ap.parse_args()
+    args = ap.parse_args()
+    args.chunk_choices, args.left_choices = frame_counts(args.chunks, "--chunks"), frame_counts(args.lefts, "--lefts")
+    return args
+
+
+def frame_counts(text: str, option: str) -> list[int]:
+    """A comma-separated list of positive frame counts (an option's value)."""
+    try:
+        values = [int(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise SystemExit(f"{option}: expected comma-separated frame counts, got {text!r}")
+    if not values or min(values) < 1:
+        raise SystemExit(f"{option}: expected positive frame counts, got {text!r}")
+    return values
 
 
 def collate(examples, cfg: ModelConfig):
@@ -317,7 +333,7 @@ def main():
         for g in opt.param_groups:
             g["lr"] = max(lr, args.lr * 0.02) * g.get("lr_scale", 1.0)
         batch = queue.get()
-        chunk, left = int(rng.choice(CHUNKS)), int(rng.choice(LEFTS))
+        chunk, left = int(rng.choice(args.chunk_choices)), int(rng.choice(args.left_choices))
         loss, parts = step_losses(model, batch, cfg, weights, chunk, left)
         opt.zero_grad()
         loss.backward()

@@ -152,18 +152,23 @@ import Testing
     /// Files are aligned with 128-frame chunks and at least 128 frames of left context (wider than
     /// the denoiser's 32-frame chunks), and a model that was not trained on chunks reads the whole
     /// file; the default options decode with that context.
-    @Test func filesAlignWithWideChunks() throws {
-        let whole = try DenoiserTests.tinyModel()
-        #expect(whole.config.chunkSize == 0)
-        #expect(Aligner(model: whole, phonemizer: try Phonemizer()).defaultContext == nil)
+    /// The tiny test model with chunked attention (chunks of 4, 16 frames of left context).
+    static func chunkedTinyModel() throws -> AttendModel {
         let fixtures = DenoiserTests.root.appendingPathComponent("SpeechModelsTests/Fixtures")
         var config = try JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent("tiny.json"))) as! [String: Any]
         config["chunk_size"] = 4
         config["left_context"] = 16
-        let chunkedConfig = URL(fileURLWithPath: DenoiserTests.temporary("chunked.json"))
-        defer { try? FileManager.default.removeItem(at: chunkedConfig) }
-        try JSONSerialization.data(withJSONObject: config).write(to: chunkedConfig)
-        let model = try AttendModel(weights: fixtures.appendingPathComponent("tiny.safetensors"), config: chunkedConfig)
+        let url = URL(fileURLWithPath: DenoiserTests.temporary("chunked.json"))
+        defer { try? FileManager.default.removeItem(at: url) }
+        try JSONSerialization.data(withJSONObject: config).write(to: url)
+        return try AttendModel(weights: fixtures.appendingPathComponent("tiny.safetensors"), config: url)
+    }
+
+    @Test func filesAlignWithWideChunks() throws {
+        let whole = try DenoiserTests.tinyModel()
+        #expect(whole.config.chunkSize == 0)
+        #expect(Aligner(model: whole, phonemizer: try Phonemizer()).defaultContext == nil)
+        let model = try Self.chunkedTinyModel()
         let aligner = Aligner(model: model, phonemizer: try Phonemizer())
         #expect(aligner.defaultContext == ChunkedContext(chunkSize: 128, leftContext: 128))
         #expect(model.config.offlineContext == ChunkedContext(chunkSize: 32, leftContext: 128))
@@ -178,5 +183,34 @@ import Testing
         let narrow = aligner.encode(samples, context: model.config.offlineContext)
         let wide = aligner.encode(samples, context: aligner.defaultContext)
         #expect(narrow.data != wide.data, "the two contexts encode alike")
+    }
+
+    /// The noisiness check masks the file in blocks with one workspace, which gives the values of
+    /// one pass over the whole file (the shipped model's decoder keeps running means over frames).
+    @Test func meanMaskInBlocksEqualsOnePass() throws {
+        let model = try ShippedModelTests.model()
+        let aligner = Aligner(model: model, phonemizer: try Phonemizer())
+        let samples = try readMono16k(path: StreamingAlignerTests.audio.path)
+        let hidden = aligner.encode(samples, context: aligner.defaultContext)
+        let whole = aligner.meanSpeechMask(hidden: hidden, samples: samples, block: hidden.shape[0])
+        let blocks = aligner.meanSpeechMask(hidden: hidden, samples: samples, block: 37)
+        #expect(hidden.shape[0] > 3 * 37)
+        #expect(abs(whole - blocks) < 1e-5, "\(whole) against \(blocks)")
+        #expect(whole > 0 && whole < 1)
+    }
+
+    /// The denoised reading goes through the stream a block at a time, so no step works on the
+    /// whole file's frames at once (pushed whole, a 600 s file took 7.2 GB).
+    @Test func denoisedReadingStreamsInBlocks() throws {
+        let model = try Self.chunkedTinyModel()
+        let aligner = Aligner(model: model, phonemizer: try Phonemizer())
+        let speech = try readMono16k(path: StreamingAlignerTests.audio.path)
+        var samples: [Float] = []
+        while samples.count < 8 * 16_384 { samples += speech }
+        var largest = 0, total = 0
+        let out = try aligner.denoised(samples) { largest = max(largest, $0.shape[0]); total += $0.shape[0] }
+        #expect(out.count == samples.count)
+        #expect(total >= samples.count / model.config.hop)
+        #expect(largest <= 16_384 / model.config.hop + 32, "\(largest) frames encoded at once of \(total)")
     }
 }

@@ -358,3 +358,17 @@ def test_phone_only_noise_makes_its_mixtures_phone_only(monkeypatch):
         assert e["denoise"] == (0 not in e["info"]["noise_index"])
     monkeypatch.setattr("sys.argv", ["train.py", "--run", "x", "--phone-only-noise", "crowd"])
     assert train.parse().phone_only_noise == "crowd"
+
+
+def test_chunk_and_left_choices_parse(monkeypatch):
+    """--chunks/--lefts give the attention contexts drawn per step; the defaults are the module's."""
+    monkeypatch.setattr("sys.argv", ["train.py", "--run", "x"])
+    args = train.parse()
+    assert args.chunk_choices == train.CHUNKS and args.left_choices == train.LEFTS
+    monkeypatch.setattr("sys.argv", ["train.py", "--run", "x", "--chunks", "1,2,4,8,16,32,64,128", "--lefts", "64,128"])
+    args = train.parse()
+    assert args.chunk_choices == [1, 2, 4, 8, 16, 32, 64, 128] and args.left_choices == [64, 128]
+    for bad in ("0,4", "a,b", ""):
+        monkeypatch.setattr("sys.argv", ["train.py", "--run", "x", "--chunks", bad])
+        with pytest.raises(SystemExit):
+            train.parse()
