@@ -2,6 +2,7 @@
 Run: Benchmarks/.venv/bin/python -m pytest Benchmarks/tests  (or plain python: prints 'N passed, N failed')."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -334,6 +335,18 @@ def test_candidate_compares_a_model_with_the_last_run_file_by_file():
             top = next(line for line in candidate.run("oracle.safetensors", manifest, kept, "through", jobs=1)
                        if line.startswith("all "))
             assert float(top.split("SI-SDRi ")[1].split("[")[1].split(",")[0]) > 10
+            # --attend-args: the settings reach attend denoise through the offline system
+            seen = []
+
+            class Offline(denoisers.Denoiser):
+                def process(self, x):
+                    seen.append(os.environ.get("ATTEND_OFFLINE_ARGS"))
+                    return x
+
+            denoisers.SYSTEMS["attend-offline"] = Offline
+            top = next(line for line in candidate.run("through.safetensors", manifest, reference, "attend", jobs=1,
+                                                      attend_args="--chunk-frames 128") if line.startswith("all "))
+            assert seen == ["--chunk-frames 128"] * 2 and "(+0.000 [+0.000, +0.000])" in top
             try:
                 candidate.run("x.safetensors", manifest, reference, "nsnet2", jobs=1)
                 raise AssertionError("a reference without the system must fail")
