@@ -21,8 +21,8 @@ public enum DenoiseMode: String, Sendable, CaseIterable {
 
 /// Options of an alignment.
 public struct AlignOptions: Sendable {
-    /// Attention context; nil = 32-frame chunks with 128 frames of left context (or the model's
-    /// own full context when it has one).
+    /// Attention context; nil = `Aligner.defaultContext` (128-frame chunks with 128 frames of left
+    /// context, or the whole file for a model not trained on chunks).
     public var context: ChunkedContext?
     /// How the denoised audio is read (`DenoiseMode`). Re-encoding only the model's own denoised
     /// output (`on`) loses more than it gains, since the phone head was trained on noisy audio:
@@ -138,10 +138,10 @@ public struct Aligner: Sendable {
     /// when blending, `denoised` (the denoised version, read beside `hidden`).
     func readings(samples: [Float], mode: DenoiseMode, context: ChunkedContext?, encoded: Tensor? = nil,
                   clean: () throws -> [Float]) throws -> (hidden: Tensor, denoised: Tensor?) {
+        if mode == .on { return (encode(try clean(), context: context), nil) }  // the audio itself is not read
         let hidden = encoded ?? encode(samples, context: context)
         switch mode {
-        case .off: return (hidden, nil)
-        case .on: return (encode(try clean(), context: context), nil)
+        case .off, .on: return (hidden, nil)
         case .blend: return (hidden, encode(try clean(), context: context))
         case .auto:
             guard meanSpeechMask(hidden: hidden, samples: samples) < 0.6 else { return (hidden, nil) }
