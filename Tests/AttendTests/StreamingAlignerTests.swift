@@ -158,10 +158,9 @@ import Testing
         var config = try JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent("tiny.json"))) as! [String: Any]
         config["chunk_size"] = 4
         config["left_context"] = 16
-        let url = URL(fileURLWithPath: DenoiserTests.temporary("chunked.json"))
-        defer { try? FileManager.default.removeItem(at: url) }
-        try JSONSerialization.data(withJSONObject: config).write(to: url)
-        return try AttendModel(weights: fixtures.appendingPathComponent("tiny.safetensors"), config: url)
+        let weights = try SafeTensorsFile(contentsOf: fixtures.appendingPathComponent("tiny.safetensors"))
+        return try AttendModel(checkpoint: Checkpoint(weights: weights, configData: JSONSerialization.data(withJSONObject: config),
+                                                      configFile: "chunked.json"))
     }
 
     @Test func filesAlignWithWideChunks() throws {
@@ -199,18 +198,19 @@ import Testing
         #expect(whole > 0 && whole < 1)
     }
 
-    /// The denoised reading goes through the stream a block at a time, so no step works on the
-    /// whole file's frames at once (pushed whole, a 600 s file took 7.2 GB).
+    /// The denoised reading, pushed into the stream whole, goes through it a block at a time
+    /// (`DenoiseStream.pushBlock`), so no step works on the whole file's frames at once (before,
+    /// a 600 s file took 7.2 GB).
     @Test func denoisedReadingStreamsInBlocks() throws {
         let model = try Self.chunkedTinyModel()
         let aligner = Aligner(model: model, phonemizer: try Phonemizer())
         let speech = try readMono16k(path: StreamingAlignerTests.audio.path)
         var samples: [Float] = []
-        while samples.count < 8 * 16_384 { samples += speech }
+        while samples.count < 8 * DenoiseStream.pushBlock { samples += speech }
         var largest = 0, total = 0
         let out = try aligner.denoised(samples) { largest = max(largest, $0.shape[0]); total += $0.shape[0] }
         #expect(out.count == samples.count)
         #expect(total >= samples.count / model.config.hop)
-        #expect(largest <= 16_384 / model.config.hop + 32, "\(largest) frames encoded at once of \(total)")
+        #expect(largest <= DenoiseStream.pushBlock / model.config.hop + 32, "\(largest) frames encoded at once of \(total)")
     }
 }

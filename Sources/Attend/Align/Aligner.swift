@@ -138,13 +138,14 @@ public struct Aligner: Sendable {
     /// when blending, `denoised` (the denoised version, read beside `hidden`).
     func readings(samples: [Float], mode: DenoiseMode, context: ChunkedContext?, encoded: Tensor? = nil,
                   clean: () throws -> [Float]) throws -> (hidden: Tensor, denoised: Tensor?) {
-        if mode == .on { return (encode(try clean(), context: context), nil) }  // the audio itself is not read
-        let hidden = encoded ?? encode(samples, context: context)
         switch mode {
-        case .off, .on: return (hidden, nil)
-        case .blend: return (hidden, encode(try clean(), context: context))
+        case .on: return (encode(try clean(), context: context), nil)  // the audio itself is not read
+        case .off: return (encoded ?? encode(samples, context: context), nil)
+        case .blend: return (encoded ?? encode(samples, context: context), encode(try clean(), context: context))
         case .auto:
-            guard meanSpeechMask(hidden: hidden, samples: samples) < 0.6 else { return (hidden, nil) }
+            let input = features(of: samples)  // once, for the encoder and the noisiness check
+            let hidden = encoded ?? EncoderSession(model: model, context: context).encodeToEnd(input)
+            guard meanSpeechMask(hidden: hidden, samples: samples, features: input) < 0.6 else { return (hidden, nil) }
             return (hidden, encode(try clean(), context: context))
         }
     }
@@ -182,8 +183,9 @@ public struct Aligner: Sendable {
     /// state carries over, so the values are those of one pass): the decoder's intermediate
     /// tensors over a whole file would take hundreds of MB (a 54 s file: 665 MB peak and 0.9 s of
     /// system time, against 113 MB in blocks).
-    func meanSpeechMask(hidden: Tensor, samples: [Float], block: Int = 512) -> Float {
-        let input = features(of: samples)
+    /// `features`, when given, are those of `samples` (computed otherwise).
+    func meanSpeechMask(hidden: Tensor, samples: [Float], features given: Tensor? = nil, block: Int = 512) -> Float {
+        let input = given ?? features(of: samples)
         let bins = model.config.nBins, frames = hidden.shape[0], hop = model.config.hop, width = hidden.shape[1]
         let workspace = MaskWorkspace()
         var mask = Tensor(zeros: [0])
@@ -217,17 +219,7 @@ public struct Aligner: Sendable {
         if let encoded { stream.hiddenHandler = { encoded($0) } }
         var out: [Float] = []
         out.reserveCapacity(samples.count)
-        // In blocks, as the file denoiser reads: pushed at once, the encoder and mask decoder would
-        // work on the whole file's frames together (a 600 s file: 7.2 GB).
-        let block = 16_384
-        try samples.withUnsafeBufferPointer { all in
-            var start = 0
-            while start < all.count {
-                let end = min(all.count, start + block)
-                try stream.push(UnsafeBufferPointer(rebasing: all[start..<end])) { out += $0 }
-                start = end
-            }
-        }
+        try samples.withUnsafeBufferPointer { try stream.push($0) { out += $0 } }  // in blocks (DenoiseStream.pushBlock)
         try stream.finish { out += $0 }
         return out
     }

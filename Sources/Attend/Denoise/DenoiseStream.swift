@@ -57,14 +57,25 @@ public final class DenoiseStream {
         istft.latency + max(0, (session.context?.chunkSize ?? 0) - 1) * model.config.hop
     }
 
+    /// Samples one push works through at a time: a large push (a whole file in memory) goes
+    /// through the encoder and mask decoder in pieces, with the same output, so their
+    /// intermediate tensors stay small (a 600 s file pushed at once: 7.2 GB).
+    static let pushBlock = 16_384
+
     /// Feeds 16 kHz samples; `emit` receives the denoised samples that became final.
     public func push(_ samples: UnsafeBufferPointer<Float>, emit: (UnsafeBufferPointer<Float>) throws -> Void) throws {
-        samplesIn += samples.count
-        frontEnd.push(samples) { spectrum, f in
-            spectra.append(contentsOf: spectrum)
-            features.append(contentsOf: f)
-        }
-        if session.isStreaming { try encodePending(final: false) { try self.emitCapped($0, emit) } }
+        var start = 0
+        repeat {
+            let end = min(samples.count, start + Self.pushBlock)
+            let piece = UnsafeBufferPointer(rebasing: samples[start..<end])
+            samplesIn += piece.count
+            frontEnd.push(piece) { spectrum, f in
+                spectra.append(contentsOf: spectrum)
+                features.append(contentsOf: f)
+            }
+            if session.isStreaming { try encodePending(final: false) { try self.emitCapped($0, emit) } }
+            start = end
+        } while start < samples.count
     }
 
     /// Ends the stream: emits every remaining sample (the total equals the samples pushed).
