@@ -71,6 +71,10 @@
     MVEC_LOOP attend_mvec_pow16, _ZGVeN16vv_powf, zmm, 64, 1
     MVEC_LOOP attend_mvec_erf16, _ZGVeN16v_erff, zmm, 64, 0
     MVEC_LOOP attend_mvec_exp16, _ZGVeN16v_expf, zmm, 64, 0
+    MVEC_LOOP attend_mvec_log2_8, _ZGVdN8v_log2f, ymm, 32, 0
+    MVEC_LOOP attend_mvec_exp2_8, _ZGVdN8v_exp2f, ymm, 32, 0
+    MVEC_LOOP attend_mvec_log2_16, _ZGVeN16v_log2f, zmm, 64, 0
+    MVEC_LOOP attend_mvec_exp2_16, _ZGVeN16v_exp2f, zmm, 64, 0
 
     .section .note.GNU-stack,"",@progbits
 #endif

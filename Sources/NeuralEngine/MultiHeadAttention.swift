@@ -227,7 +227,7 @@ public struct MultiHeadAttention: Sendable {
                 case let .bisect(alpha, iterations):
                     Normalize.entmaxBisect(row, count: nk, alpha: alpha, iterations: iterations, scratch: scratch, offset: &offset)
                 }
-                if normalizer.isSparse || mask != nil { for j in 0..<nk where row[j] == 0 { zeros += 1 } }
+                if normalizer.isSparse || mask != nil { zeros += Normalize.zeroCount(row, nk) }
                 if let probs { (probs + h * probsHeadStride + i * probsRowStride).update(from: row, count: nk) }
             }
             ws.stats.valueRows += nq * nk

@@ -52,11 +52,75 @@ public enum Normalize {
         else { entmaxBisect(x, count: n, alpha: alpha, iterations: iterations, scratch: scratch) }
     }
 
+    /// The largest entry (NaN entries are passed over, as `x[i] > m` passes them); eight lanes at a time.
     @inline(__always) @usableFromInline
     static func rowMax(_ x: UnsafeMutablePointer<Float>, _ n: Int) -> Float {
-        var m = -Float.infinity
-        for i in 0..<n where x[i] > m { m = x[i] }
+        var m8 = SIMD8<Float>(repeating: -.infinity)
+        let raw = UnsafeRawPointer(x)
+        var i = 0
+        while i + 8 <= n {
+            let v = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            m8.replace(with: v, where: v .> m8)
+            i += 8
+        }
+        var m = m8.max()
+        while i < n { if x[i] > m { m = x[i] }; i += 1 }
         return m
+    }
+
+    /// Σ x[i], eight lanes at a time.
+    @inline(__always) @usableFromInline
+    static func rowSum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
+        var s8 = SIMD8<Float>()
+        let raw = UnsafeRawPointer(x)
+        var i = 0
+        while i + 8 <= n { s8 += raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self); i += 8 }
+        var s = s8.sum()
+        while i < n { s += x[i]; i += 1 }
+        return s
+    }
+
+    /// How many entries are exactly 0, eight lanes at a time.
+    @inline(__always) @usableFromInline
+    static func zeroCount(_ x: UnsafePointer<Float>, _ n: Int) -> Int {
+        var c8 = SIMD8<Int32>()
+        let raw = UnsafeRawPointer(x)
+        var i = 0
+        while i + 8 <= n {
+            let v = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            c8 &-= unsafeBitCast(v .== 0, to: SIMD8<Int32>.self)  // a true lane is -1
+            i += 8
+        }
+        var c = Int(c8.wrappedSum())
+        while i < n { if x[i] == 0 { c += 1 }; i += 1 }
+        return c
+    }
+
+    /// x[i] = max(x[i] · a − b, 0), eight lanes at a time.
+    @inline(__always) @usableFromInline
+    static func scaledExcess(_ x: UnsafeMutablePointer<Float>, _ n: Int, times a: Float, minus b: Float) {
+        let raw = UnsafeMutableRawPointer(x)
+        let a8 = SIMD8<Float>(repeating: a), b8 = SIMD8<Float>(repeating: b), zero8 = SIMD8<Float>()
+        var i = 0
+        while i + 8 <= n {
+            let v = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) * a8 - b8
+            raw.storeBytes(of: v.replacing(with: zero8, where: .!(v .> zero8)), toByteOffset: i * 4, as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < n { x[i] = max(x[i] * a - b, 0); i += 1 }
+    }
+
+    /// x[i] *= r, eight lanes at a time.
+    @inline(__always) @usableFromInline
+    static func scale(_ x: UnsafeMutablePointer<Float>, _ n: Int, by r: Float) {
+        let raw = UnsafeMutableRawPointer(x)
+        var i = 0
+        while i + 8 <= n {
+            let v = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) * r
+            raw.storeBytes(of: v, toByteOffset: i * 4, as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < n { x[i] *= r; i += 1 }
     }
 
     @inline(__always) @usableFromInline
@@ -209,15 +273,16 @@ public enum Normalize {
             let z = x[i] * am1
             if z > tauLo { scratch[c] = z; c += 1 }
         }
+        // The reference's float32 sums decide a midpoint within about 1e-5 of the bracket of the
+        // root; midpoints that near the root get their sum. The root itself need only be known to a
+        // fraction of that.
+        let tolerance = Double(dm) * 2e-5 + Double(abs(maxZ) + 1) * 1e-6
         var root = Double.nan
         if rootFirst {
             root = entmaxRoot(scratch, count: c, exponent: inv, lo: tauLo, hi: tauHi, start: Double(maxZ) - Double(offset),
-                              work: scratch + n)
+                              precision: tolerance / 8, work: scratch + n)
             offset = Float(Double(maxZ) - root)
         }
-        // The root is known to a few float32 steps of τ; the reference's float32 sums decide a
-        // midpoint within about 1e-5 of the bracket of the root. Nearer midpoints get their sum.
-        let tolerance = Double(dm) * 2e-5 + Double(abs(maxZ) + 1) * 1e-6
         var tau = tauLo
         for _ in 0..<iterations {
             dm /= 2
@@ -256,13 +321,15 @@ public enum Normalize {
     }
 
     /// The root of S(τ) = Σ [z − τ]₊^e = 1 in [lo, hi] (S(lo) ≥ 1 ≥ S(hi)), to about 1e-7 of the
-    /// bracket or a few float32 steps of τ: Newton on log S, which is nearly linear in τ even for
-    /// large e, falling back to halving when a step leaves the bracket. It starts at `start` when that
+    /// bracket or a few float32 steps of τ, or to `precision` when that is coarser: Newton on log
+    /// S, which is nearly linear in τ even for large e, falling back to halving when a step leaves
+    /// the bracket. Newton's last step is taken without a sum after it: once steps are within
+    /// `precision` the error left is of the order of the step squared. It starts at `start` when that
     /// lies inside the bracket (a guess from a similar row), else (NaN included) at `lo`. Candidates whose term stays
     /// below 1e-12 for every τ still possible are dropped from the sums as the bracket's lower end
     /// rises. `work` holds c floats.
     static func entmaxRoot(_ z: UnsafePointer<Float>, count c0: Int, exponent e: Float, lo lo0: Float, hi hi0: Float,
-                           start: Double, work: UnsafeMutablePointer<Float>) -> Double {
+                           start: Double, precision: Double = 0, work: UnsafeMutablePointer<Float>) -> Double {
         var lo = Double(lo0), hi = Double(hi0)
         guard hi > lo else { return lo }
         work.update(from: z, count: c0)
@@ -270,7 +337,7 @@ public enum Normalize {
         let ed = Double(e)
         let negligible = Double(powf(1e-12, 1 / e))  // d below this: d^e < 1e-12
         // Newton's step stops mattering at a few float32 steps of τ (the sums see τ in float32).
-        let stop = max((hi - lo) * 1e-7, max(abs(lo), abs(hi)) * 5e-7)
+        let stop = max((hi - lo) * 1e-7, max(abs(lo), abs(hi)) * 5e-7, precision)
         var t = start > lo && start < hi ? start : lo
         // Terms go through libmvec's vector powf a block at a time: d = [z − t]₊, q = d^(e−1).
         return withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * rootBlock) { buf in
@@ -286,7 +353,7 @@ public enum Normalize {
                     while j0 < c {
                         let k = min(rootBlock, c - j0)
                         for i in 0..<k { dBuf[i] = max(work[j0 + i] - tf, 0) }
-                        attend_vm_powf(dBuf, e - 1, qBuf, k)
+                        attend_vm_powf_log2(dBuf, e - 1, qBuf, k)
                         // Eight float lanes per block, then double: only the root's accuracy depends on
                         // the order of these sums (the replay decides near it by the reference's sums).
                         var a1 = SIMD8<Float>(), a0 = SIMD8<Float>()
@@ -338,22 +405,13 @@ public enum Normalize {
                 s += p
             }
         } else {
-            // Only the positive entries go through powf (0^inv = 0): gathered in order into
-            // `work`, raised, and put back in order.
-            var k = 0
-            for i in 0..<n {
-                let d = max(x[i] * am1 - tau, 0)
-                x[i] = d
-                if d > 0 { work[k] = d; k += 1 }
-            }
-            attend_vm_powf(work, inv, work, k)
-            var j = 0
-            for i in 0..<n where x[i] > 0 { x[i] = work[j]; j += 1 }
-            for i in 0..<n { s += x[i] }
+            // The whole row through the vector power (its zeros stay 0 there at no extra cost).
+            scaledExcess(x, n, times: am1, minus: tau)
+            attend_vm_powf_log2(x, inv, x, n)
+            s = rowSum(x, n)
         }
         guard s > 0 else { zero(x, n); return }
-        let r = 1 / s
-        for i in 0..<n { x[i] *= r }
+        scale(x, n, by: 1 / s)
     }
 }
 

@@ -154,8 +154,11 @@ import Testing
     }
 
     /// With a mask decoder the mask reads each frame's features: a stream fed in odd pieces must
-    /// pair every hidden frame with its own features, giving the masks of one offline pass.
-    @Test func maskDecoderStreamPairsEachFrameWithItsFeatures() throws {
+    /// pair every hidden frame with its own features, giving the masks of one offline pass,
+    /// whether it encodes each chunk at once or gathers frames first (`encodeBlock`; blocks over
+    /// `DenoiseStream.maskBlock` frames are masked in pieces).
+    @Test(arguments: [0, 30, 100, DenoiseStream.offlineEncodeBlock])
+    func maskDecoderStreamPairsEachFrameWithItsFeatures(encodeBlock: Int) throws {
         let dir = Self.root.appendingPathComponent("SpeechModelsTests/Fixtures")
         let model = try AttendModel(weights: dir.appendingPathComponent("tinydec.safetensors"), config: dir.appendingPathComponent("tinydec.json"))
         let context = ChunkedContext(chunkSize: 4, leftContext: 16)
@@ -164,9 +167,11 @@ import Testing
         let bins = model.config.nBins, frames = features.count / bins
         let featureTensor = Tensor(shape: [frames, bins], data: features)
         let expected = model.mask(EncoderSession(model: model, context: context).encodeToEnd(featureTensor), features: featureTensor)
-        let stream = try DenoiseStream(model: model, context: context)
+        let stream = try DenoiseStream(model: model, context: context, encodeBlock: encodeBlock)
         var masks: [Float] = []
+        var blocks: [Int] = []
         stream.maskHandler = { masks.append(contentsOf: $0) }
+        stream.hiddenHandler = { blocks.append($0.shape[0]) }
         var start = 0, piece = 37
         while start < input.count {
             let n = min(piece, input.count - start)
@@ -177,6 +182,12 @@ import Testing
         try stream.finish { _ in }
         #expect(masks.count == expected.count)
         #expect(Tensor(shape: expected.shape, data: masks).maxAbsDifference(expected) < 1e-5)
+        // Every block but the last (the end of the input) has encodeBlock frames or more, less
+        // the part of a chunk the encoder keeps for the next block.
+        #expect(blocks.reduce(0, +) == frames)
+        #expect(blocks.dropLast().allSatisfy { $0 > encodeBlock - context.chunkSize }, "\(blocks)")
+        if encodeBlock >= frames { #expect(blocks == [frames]) }
+        if encodeBlock == 0 { #expect(blocks.count > frames / 2 / context.chunkSize) }
     }
 
     /// Output sample n is out once input up to n + latency is in (20 ms window + chunk look-ahead).

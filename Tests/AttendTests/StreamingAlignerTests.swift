@@ -199,8 +199,8 @@ import Testing
     }
 
     /// The denoised reading, pushed into the stream whole, goes through it a block at a time
-    /// (`DenoiseStream.pushBlock`), so no step works on the whole file's frames at once (before,
-    /// a 600 s file took 7.2 GB).
+    /// (`DenoiseStream.pushBlock` samples in, encoded once `offlineEncodeBlock` frames are in), so
+    /// no step works on the whole file's frames at once (before, a 600 s file took 7.2 GB).
     @Test func denoisedReadingStreamsInBlocks() throws {
         let model = try Self.chunkedTinyModel()
         let aligner = Aligner(model: model, phonemizer: try Phonemizer())
@@ -211,6 +211,8 @@ import Testing
         let out = try aligner.denoised(samples) { largest = max(largest, $0.shape[0]); total += $0.shape[0] }
         #expect(out.count == samples.count)
         #expect(total >= samples.count / model.config.hop)
-        #expect(largest <= DenoiseStream.pushBlock / model.config.hop + 32, "\(largest) frames encoded at once of \(total)")
+        #expect(largest <= DenoiseStream.offlineEncodeBlock + DenoiseStream.pushBlock / model.config.hop + 32,
+                "\(largest) frames encoded at once of \(total)")
+        #expect(largest >= DenoiseStream.offlineEncodeBlock && largest < total / 2)
     }
 }

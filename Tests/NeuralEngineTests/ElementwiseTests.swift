@@ -96,6 +96,45 @@ import Foundation
         }
     }
 
+    /// Powers below the smallest normal float come out as exactly 0 (they skip libmvec's scalar
+    /// fallback), those just above them as powf gives them, at every width and place in the array.
+    @Test(arguments: widths, [Float(9.3), 49, 99])
+    func powFlushesUnderflowToZero(lanes: Int, exponent: Float) {
+        let count = 301
+        // x from 0 to 1 on a log scale, so the powers sweep across the underflow threshold.
+        let x = (0..<count).map { i in Float(exp(-12 + 12 * Double(i) / Double(count - 1))) }
+        var y = [Float](repeating: -1, count: count)
+        attend_vm_run(ATTEND_VM_POW, x, nil, &y, count, exponent, Int32(lanes))
+        var flushed = 0, kept = 0
+        for i in 0..<count {
+            let e = pow(Double(x[i]), Double(exponent))
+            if e < 1e-38 { #expect(y[i] == 0, "x \(x[i]): \(y[i])"); flushed += 1 }
+            if e > 1e-37 { #expect(abs(Double(y[i]) - e) / e < 2e-6, "x \(x[i]): \(y[i]) against \(e)"); kept += 1 }
+        }
+        #expect(flushed > 10 && kept > 10)
+    }
+
+    /// x^e through exp2(e · log2 x): within about 1e-7 · |ln x^e| of powf (the rounding of the
+    /// product), zeros and underflows exactly 0, at every width and place in the array.
+    @Test(arguments: widths, [Float(1.7), 9.3, 49, 99])
+    func powLog2IsCloseToPowf(lanes: Int, exponent: Float) {
+        for count in Self.lengths {
+            let x = (0..<count).map { i in i % 5 == 0 ? Float(0) : 1.5 * Float(i) / Float(count + 1) }
+            var y = [Float](repeating: -1, count: count)
+            attend_vm_run(ATTEND_VM_POW_LOG2, x, nil, &y, count, exponent, Int32(lanes))
+            var worst = 0.0
+            for i in 0..<count {
+                let e = pow(Double(x[i]), Double(exponent))
+                if x[i] == 0 || e < 1e-38 { #expect(y[i] == 0); continue }
+                if e > 1e-37 { worst = max(worst, abs(Double(y[i]) - e) / e / (abs(log(e)) + 1)) }
+            }
+            #expect(worst < 2.5e-7, "lanes \(lanes), n \(count): relative error \(worst) per unit of |ln y|")
+        }
+        var inPlace: [Float] = [0.5, 0, 0.9]
+        attend_vm_powf_log2(inPlace, 2, &inPlace, 3)
+        #expect(abs(inPlace[0] - 0.25) < 1e-7 && inPlace[1] == 0 && abs(inPlace[2] - 0.81) < 1e-6)
+    }
+
     /// The public entry points use the widest width: the same values as attend_vm_run at 0 lanes.
     @Test func defaultWidthIsTheWidest() {
         #expect(Self.widths.last == Int(attend_vm_lanes()))

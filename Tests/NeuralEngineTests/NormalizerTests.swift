@@ -189,4 +189,34 @@ import Testing
             }
         }
     }
+
+    /// The eight-lane row helpers against plain loops, over lengths around the lane count.
+    @Test(arguments: [0, 1, 7, 8, 9, 16, 23, 160])
+    func rowHelpersMatchPlainLoops(n: Int) {
+        var g = SystemRandomNumberGenerator()
+        var x = (0..<n).map { i in i % 3 == 0 ? Float(0) : Float.random(in: -4...4, using: &g) }
+        if n > 2 { x[n - 2] = .nan }  // passed over by the maximum, as `x[i] > m` passes it
+        var m = -Float.infinity
+        for v in x where v > m { m = v }
+        let zeros = x.filter { $0 == 0 }.count
+        var (rowMax, zeroCount) = (Float(0), 0)
+        x.withUnsafeMutableBufferPointer { p in
+            rowMax = Normalize.rowMax(p.baseAddress!, n)
+            zeroCount = Normalize.zeroCount(p.baseAddress!, n)
+        }
+        #expect(rowMax == m)
+        #expect(zeroCount == zeros)
+        if n > 2 { x[n - 2] = 1 }
+        let plainSum = x.reduce(0, +)
+        var excess = x, scaled = x
+        let magnitude = x.map(abs).reduce(0, +)
+        let sum = x.withUnsafeBufferPointer { Normalize.rowSum($0.baseAddress!, n) }
+        #expect(abs(sum - plainSum) <= 1e-5 * max(1, magnitude))
+        excess.withUnsafeMutableBufferPointer { Normalize.scaledExcess($0.baseAddress!, n, times: 0.3, minus: 0.2) }
+        scaled.withUnsafeMutableBufferPointer { Normalize.scale($0.baseAddress!, n, by: 0.7) }
+        for i in 0..<n {
+            #expect(excess[i] == max(x[i] * 0.3 - 0.2, 0))
+            #expect(scaled[i] == x[i] * 0.7)
+        }
+    }
 }

@@ -215,7 +215,8 @@ public struct Aligner: Sendable {
     /// overlap-add resynthesis (latency does not matter here).
     /// `encoded`, when given, sees each block of frames the stream encodes.
     func denoised(_ samples: [Float], encoded: ((Tensor) -> Void)? = nil) throws -> [Float] {
-        let stream = try DenoiseStream(model: model, context: model.config.offlineContext, synthesis: .overlapAdd)
+        let stream = try DenoiseStream(model: model, context: model.config.offlineContext, synthesis: .overlapAdd,
+                                       encodeBlock: DenoiseStream.offlineEncodeBlock)
         if let encoded { stream.hiddenHandler = { encoded($0) } }
         var out: [Float] = []
         out.reserveCapacity(samples.count)

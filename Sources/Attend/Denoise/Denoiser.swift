@@ -18,6 +18,9 @@ public struct DenoiseOptions: Sendable {
     public var maskPath: String?
     /// Resynthesis; nil = low latency for stdin, overlap-add with the analysis window for files.
     public var synthesis: DenoiseSynthesis?
+    /// Frames gathered before the encoder runs (`DenoiseStream.encodeBlock`); nil = none for
+    /// stdin (each chunk as soon as it is complete), `DenoiseStream.offlineEncodeBlock` for files.
+    public var encodeBlock: Int?
 
     public init() {}
 }
@@ -53,6 +56,7 @@ public struct Denoiser: Sendable {
         var laneOptions = options
         if laneOptions.context == nil { laneOptions.context = input == "-" ? model.config.defaultContext : model.config.offlineContext }
         if laneOptions.synthesis == nil { laneOptions.synthesis = input == "-" ? .lowLatency : .overlapAdd }
+        if laneOptions.encodeBlock == nil { laneOptions.encodeBlock = input == "-" ? 0 : DenoiseStream.offlineEncodeBlock }
         let lanes = try (0..<channels).map { _ in try Lane(model: model, rate: rate, options: laneOptions, name: reader.name) }
         let maskWriter = try options.maskPath.map { try NPYStreamWriter(path: $0, columns: model.config.nBins) }
         if let maskWriter { lanes[0].stream.maskHandler = { try maskWriter.append($0) } }
@@ -109,7 +113,8 @@ public struct Denoiser: Sendable {
 
         init(model: AttendModel, rate: Int, options: DenoiseOptions, name: String) throws {
             stream = try DenoiseStream(model: model, context: options.context, strength: options.strength,
-                                       synthesis: options.synthesis ?? .lowLatency)
+                                       synthesis: options.synthesis ?? .lowLatency,
+                                       encodeBlock: options.encodeBlock ?? 0)
             let modelRate = Double(model.config.sampleRate)
             down = rate == model.config.sampleRate ? nil : try Resampler(inputRate: Double(rate), outputRate: modelRate, channels: 1, name: name)
             up = rate == model.config.sampleRate ? nil : try Resampler(inputRate: modelRate, outputRate: Double(rate), channels: 1, name: name)

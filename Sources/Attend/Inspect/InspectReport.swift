@@ -144,7 +144,7 @@ struct InspectBuilder {
         denoised.reserveCapacity(samples.count)
         var inputHidden: [Float] = []
         inputHidden.reserveCapacity((samples.count / config.hop + 2) * config.dModel)
-        let stream = try DenoiseStream(model: model, context: context)
+        let stream = try DenoiseStream(model: model, context: context, encodeBlock: DenoiseStream.offlineEncodeBlock)
         stream.maskHandler = { mask.append(contentsOf: $0) }
         stream.hiddenHandler = { inputHidden.append(contentsOf: $0.elements) }
         try samples.withUnsafeBufferPointer { try stream.push($0) { denoised += $0 } }
