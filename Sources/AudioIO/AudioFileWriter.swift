@@ -160,9 +160,18 @@ public final class AudioFileWriter {
         done = true
     }
 
-    /// Writes the streaming WAV header to `fd` and opens libsndfile on it for the raw body.
+    /// Writes the streaming WAV header to `fd` and opens libsndfile on it for the raw body. A
+    /// regular file at its start (stdout redirected to a file: `-o - > out.wav`) is written by
+    /// libsndfile's own writer instead, which seeks back to fill in the sizes (and can write FLAC):
+    /// libsndfile takes a descriptor already past a header it did not write for an embedded file,
+    /// which raw audio cannot be.
     private static func openStreaming(fd: Int32, name: String, format: AudioOutputFormat,
                                       info: inout SF_INFO) throws(AudioError) -> OpaquePointer? {
+        var st = stat()
+        if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, lseek(fd, 0, SEEK_CUR) == 0 {
+            info.format = format.sndfileFormat
+            return sndfileOpenLock.withLock { sf_open_fd(fd, Int32(SFM_WRITE), &info, 0) }
+        }
         guard let raw = format.rawBodyFormat else {
             throw .writeFailed(name, message: "FLAC cannot be streamed; write WAV or give a file")
         }

@@ -56,6 +56,22 @@ import Testing
         #expect(r.stdout.prefix(4) == Data("RIFF".utf8))
     }
 
+    /// `-o -` with stdout redirected to a file (`attend denoise - -o - < in.wav > out.wav`) writes a
+    /// complete file there, its sizes filled in, WAV or FLAC (before, libsndfile refused a file
+    /// descriptor already past the streamed header: "embedding not supported").
+    @Test(arguments: ["wav16", "flac24"])
+    func stdoutRedirectedToAFileGetsACompleteFile(format: String) throws {
+        let dir = CLITempDir()
+        defer { dir.cleanup() }
+        let out = dir.path("out.\(format.prefix(while: \.isLetter))")
+        let input = Self.speech.appendingPathComponent("speech_48000.wav").path
+        let r = try CLIRunner.sh("\"$ATTEND\" denoise - -o - --format \(format) --model \(CLIRunner.q(AttendProcess.tinyModel)) < \(CLIRunner.q(input)) > \(CLIRunner.q(out))")
+        #expect(r.status == 0, "\(r.stderr)")
+        let reader = try AudioFileReader(path: out)
+        #expect(reader.info.frames == 48000 && reader.info.sampleRate == 48000)
+        #expect(try reader.readAll().count == 48000)
+    }
+
     /// An output path that is a special file (a FIFO here; `-o /dev/null` in users' hands) is
     /// written in place: it stays what it was, and the whole output comes through it (the WAV
     /// streamed, the alignment's JSON) instead of a temporary file renamed over it.

@@ -11,6 +11,28 @@ import Testing
         #expect(y.shape == [5, 7])
     }
 
+    /// One row (the `(out, in)` weight's product) and many (the transposed weight's) give the
+    /// same values as the plain sum, row for row, whatever the batch.
+    @Test(arguments: [1, 2, 8, 33])
+    func linearRowsMatchThePlainSum(rows n: Int) {
+        var rng = SeededRandom(seed: 7)
+        let layer = Linear(weight: rng.tensor([24, 40], scale: 0.2), bias: rng.tensor([24], scale: 0.1))
+        let x = rng.tensor([n, 40])
+        var y = Tensor(zeros: [])
+        layer(x, into: &y)
+        #expect(y.shape == [n, 24])
+        for r in 0..<n {
+            var one = Tensor(zeros: [])
+            layer(rows(x, r, 1), into: &one)
+            for o in 0..<24 {
+                var e = Double(layer.bias!.data[o])
+                for i in 0..<40 { e += Double(layer.weight.data[o * 40 + i]) * Double(x.data[r * 40 + i]) }
+                #expect(abs(Double(y.data[r * 24 + o]) - e) < 1e-5)
+                #expect(abs(one.data[o] - y.data[r * 24 + o]) < 1e-5)
+            }
+        }
+    }
+
     @Test func matmulWithTransposedB() {
         let a = Tensor(shape: [2, 3], data: [1, 2, 3, 4, 5, 6])
         let b = Tensor(shape: [2, 3], data: [1, 0, -1, 2, 1, 0])
