@@ -213,7 +213,7 @@ public struct MultiHeadAttention: Sendable {
             BLAS.gemm(transB: true, m: nq, n: nk, k: dh, alpha: scale, a: q + h * dh, lda: w, b: k + h * dh, ldb: w, c: s, ldc: nk)
             let kernel = RowKernel(normalizer, head: h)
             var zeros = 0
-            var offset = Float.nan  // the previous row's max z − τ: where the next row's root search starts
+            var carry = EntmaxCarry()  // the previous row's max z − τ (where the next row's root search starts), row constants
             for i in 0..<nq {
                 let row = s + i * nk
                 if let mask {
@@ -225,7 +225,7 @@ public struct MultiHeadAttention: Sendable {
                 case .sparsemax: Normalize.sparsemax(row, count: nk, scratch: scratch)
                 case .entmax15: Normalize.entmax15(row, count: nk, scratch: scratch)
                 case let .bisect(alpha, iterations):
-                    Normalize.entmaxBisect(row, count: nk, alpha: alpha, iterations: iterations, scratch: scratch, offset: &offset)
+                    Normalize.entmaxBisect(row, count: nk, alpha: alpha, iterations: iterations, scratch: scratch, carry: &carry)
                 }
                 if normalizer.isSparse || mask != nil { zeros += Normalize.zeroCount(row, nk) }
                 if let probs { (probs + h * probsHeadStride + i * probsRowStride).update(from: row, count: nk) }

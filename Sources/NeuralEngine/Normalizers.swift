@@ -27,6 +27,19 @@ public enum AttentionNormalizer: Sendable, Equatable {
 /// Row kernels for the normalisers. Each works in place on one row of `n` scores that already
 /// include any additive mask (−∞ entries allowed). A row with no finite entry (fully masked)
 /// becomes all zeros, never NaN. `scratch` must hold at least `2n` floats.
+/// What `Normalize.entmaxBisect` carries from one row to the next of a block: where the root
+/// search starts (max z − τ* of the last row; NaN before the first) and the constants of rows of
+/// n entries at α, which take a `powf` each.
+public struct EntmaxCarry: Sendable {
+    public var offset: Float = .nan
+    var n = 0
+    var alpha: Float = .nan
+    var gap: Float = 0            // (1/n)^(α−1): τ's upper bound lies this far below max z
+    var negligible: Double = 0    // (1e-12)^(α−1): a term [z − τ]₊^(1/(α−1)) below 1e-12 has z − τ below this
+
+    public init() {}
+}
+
 public enum Normalize {
     /// Tolerance within which α selects the exact entmax-1.5 or sparsemax path.
     public static let exactAlphaTolerance: Float = 1e-6
@@ -233,8 +246,8 @@ public enum Normalize {
     /// the reference's last midpoint (`entmaxBisectDirect` is the plain replay, kept for tests).
     public static func entmaxBisect(_ x: UnsafeMutablePointer<Float>, count n: Int, alpha: Float, iterations: Int = 50,
                                     scratch: UnsafeMutablePointer<Float>) {
-        var offset = Float.nan
-        bisect(x, count: n, alpha: alpha, iterations: iterations, scratch: scratch, rootFirst: true, offset: &offset)
+        var carry = EntmaxCarry()
+        bisect(x, count: n, alpha: alpha, iterations: iterations, scratch: scratch, rootFirst: true, carry: &carry)
     }
 
     /// `entmaxBisect` for a sequence of similar rows (the queries of one head over the same keys):
@@ -242,29 +255,45 @@ public enum Normalize {
     /// search starts. The result is the same as without it; only the number of sums changes.
     public static func entmaxBisect(_ x: UnsafeMutablePointer<Float>, count n: Int, alpha: Float, iterations: Int = 50,
                                     scratch: UnsafeMutablePointer<Float>, offset: inout Float) {
-        bisect(x, count: n, alpha: alpha, iterations: iterations, scratch: scratch, rootFirst: true, offset: &offset)
+        var carry = EntmaxCarry()
+        carry.offset = offset
+        bisect(x, count: n, alpha: alpha, iterations: iterations, scratch: scratch, rootFirst: true, carry: &carry)
+        offset = carry.offset
+    }
+
+    /// `entmaxBisect` for a sequence of similar rows, carrying the root search's start (as `offset`
+    /// above) and the row constants that need a `powf` (kept while n and α stay the same).
+    public static func entmaxBisect(_ x: UnsafeMutablePointer<Float>, count n: Int, alpha: Float, iterations: Int = 50,
+                                    scratch: UnsafeMutablePointer<Float>, carry: inout EntmaxCarry) {
+        bisect(x, count: n, alpha: alpha, iterations: iterations, scratch: scratch, rootFirst: true, carry: &carry)
     }
 
     /// The reference's bisection replayed directly: S evaluated at every midpoint. Slower than
     /// `entmaxBisect`, which must give the same result; kept to test that.
     public static func entmaxBisectDirect(_ x: UnsafeMutablePointer<Float>, count n: Int, alpha: Float, iterations: Int = 50,
                                           scratch: UnsafeMutablePointer<Float>) {
-        var offset = Float.nan
-        bisect(x, count: n, alpha: alpha, iterations: iterations, scratch: scratch, rootFirst: false, offset: &offset)
+        var carry = EntmaxCarry()
+        bisect(x, count: n, alpha: alpha, iterations: iterations, scratch: scratch, rootFirst: false, carry: &carry)
     }
 
     /// The reference's midpoints, each decided against the root τ* when `rootFirst` (a sum only
     /// within `tolerance` of it), else by its sum.
     @inline(__always)
     static func bisect(_ x: UnsafeMutablePointer<Float>, count n: Int, alpha: Float, iterations: Int,
-                       scratch: UnsafeMutablePointer<Float>, rootFirst: Bool, offset: inout Float) {
+                       scratch: UnsafeMutablePointer<Float>, rootFirst: Bool, carry: inout EntmaxCarry) {
         let m = rowMax(x, n)
         guard m > -Float.infinity else { zero(x, n); return }
         let am1 = alpha - 1
         let inv = 1 / am1
         let maxZ = m * am1
         var tauLo = maxZ - 1
-        let tauHi = maxZ - powf(Float(1.0 / Double(n)), am1)
+        if carry.n != n || carry.alpha != alpha {
+            carry.n = n
+            carry.alpha = alpha
+            carry.gap = powf(Float(1.0 / Double(n)), am1)
+            carry.negligible = Double(powf(1e-12, am1))
+        }
+        let tauHi = maxZ - carry.gap
         var dm = tauHi - tauLo
 
         // Candidates: z values above the lower bound (the others are 0 for every τ tried).
@@ -279,9 +308,9 @@ public enum Normalize {
         let tolerance = Double(dm) * 2e-5 + Double(abs(maxZ) + 1) * 1e-6
         var root = Double.nan
         if rootFirst {
-            root = entmaxRoot(scratch, count: c, exponent: inv, lo: tauLo, hi: tauHi, start: Double(maxZ) - Double(offset),
-                              precision: tolerance / 8, work: scratch + n)
-            offset = Float(Double(maxZ) - root)
+            root = entmaxRoot(scratch, count: c, exponent: inv, lo: tauLo, hi: tauHi, start: Double(maxZ) - Double(carry.offset),
+                              precision: tolerance / 8, negligible: carry.negligible, work: scratch + n)
+            carry.offset = Float(Double(maxZ) - root)
         }
         var tau = tauLo
         for _ in 0..<iterations {
@@ -329,13 +358,14 @@ public enum Normalize {
     /// below 1e-12 for every τ still possible are dropped from the sums as the bracket's lower end
     /// rises. `work` holds c floats.
     static func entmaxRoot(_ z: UnsafePointer<Float>, count c0: Int, exponent e: Float, lo lo0: Float, hi hi0: Float,
-                           start: Double, precision: Double = 0, work: UnsafeMutablePointer<Float>) -> Double {
+                           start: Double, precision: Double = 0, negligible given: Double? = nil,
+                           work: UnsafeMutablePointer<Float>) -> Double {
         var lo = Double(lo0), hi = Double(hi0)
         guard hi > lo else { return lo }
         work.update(from: z, count: c0)
         var c = c0
         let ed = Double(e)
-        let negligible = Double(powf(1e-12, 1 / e))  // d below this: d^e < 1e-12
+        let negligible = given ?? Double(powf(1e-12, 1 / e))  // d below this: d^e < 1e-12
         // Newton's step stops mattering at a few float32 steps of τ (the sums see τ in float32).
         let stop = max((hi - lo) * 1e-7, max(abs(lo), abs(hi)) * 5e-7, precision)
         var t = start > lo && start < hi ? start : lo
