@@ -27,7 +27,7 @@ let package = Package(
         // Elementwise powf and erf over arrays through glibc's libmvec (the α-entmax sums, GELU).
         .target(name: "CVectorMath", linkerSettings: [.linkedLibrary("mvec"), .linkedLibrary("m")]),
         .target(name: "NeuralEngine", dependencies: ["CBLAS", "CVectorMath"]),
-        .target(name: "SpeechModels", dependencies: ["NeuralEngine", "Spectral"]),
+        .target(name: "SpeechModels", dependencies: ["NeuralEngine", "Spectral", "CVectorMath"]),
         .target(name: "Alignment", dependencies: ["NeuralEngine", "CEspeak"]),
         // Figures (raster, colour maps, bitmap font, PNG through libpng) for `attend inspect` and --plot.
         .target(name: "Plotting", dependencies: ["CPNG"]),
