@@ -36,6 +36,77 @@ import Testing
         }
     }
 
+    /// Streams the samples in 50 ms pieces; every word, in order.
+    static func follow(_ follower: StreamingAligner, _ samples: [Float]) throws -> [WordTiming] {
+        var out: [WordTiming] = []
+        var start = 0
+        while start < samples.count {
+            let n = min(800, samples.count - start)
+            out += try follower.push(Array(samples[start..<(start + n)]))
+            start += n
+        }
+        return out + (try follower.finish())
+    }
+
+    /// `denoise: .on` reads the live denoiser's output (`attend denoise - -o -`: the model's
+    /// streaming context, low-latency resynthesis) and nothing else: the same words as the offline
+    /// aligner on those samples. `.blend` reads both: times or confidences unlike either alone.
+    @Test func streamsReadTheDenoisedAudioWhenAsked() throws {
+        let model = try DenoiserTests.tinyModel()
+        let aligner = Aligner(model: model, phonemizer: try Phonemizer())
+        let transcript = try Transcript("The quick brown fox jumps over the lazy dog. Attend finds every word in time.", phonemizer: aligner.phonemizer)
+        let samples = try readMono16k(path: Self.audio.path)
+        var options = AlignOptions()
+        options.context = ChunkedContext(chunkSize: 8, leftContext: 32)
+        options.denoise = .off
+        options.beam = 200
+        let live = try DenoiseStream(model: model, context: model.config.defaultContext, synthesis: .lowLatency)
+        var denoised: [Float] = []
+        try samples.withUnsafeBufferPointer { try live.push($0) { denoised += $0 } }
+        try live.finish { denoised += $0 }
+        let offline = try aligner.align(samples: denoised, audioName: "x", transcript: transcript, options: options)
+        var words: [DenoiseMode: [WordTiming]] = [:]
+        for mode in [DenoiseMode.off, .on, .blend] {
+            let follower = try StreamingAligner(aligner: aligner, transcript: transcript, options: options, beam: 200,
+                                                decisionLag: nil, denoise: mode)
+            words[mode] = try Self.follow(follower, samples)
+            #expect(words[mode]!.map(\.word) == transcript.words.map(\.text), "\(mode)")
+        }
+        for (a, b) in zip(words[.on]!, offline.words) {
+            #expect(abs(a.start - b.start) < 1e-9 && abs(a.end - b.end) < 1e-9, "\(a.word)")
+            #expect(abs(a.confidence - b.confidence) < 1e-6)
+        }
+        func key(_ w: [WordTiming]) -> [Double] { w.flatMap { [$0.start, $0.end, $0.confidence] } }
+        #expect(key(words[.blend]!) != key(words[.off]!) && key(words[.blend]!) != key(words[.on]!))
+    }
+
+    /// `.auto` on clean speech (the shipped model's masks keep it) blends nowhere: the words and
+    /// their emission times are those of `.off`.
+    @Test func autoLeavesACleanStreamAlone() throws {
+        let model = try ShippedModelTests.model()
+        let aligner = Aligner(model: model, phonemizer: try Phonemizer())
+        let text = try String(contentsOf: Self.audio.deletingPathExtension().appendingPathExtension("txt"), encoding: .utf8)
+        let transcript = try Transcript(text, phonemizer: aligner.phonemizer)
+        let samples = try readMono16k(path: Self.audio.path)
+        let off = try StreamingAligner(aligner: aligner, transcript: transcript, denoise: .off)
+        let auto = try StreamingAligner(aligner: aligner, transcript: transcript, denoise: .auto)
+        var a: [(WordTiming, Int)] = [], b: [(WordTiming, Int)] = []
+        var start = 0
+        while start < samples.count {
+            let n = min(800, samples.count - start)
+            a += try off.push(Array(samples[start..<(start + n)])).map { ($0, start) }
+            b += try auto.push(Array(samples[start..<(start + n)])).map { ($0, start) }
+            start += n
+        }
+        a += try off.finish().map { ($0, start) }
+        b += try auto.finish().map { ($0, start) }
+        #expect(!auto.readsNoisy)
+        #expect(a.count == b.count && a.count == transcript.words.count)
+        for (x, y) in zip(a, b) {
+            #expect(x.0.start == y.0.start && x.0.end == y.0.end && x.0.confidence == y.0.confidence && x.1 == y.1, "\(x.0.word)")
+        }
+    }
+
     /// Issue 5: a live stream's word comes out at most 1 s after it ends. The shipped model follows
     /// the espeak sample fed in 10 ms pieces; each word's emission time (audio pushed when it came
     /// back) is compared with its exact end (libespeak-ng's own times, Audio/espeak_en_16k.words.json).

@@ -49,6 +49,21 @@ import Testing
         }
     }
 
+    /// `--jsonl` reads the audio alone unless `--denoise` says otherwise (the files' default,
+    /// auto, is not the stream's): no option gives `--denoise off`'s lines, `--denoise blend`
+    /// other times or confidences for the same words (the shipped model: the tiny one's phone
+    /// posteriors are too flat for the blend to show at three decimals).
+    @Test func jsonlDenoisesOnlyWhenAsked() throws {
+        func lines(_ extra: [String]) throws -> [String] {
+            let r = try AttendProcess.run(["align", "-", "--jsonl", "--transcript", Self.text] + extra, stdin: Self.audio)
+            #expect(r.status == 0, "\(r.stderr)")
+            return String(decoding: r.stdout, as: UTF8.self).split(separator: "\n").map(String.init)
+        }
+        let plain = try lines([]), off = try lines(["--denoise", "off"]), blend = try lines(["--denoise", "blend"])
+        #expect(plain == off)
+        #expect(blend.count == off.count && blend != off)
+    }
+
     /// The hidden `--beam`: 0 is the exact search (every word still placed, in order); a
     /// negative beam is refused with one line.
     @Test func beamZeroIsExactAndNegativeIsRefused() throws {

@@ -19,6 +19,25 @@ public final class StreamingAligner {
     private let queries: Tensor?
     private let frontEnd: FrontEnd
     private let session: EncoderSession
+    /// What the search reads (`AlignOptions.denoise`): the audio, its denoised version, or both.
+    public let denoise: DenoiseMode
+    /// The denoised reading (`denoise` other than `.off`): the live denoiser (`attend denoise`'s
+    /// stream: its own 20 ms chunks, low-latency resynthesis), its output's features and a second
+    /// encoder session with the same context as the first.
+    private let denoiser: DenoiseStream?
+    private let denoisedFrontEnd: FrontEnd?
+    private let denoisedSession: EncoderSession?
+    private var denoisedFeatures: [Float] = []
+    /// Hidden frames of each reading not yet scored (flat, dModel per frame): the two readings
+    /// come out of their encoders at different times.
+    private var hiddenQueue: [Float] = [], denoisedQueue: [Float] = []
+    /// Frames scored so far, and the frame index of `denoisedQueue`'s first frame.
+    private var framesScored = 0, denoisedStart = 0
+    /// For `.auto`: each frame's energy (from the STFT) until the denoiser's mask of that frame
+    /// arrives, from frame `energyBase` on, and the energy-weighted sums of the masks' means so far.
+    private var energies: [Double] = []
+    private var energyBase = 0
+    private var maskTotal = 0.0, maskWeight = 0.0
     private var search: IncrementalAligner
     private let scoring: TokenScoring
     private var features: [Float] = []
@@ -46,7 +65,18 @@ public final class StreamingAligner {
     /// - Parameters:
     ///   - options: the file aligner's options this search shares: attention context (a finite
     ///     left context; default `defaultContext`), `minPhoneFrames`, `priorWeight`,
-    ///     `priorScale`. Its `beam` and `denoise` do not apply (see `beam`).
+    ///     `priorScale`. Its `beam` and `denoise` do not apply (see `beam` and `denoise`).
+    ///   - denoise: what the search reads. `.off` (the default): the audio. `.blend`: also its
+    ///     live-denoised version (`attend denoise`'s stream), the two phone posteriors mixed as the
+    ///     file pass mixes them; `.auto`: blend while the denoiser's masks so far say the stream is
+    ///     noisy (the file pass's test, over the stream up to now); `.on`: the denoised version
+    ///     alone. Reading the denoised version costs about three times the CPU (the denoiser and a
+    ///     second encoder) and, while blending, up to one read more of latency. Not the default:
+    ///     the live denoiser's 20 ms chunks denoise less well than the file pass's, and the blend
+    ///     helps at 5 dB but not at 0 dB (`Training/align_val.py --stream --denoise auto`,
+    ///     2026-12-07, % within 50 ms at 5 / 0 dB: 85.2 / 80.6 against 84.3 / 82.0 off; babble and
+    ///     crowd noise only 79.0 / 63.3 against 79.5 / 65.9; the benchmark's exact set 86.9 / 76.5
+    ///     against 83.3 / 75.9, its real recordings 76.5 / 68.5 against 77.5 / 70.8).
     ///   - beam: pruning beam of the search in log-score units: smaller settles words sooner.
     ///   - decisionLag: seconds of audio after a phone's end the search may wait for its paths to
     ///     agree before it takes the best one (`IncrementalAligner.maxLag`); nil waits however
@@ -64,7 +94,7 @@ public final class StreamingAligner {
                 decisionInterval: Double? = StreamingAligner.defaultDecisionInterval,
                 decisionMargin: Float = StreamingAligner.decisionMargin,
                 maxDecisionLag: Double? = StreamingAligner.defaultMaxDecisionLag,
-                holdMargin: Float = StreamingAligner.defaultHoldMargin) throws {
+                holdMargin: Float = StreamingAligner.defaultHoldMargin, denoise: DenoiseMode = .off) throws {
         self.aligner = aligner
         self.transcript = transcript
         model = aligner.model
@@ -73,6 +103,17 @@ public final class StreamingAligner {
         let ctx = options.context ?? Self.defaultContext
         precondition(ctx.leftContext != nil, "StreamingAligner: the context needs a finite left context")
         session = EncoderSession(model: model, context: ctx)
+        self.denoise = denoise
+        if denoise != .off {
+            let stream = try DenoiseStream(model: model, context: model.config.defaultContext, synthesis: .lowLatency)
+            denoiser = stream
+            denoisedFrontEnd = try FrontEnd(config: model.config)
+            denoisedSession = EncoderSession(model: model, context: ctx)
+        } else {
+            denoiser = nil
+            denoisedFrontEnd = nil
+            denoisedSession = nil
+        }
         let frameRate = Double(model.config.sampleRate) / Double(model.config.hop)
         func frames(_ seconds: Double) -> Int { max(1, Int((seconds * frameRate).rounded())) }
         let lagFrames = decisionLag.map(frames)
@@ -88,6 +129,27 @@ public final class StreamingAligner {
         words = transcript.words.map { WordTiming(word: $0.text, start: 0, end: 0, confidence: 0) }
         frameCounts = [Int](repeating: 0, count: words.count)
         posteriorSums = [Double](repeating: 0, count: words.count)
+        if denoise == .auto {
+            denoiser?.maskHandler = { [unowned self] mask in self.noteMask(mask) }
+        }
+    }
+
+    /// `.auto` blends while the energy-weighted mean of the denoiser's masks so far is below
+    /// this (the file pass's test, `Aligner.meanSpeechMask`, over the stream up to now).
+    public static let noisyMask: Float = 0.6
+
+    /// Whether the stream reads as noisy so far (`.auto`): every frame is scored with the
+    /// verdict of its moment.
+    public var readsNoisy: Bool { maskWeight > 0 && Float(maskTotal / maskWeight) < Self.noisyMask }
+
+    private func noteMask(_ mask: UnsafeBufferPointer<Float>) {
+        guard !energies.isEmpty else { return }
+        let energy = energies.removeFirst()
+        energyBase += 1
+        var s: Float = 0
+        for v in mask { s += v }
+        maskTotal += energy * Double(s / Float(max(mask.count, 1)))
+        maskWeight += energy
     }
 
     /// The default settings, chosen together on the validation voices so that a word is out
@@ -162,8 +224,69 @@ public final class StreamingAligner {
     /// Feeds 16 kHz samples; returns the words settled by them, in transcript order.
     public func push(_ samples: [Float]) throws -> [WordTiming] {
         samplesIn += samples.count
-        samples.withUnsafeBufferPointer { frontEnd.push($0) { _, f in features += f } }
-        return try consume(session.encode(takeFeatures()))
+        samples.withUnsafeBufferPointer { frontEnd.push($0) { spectrum, f in self.takeFrame(spectrum, f) } }
+        if denoise != .on { queue(session.encode(takeFeatures()), into: &hiddenQueue) }
+        if let denoiser, let denoisedFrontEnd, let denoisedSession {
+            try samples.withUnsafeBufferPointer { x in
+                try denoiser.push(x) { out in denoisedFrontEnd.push(out) { _, f in self.denoisedFeatures += f } }
+            }
+            queue(denoisedSession.encode(takeDenoisedFeatures()), into: &denoisedQueue)
+        }
+        return collect(try consumeQueued(final: false))
+    }
+
+    private func takeFrame(_ spectrum: UnsafeBufferPointer<Float>, _ f: [Float]) {
+        features += f
+        if denoise == .auto {
+            var e = 0.0
+            for v in spectrum { e += Double(v) * Double(v) }
+            energies.append(e)
+        }
+    }
+
+    private func queue(_ hidden: Tensor, into q: inout [Float]) {
+        q += hidden.data[0..<hidden.count]
+    }
+
+    private func takeDenoisedFeatures() -> Tensor {
+        let bins = model.config.nBins
+        let n = denoisedFeatures.count / bins
+        defer { denoisedFeatures.removeAll(keepingCapacity: true) }
+        return Tensor(shape: [n, bins], data: denoisedFeatures)
+    }
+
+    /// Scores the frames the readings in use have reached: blending (`.blend`, or `.auto` while
+    /// the stream reads as noisy), the frames both have (at the end, every frame; one only one
+    /// reading has is scored from it alone); else the audio's alone, its denoised reading's frames
+    /// dropped as they catch up, so a clean stream waits for nothing.
+    private func consumeQueued(final: Bool) throws -> [AlignedToken] {
+        let d = model.config.dModel
+        // Denoised frames the search has already gone past are of no more use.
+        let stale = min(denoisedQueue.count / d, max(0, framesScored - denoisedStart))
+        if stale > 0 {
+            denoisedQueue.removeFirst(stale * d)
+            denoisedStart += stale
+        }
+        let a = hiddenQueue.count / d, b = denoisedQueue.count / d
+        let blending = denoise == .blend || (denoise == .auto && readsNoisy)
+        let n: Int
+        switch denoise {
+        case .off: n = a
+        case .on: n = b
+        case .auto, .blend: n = !blending ? a : final ? max(a, b) : min(a, b)
+        }
+        guard n > 0 else { return [] }
+        func take(_ q: inout [Float], _ k: Int) -> Tensor? {
+            let m = min(k, q.count / d)
+            guard m > 0 else { return nil }
+            defer { q.removeFirst(m * d) }
+            return Tensor(shape: [m, d], data: Array(q[0..<(m * d)]))
+        }
+        let first = denoise == .on ? nil : take(&hiddenQueue, n)
+        let second = denoise == .on || blending ? take(&denoisedQueue, n) : nil
+        if second != nil { denoisedStart += second!.shape[0] }
+        framesScored += n
+        return try consumeTokens(of: first, denoised: second, weight: blending ? 0.5 : 0)
     }
 
     /// Ends the stream; returns every word not yet returned.
@@ -177,9 +300,18 @@ public final class StreamingAligner {
     /// the stream stops with much of a long transcript left, the words it never reached (each at
     /// the stream's end, confidence 0) go out a few thousand at a time instead of all at once.
     public func finish(emit: ([WordTiming]) throws -> Void) throws {
-        frontEnd.finish { _, f in features += f }
-        var settled = try consumeTokens(of: session.encode(takeFeatures()))
-        settled += try consumeTokens(of: session.finish())
+        frontEnd.finish { spectrum, f in self.takeFrame(spectrum, f) }
+        if denoise != .on {
+            queue(session.encode(takeFeatures()), into: &hiddenQueue)
+            queue(session.finish(), into: &hiddenQueue)
+        }
+        if let denoiser, let denoisedFrontEnd, let denoisedSession {
+            try denoiser.finish { out in denoisedFrontEnd.push(out) { _, f in self.denoisedFeatures += f } }
+            denoisedFrontEnd.finish { _, f in self.denoisedFeatures += f }
+            queue(denoisedSession.encode(takeDenoisedFeatures()), into: &denoisedQueue)
+            queue(denoisedSession.finish(), into: &denoisedQueue)
+        }
+        var settled = try consumeQueued(final: true)
         let (reached, unreached) = try search.finishReached()
         settled += reached
         try emit(collect(settled))
@@ -199,17 +331,36 @@ public final class StreamingAligner {
         return Tensor(shape: [n, bins], data: features)
     }
 
-    private func consume(_ hidden: Tensor) throws -> [WordTiming] {
-        collect(try consumeTokens(of: hidden))
-    }
-
-    /// Scores the new hidden frames and runs them through the search.
-    private func consumeTokens(of hidden: Tensor) throws -> [AlignedToken] {
-        let t = hidden.shape[0], p = model.config.nPhones
+    /// Scores the new hidden frames and runs them through the search: the phone head's log
+    /// posteriors of `hidden` (the audio) and of `denoised` (its denoised version, the same
+    /// frames, or a prefix of them at the stream's end), mixed as (1 − weight)·first +
+    /// weight·second and renormalised where both have the frame; either alone where only it does.
+    private func consumeTokens(of hidden: Tensor?, denoised: Tensor?, weight: Float) throws -> [AlignedToken] {
+        let p = model.config.nPhones
+        guard let primary = hidden ?? denoised else { return [] }
+        // The aligner head's scores (unused by the shipped models) come from the first reading only.
+        let t = queries == nil ? max(hidden?.shape[0] ?? 0, denoised?.shape[0] ?? 0) : primary.shape[0]
         guard t > 0 else { return [] }
-        let scores = queries.map { model.alignScores(queries: $0, hidden: hidden) }  // (N, t)
-        var logits = model.phoneLogits(hidden)
+        let scores = queries.map { model.alignScores(queries: $0, hidden: primary) }  // (N, rows of primary)
+        var logits = model.phoneLogits(primary)
         TokenScoring.logSoftmaxRows(&logits)
+        if let hidden, let denoised {
+            var other = model.phoneLogits(denoised)
+            TokenScoring.logSoftmaxRows(&other)
+            let both = min(hidden.shape[0], denoised.shape[0])
+            if denoised.shape[0] > hidden.shape[0] {  // the end: the denoised reading's extra frames alone
+                logits = Tensor(shape: [t, p], data: Array(logits.data[0..<(hidden.shape[0] * p)])
+                                + Array(other.data[(hidden.shape[0] * p)..<(t * p)]))
+            }
+            if weight > 0 {
+                logits.withMutablePointer { lp in other.withPointer { op in
+                    for i in 0..<(both * p) { lp[i] = (1 - weight) * lp[i] + weight * op[i] }
+                } }
+                var mixed = Tensor(shape: [both, p], data: Array(logits.data[0..<(both * p)]))
+                TokenScoring.logSoftmaxRows(&mixed)
+                logits.withMutablePointer { lp in mixed.withPointer { mp in lp.update(from: mp, count: both * p) } }
+            }
+        }
         var settled: [AlignedToken] = []
         for f in 0..<t {
             logPost += logits.data[(f * p)..<((f + 1) * p)]
