@@ -44,8 +44,8 @@ struct Align: ParsableCommand {
     @Option(name: .customLong("decision-margin"),
             help: ArgumentHelp("With --jsonl: the decision follows the least advanced partial path within this many log-score units of the best.", visibility: .hidden))
     var decisionMargin: Float = StreamingAligner.decisionMargin
-    @Option(name: .customLong("min-phone-frames"), help: ArgumentHelp("Fewest 10 ms frames a phone may cover.", visibility: .hidden))
-    var minPhoneFrames: Int = AlignOptions().minPhoneFrames
+    @Option(name: .customLong("min-phone-frames"), help: ArgumentHelp("Fewest 10 ms frames a phone may cover (default 4, and 5 for files whose speech is slow enough).", visibility: .hidden))
+    var minPhoneFrames: Int?
     @Option(name: .customLong("prior-scale"), help: ArgumentHelp("Exponent of the phone prior the posteriors are divided by.", visibility: .hidden))
     var priorScale: Float = AlignOptions().priorScale
     @Option(name: .customLong("beam"), help: ArgumentHelp("Pruning beam of the file search (log-score units; 0 = exact).", visibility: .hidden))
@@ -68,7 +68,7 @@ struct Align: ParsableCommand {
         guard decisionMargin.isFinite, decisionMargin >= 0 else { throw ValidationError("--decision-margin must be ≥ 0") }
         guard beam.isFinite, beam >= 0 else { throw ValidationError("--beam must be ≥ 0 (0 = exact search)") }
         guard streamBeam.isFinite, streamBeam > 0 else { throw ValidationError("--stream-beam must be > 0") }
-        guard (1...50).contains(minPhoneFrames) else { throw ValidationError("--min-phone-frames must be in 1...50") }
+        guard (1...50).contains(minPhoneFrames ?? 4) else { throw ValidationError("--min-phone-frames must be in 1...50") }
         if isDirectory(input) {
             guard let output, output != "-" else { throw ValidationError("a directory input needs -o OUTDIR") }
             guard transcript == nil, transcriptFile == nil else {
@@ -90,7 +90,10 @@ struct Align: ParsableCommand {
             let aligner = Aligner(model: model, phonemizer: try Phonemizer(voice: voice))
             var options = AlignOptions()
             options.denoise = denoise ?? AlignOptions().denoise
-            options.minPhoneFrames = minPhoneFrames
+            if let minPhoneFrames {  // the user's floor, for every file: no second search
+                options.minPhoneFrames = minPhoneFrames
+                options.slowSpeechPhoneFrames = nil
+            }
             options.priorScale = priorScale
             options.beam = beam > 0 ? beam : nil
             options.context = modelOptions.context(for: model)
@@ -126,7 +129,7 @@ struct Align: ParsableCommand {
                                     chunkFrames: max(1, reader.info.sampleRate / 20))  // 50 ms reads
         var options = AlignOptions()
         options.context = context
-        options.minPhoneFrames = minPhoneFrames
+        if let minPhoneFrames { options.minPhoneFrames = minPhoneFrames }
         options.priorScale = priorScale
         let follower = try StreamingAligner(aligner: aligner, transcript: transcript, options: options, beam: streamBeam,
                                             decisionLag: decisionLag, decisionInterval: decisionInterval,

@@ -134,6 +134,54 @@ import Testing
     }
 }
 
+/// Files whose speech is slow are searched again with phones held 5 frames
+/// (`AlignOptions.slowSpeechPhoneFrames`); fast speech keeps the 4-frame search.
+@Suite struct SlowSpeechTests {
+    /// The espeak sample played `factor` times slower (resampled by libsoxr as if recorded at
+    /// 16 kHz / factor: lower and slower), 16 kHz.
+    static func played(slower factor: Double) throws -> [Float] {
+        let samples = try readMono16k(path: StreamingAlignerTests.audio.path)
+        let r = try Resampler(inputRate: 16000 / factor, outputRate: 16000, channels: 1)
+        return try r.process(samples) + r.flush()
+    }
+
+    static func align(_ samples: [Float], _ configure: (inout AlignOptions) -> Void = { _ in }) throws -> (AlignmentResult, Aligner, Transcript) {
+        let aligner = Aligner(model: try ShippedModelTests.model(), phonemizer: try Phonemizer())
+        let text = try String(contentsOf: StreamingAlignerTests.audio.deletingPathExtension().appendingPathExtension("txt"), encoding: .utf8)
+        let transcript = try Transcript(text, phonemizer: aligner.phonemizer)
+        var options = AlignOptions()
+        options.denoise = .off
+        configure(&options)
+        return (try aligner.align(samples: samples, audioName: "x", transcript: transcript, options: options), aligner, transcript)
+    }
+
+    static func shortestPhone(_ r: AlignmentResult) -> Double {
+        r.words.flatMap(\.phones).map { $0.end - $0.start }.min() ?? 0
+    }
+
+    static func same(_ a: AlignmentResult, _ b: AlignmentResult) -> Bool {
+        a.words.map { [$0.start, $0.end, $0.confidence] } == b.words.map { [$0.start, $0.end, $0.confidence] }
+    }
+
+    @Test func slowSpeechHoldsPhonesFiveFrames() throws {
+        let slow = try Self.played(slower: 1.6)
+        let (adaptive, _, _) = try Self.align(slow)
+        let (five, _, _) = try Self.align(slow) { $0.minPhoneFrames = 5; $0.slowSpeechPhoneFrames = nil }
+        let (four, _, _) = try Self.align(slow) { $0.slowSpeechPhoneFrames = nil }
+        #expect(Self.same(adaptive, five))
+        #expect(!Self.same(adaptive, four))
+        #expect(Self.shortestPhone(adaptive) >= 0.05 - 1e-9)
+    }
+
+    @Test func fastSpeechKeepsTheFourFrameSearch() throws {
+        let fast = try Self.played(slower: 0.7)
+        let (adaptive, _, _) = try Self.align(fast)
+        let (four, _, _) = try Self.align(fast) { $0.slowSpeechPhoneFrames = nil }
+        #expect(Self.same(adaptive, four))
+        #expect(Self.shortestPhone(adaptive) < 0.05 - 1e-9)  // some phone as short as 4 frames allow
+    }
+}
+
 @Suite struct AlignerDenoiseTests {
     /// `align --denoise` reads the audio as `attend denoise` writes a file (offline context,
     /// overlap-add resynthesis), not as the low-latency stream does.

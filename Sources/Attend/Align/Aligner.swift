@@ -53,8 +53,21 @@ public struct AlignOptions: Sendable {
     /// boundaries within 50 ms clean / 5 dB / 0 dB): 1: 90.2/79.2/71.8, 2: 90.6/81.2/73.2,
     /// 3: 91.9/83.4/75.7, 4: 92.4/84.2/79.2, 5: 93.4/86.0/83.7, 6: 87.7/81.3/78.6. 5 scored
     /// higher, but synthetic voices hold phones longer than fast natural speech, where 50 ms
-    /// would squeeze real phones: 4 is the hedge.
+    /// would squeeze real phones: 4 is the hedge. `slowSpeechPhoneFrames` raises it where the
+    /// speech allows.
     public var minPhoneFrames = 4
+    /// Slow speech, a second search: when the first search's phones average
+    /// `Aligner.slowSpeechMeanFrames` frames or more, the file is searched again with phones held
+    /// this many frames (nil: never). On the validation voices (`Training/align_val.py [--tempo
+    /// 1.3] [--min-phone-frames D]`, 2026-12-07, % within 50 ms clean / 5 dB / 0 dB), as spoken:
+    /// 4 frames 96.1 / 85.5 / 83.8, 5 frames 96.7 / 87.4 / 85.9, **4 then 5 when slow 96.8 / 86.7 /
+    /// 85.3**; spoken 1.3 times faster (sox tempo): 4 frames 97.7 / 91.6 / 86.8, 5 frames 87.7 /
+    /// 82.4 / 80.5 (fast phones squeezed), **4 then 5 when slow 97.9 / 92.4 / 87.5**. The
+    /// benchmark's sets (`python -m bench.worker align attend ...`): exact 95.3 / 86.8 / 80.8 ->
+    /// 96.6 / 88.8 / 82.3, silver 89.6 / 77.7 / 72.1 -> 90.4 / 78.5 / 74.0; their clean recordings
+    /// 1.3 times faster exact 96.6 and silver 91.0 either way (5 frames: 94.1, 87.7). Live streams
+    /// search once, with `minPhoneFrames`.
+    public var slowSpeechPhoneFrames: Int? = 5
     /// Exponent of the training prior the phone posteriors are divided by (`TokenScoring`;
     /// hidden CLI option `--prior-scale`). On the validation voices (`Training/align_val.py
     /// [--stream] --prior-scale S`, 2026-12-05; % within 50 ms clean / 5 dB / 0 dB): 1: file
@@ -234,11 +247,35 @@ public struct Aligner: Sendable {
     /// Decodes `hidden` (with the phone head's reading of `denoised` blended in when given).
     func decode(hidden: Tensor, denoised: Tensor? = nil, tokens: AlignmentTokens, options: AlignOptions) throws -> Decoded {
         let logPost = phoneLogPosteriors(hidden: hidden, denoised: denoised)  // (T, P)
-        do {
-            return try decode(hidden: hidden, logPost: logPost, tokens: tokens, options: options, beam: options.beam)
-        } catch AlignmentError.noPathWithinBeam {
-            return try decode(hidden: hidden, logPost: logPost, tokens: tokens, options: options, beam: nil)  // exact search
+        func search(_ options: AlignOptions) throws -> Decoded {
+            do {
+                return try decode(hidden: hidden, logPost: logPost, tokens: tokens, options: options, beam: options.beam)
+            } catch AlignmentError.noPathWithinBeam {
+                return try decode(hidden: hidden, logPost: logPost, tokens: tokens, options: options, beam: nil)  // exact search
+            }
         }
+        let first = try search(options)
+        guard let slow = options.slowSpeechPhoneFrames, slow > options.minPhoneFrames,
+              Self.meanPhoneFrames(first.tokens, tokens) >= Self.slowSpeechMeanFrames else { return first }
+        var again = options
+        again.minPhoneFrames = slow
+        return try search(again)
+    }
+
+    /// Mean frames of a first search's phones at or above which the speech counts as slow
+    /// (`AlignOptions.slowSpeechPhoneFrames`): 7.6 frames (76 ms), between the validation voices as
+    /// spoken (first-search means 5.0-13.3 frames, median 8.2, over clean, 5 and 0 dB) and 1.3 times
+    /// faster (4.0-11.0, median 6.4).
+    public static let slowSpeechMeanFrames = 7.6
+
+    /// Mean frames of the words' phones a search placed (pauses and skipped tokens left out).
+    static func meanPhoneFrames(_ aligned: [AlignedToken], _ tokens: AlignmentTokens) -> Double {
+        var frames = 0, count = 0
+        for t in aligned where !t.isSkipped && tokens.word[t.token] != nil {
+            frames += t.frameCount
+            count += 1
+        }
+        return count > 0 ? Double(frames) / Double(count) : 0
     }
 
     private func decode(hidden: Tensor, logPost: Tensor, tokens: AlignmentTokens, options: AlignOptions, beam: Float?) throws -> Decoded {
