@@ -131,30 +131,23 @@ static void pow_inputs(const float *x, float floor, float *t, float *keep, long 
     }
 }
 
-static void vm_pow(const float *x, float e, float *y, long n, int w) {
+/* y = x^e, through libmvec's powf or (`via_log2`) as exp2(e * log2 x): two of its cheap functions
+   instead of its powf, which takes about four times as long (its extra-precise logarithm). The
+   product e * log2 x is rounded to float, so that result's relative error grows with |ln x^e|:
+   about 1e-7 * |ln x^e| (2e-6 at x^e = 1e-9). Lanes at or below the floor come out as 0. */
+static void vm_pow(const float *x, float e, float *y, long n, int w, int via_log2) {
     float t[BLOCK], keep[BLOCK];
     const float floor = pow_floor(e);
     for (long i0 = 0; i0 < n; i0 += BLOCK) {
         long k = n - i0 < BLOCK ? n - i0 : BLOCK;
         pow_inputs(x + i0, floor, t, keep, k);
-        map(OP_POW, t, t, k, e, 1.0f, w);
-        for (long i = 0; i < k; i++) y[i0 + i] = t[i] * keep[i];
-    }
-}
-
-/* x^e as exp2(e * log2 x): two of libmvec's cheap functions instead of its powf, which takes about
-   four times as long (its extra-precise logarithm). The product e * log2 x is rounded to float, so
-   the result's relative error grows with |ln x^e|: about 1e-7 * |ln x^e| (2e-6 at x^e = 1e-9).
-   Lanes at or below the floor as in vm_pow. */
-static void vm_pow_log2(const float *x, float e, float *y, long n, int w) {
-    float t[BLOCK], keep[BLOCK];
-    const float floor = pow_floor(e);
-    for (long i0 = 0; i0 < n; i0 += BLOCK) {
-        long k = n - i0 < BLOCK ? n - i0 : BLOCK;
-        pow_inputs(x + i0, floor, t, keep, k);
-        map(OP_LOG2, t, t, k, 0.0f, 1.0f, w);
-        for (long i = 0; i < k; i++) t[i] *= e;
-        map(OP_EXP2, t, t, k, 0.0f, 0.0f, w);
+        if (via_log2) {
+            map(OP_LOG2, t, t, k, 0.0f, 1.0f, w);
+            for (long i = 0; i < k; i++) t[i] *= e;
+            map(OP_EXP2, t, t, k, 0.0f, 0.0f, w);
+        } else {
+            map(OP_POW, t, t, k, e, 1.0f, w);
+        }
         for (long i = 0; i < k; i++) y[i0 + i] = t[i] * keep[i];
     }
 }
@@ -187,8 +180,8 @@ static void vm_gate(const float *a, const float *g, float *y, long n, int w) {
 void attend_vm_run(attend_vm_kernel kernel, const float *x, const float *g, float *y, long n, float e, int lanes) {
     int w = usable(lanes);
     switch (kernel) {
-    case ATTEND_VM_POW: vm_pow(x, e, y, n, w); break;
-    case ATTEND_VM_POW_LOG2: vm_pow_log2(x, e, y, n, w); break;
+    case ATTEND_VM_POW: vm_pow(x, e, y, n, w, 0); break;
+    case ATTEND_VM_POW_LOG2: vm_pow(x, e, y, n, w, 1); break;
     case ATTEND_VM_GELU: vm_gelu(x, y, n, w); break;
     case ATTEND_VM_SILU: vm_gate(x, x, y, n, w); break;
     case ATTEND_VM_SIGMOID: vm_gate(NULL, x, y, n, w); break;

@@ -20,14 +20,7 @@ import Testing
         let offline = try aligner.align(samples: samples, audioName: "x", transcript: transcript, options: options)
 
         let follower = try StreamingAligner(aligner: aligner, transcript: transcript, options: options, beam: 200, decisionLag: nil)
-        var streamed: [WordTiming] = []
-        var start = 0
-        while start < samples.count {
-            let n = min(800, samples.count - start)
-            streamed += try follower.push(Array(samples[start..<(start + n)]))
-            start += n
-        }
-        streamed += try follower.finish()
+        let streamed = try Self.follow(follower, samples)
         #expect(streamed.map(\.word) == transcript.words.map(\.text))
         #expect(streamed.count == offline.words.count)
         for (a, b) in zip(streamed, offline.words) {
