@@ -44,7 +44,7 @@ struct Align: ParsableCommand {
     @Option(name: .customLong("decision-margin"),
             help: ArgumentHelp("With --jsonl: the decision follows the least advanced partial path within this many log-score units of the best.", visibility: .hidden))
     var decisionMargin: Float = StreamingAligner.decisionMargin
-    @Option(name: .customLong("min-phone-frames"), help: ArgumentHelp("Fewest 10 ms frames a phone may cover (default 4, and 5 for files whose speech is slow enough).", visibility: .hidden))
+    @Option(name: .customLong("min-phone-frames"), help: ArgumentHelp("Fewest 10 ms frames a phone may cover (default 4, and 5 where the speech is slow enough).", visibility: .hidden))
     var minPhoneFrames: Int?
     @Option(name: .customLong("prior-scale"), help: ArgumentHelp("Exponent of the phone prior the posteriors are divided by.", visibility: .hidden))
     var priorScale: Float = AlignOptions().priorScale
@@ -131,14 +131,31 @@ struct Align: ParsableCommand {
         options.context = context
         if let minPhoneFrames { options.minPhoneFrames = minPhoneFrames }
         options.priorScale = priorScale
-        let follower = try StreamingAligner(aligner: aligner, transcript: transcript, options: options, beam: streamBeam,
-                                            decisionLag: decisionLag, decisionInterval: decisionInterval,
-                                            decisionMargin: decisionMargin,
-                                            maxDecisionLag: maxDecisionLag > 0 ? maxDecisionLag : nil, holdMargin: holdMargin,
-                                            denoise: denoise ?? .off)
+        let reading = denoise ?? .off
+        // The audio alone at the default phone minimum: two searches, 4 and 5 frames, the second
+        // taken when the stream turns out slow (as files are searched again).
+        let push: ([Float]) throws -> [WordTiming], finish: (([WordTiming]) throws -> Void) throws -> Void, pushed: () -> Int
+        if reading == .off && minPhoneFrames == nil {
+            let follower = try SlowSpeechFollower(aligner: aligner, transcript: transcript, options: options, beam: streamBeam,
+                                                  decisionLag: decisionLag, decisionInterval: decisionInterval,
+                                                  decisionMargin: decisionMargin,
+                                                  maxDecisionLag: maxDecisionLag > 0 ? maxDecisionLag : nil, holdMargin: holdMargin)
+            push = follower.push
+            finish = { try $0(try follower.finish()) }
+            pushed = { follower.samplesPushed }
+        } else {
+            let follower = try StreamingAligner(aligner: aligner, transcript: transcript, options: options, beam: streamBeam,
+                                                decisionLag: decisionLag, decisionInterval: decisionInterval,
+                                                decisionMargin: decisionMargin,
+                                                maxDecisionLag: maxDecisionLag > 0 ? maxDecisionLag : nil, holdMargin: holdMargin,
+                                                denoise: reading)
+            push = follower.push
+            finish = { try follower.finish(emit: $0) }
+            pushed = { follower.samplesPushed }
+        }
         // "emitted_at": seconds of audio read when the word came out (its latency is that less "end").
         func emit(_ words: [WordTiming]) {
-            let at = AlignmentResult.seconds(Double(follower.samplesPushed) / Double(aligner.model.config.sampleRate))
+            let at = AlignmentResult.seconds(Double(pushed()) / Double(aligner.model.config.sampleRate))
             for w in words {
                 let line = "{\"word\":\(JSONText.string(w.word)),\"start\":\(AlignmentResult.seconds(w.start)),"
                     + "\"end\":\(AlignmentResult.seconds(w.end)),\"confidence\":\(String(format: "%.3f", w.confidence)),"
@@ -146,8 +163,8 @@ struct Align: ParsableCommand {
                 FileHandle.standardOutput.write(Data(line.utf8))
             }
         }
-        while let chunk = try stream.next() { emit(try follower.push(chunk)) }
-        try follower.finish { emit($0) }
+        while let chunk = try stream.next() { emit(try push(chunk)) }
+        try finish { emit($0) }
     }
 
     private func runBatch(aligner: Aligner, options: AlignOptions) throws {

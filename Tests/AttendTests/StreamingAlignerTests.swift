@@ -175,6 +175,65 @@ import Testing
     }
 }
 
+/// A live stream followed at 4 and 5 frames a phone at once (`SlowSpeechFollower`).
+@Suite struct SlowSpeechFollowerTests {
+    static func follow(_ samples: [Float], _ make: (Aligner, Transcript) throws -> (push: ([Float]) throws -> [WordTiming], finish: () throws -> [WordTiming]))
+        throws -> (words: [WordTiming], late: [Double], transcript: Transcript) {
+        let aligner = Aligner(model: try ShippedModelTests.model(), phonemizer: try Phonemizer())
+        let text = try String(contentsOf: StreamingAlignerTests.audio.deletingPathExtension().appendingPathExtension("txt"), encoding: .utf8)
+        let transcript = try Transcript(text, phonemizer: aligner.phonemizer)
+        let f = try make(aligner, transcript)
+        var words: [WordTiming] = [], late: [Double] = []
+        var start = 0
+        while start < samples.count {
+            let n = min(800, samples.count - start)
+            for w in try f.push(Array(samples[start..<(start + n)])) { words.append(w); late.append(Double(start + n) / 16000 - w.end) }
+            start += n
+        }
+        for w in try f.finish() { words.append(w); late.append(Double(samples.count) / 16000 - w.end) }
+        return (words, late, transcript)
+    }
+
+    /// Slow speech: judged slow, every word once, in order, none starting before the last ended,
+    /// each out within 1.5 s of its end; the words after the judgement differ from the 4-frame
+    /// search's.
+    @Test func slowStreamTakesTheFiveFrameSearch() throws {
+        let samples = try SlowSpeechTests.played(slower: 1.6)
+        var judged: Bool?
+        let (words, late, transcript) = try Self.follow(samples) { aligner, transcript in
+            let f = try SlowSpeechFollower(aligner: aligner, transcript: transcript)
+            return (f.push, { let w = try f.finish(); judged = f.isSlow; return w })
+        }
+        let (four, _, _) = try Self.follow(samples) { aligner, transcript in
+            let f = try StreamingAligner(aligner: aligner, transcript: transcript)
+            return (f.push, { try f.finish() })
+        }
+        #expect(judged == true)
+        #expect(words.map(\.word) == transcript.words.map(\.text))
+        for (a, b) in zip(words, words.dropFirst()) { #expect(b.start >= a.end - 1e-9, "\(b.word)") }
+        #expect(late.allSatisfy { $0 <= 1.5 }, "\(late)")
+        #expect(words.map { [$0.start, $0.end] } != four.map { [$0.start, $0.end] })
+    }
+
+    /// Fast speech: judged not slow, and the words (and when they come out) are the 4-frame
+    /// search's alone.
+    @Test func fastStreamKeepsTheFourFrameSearch() throws {
+        let samples = try SlowSpeechTests.played(slower: 0.7)
+        var judged: Bool?
+        let (words, late, _) = try Self.follow(samples) { aligner, transcript in
+            let f = try SlowSpeechFollower(aligner: aligner, transcript: transcript)
+            return (f.push, { let w = try f.finish(); judged = f.isSlow; return w })
+        }
+        let (four, fourLate, _) = try Self.follow(samples) { aligner, transcript in
+            let f = try StreamingAligner(aligner: aligner, transcript: transcript)
+            return (f.push, { try f.finish() })
+        }
+        #expect(judged == false)
+        #expect(words.map { [$0.start, $0.end, $0.confidence] } == four.map { [$0.start, $0.end, $0.confidence] })
+        #expect(late == fourLate)
+    }
+}
+
 @Suite struct AlignerDenoiseTests {
     /// `align --denoise` reads the audio as `attend denoise` writes a file (offline context,
     /// overlap-add resynthesis), not as the low-latency stream does.
