@@ -194,43 +194,42 @@ import Testing
         return (words, late, transcript)
     }
 
+    /// The sample played `slower` times slower, followed by a `SlowSpeechFollower` and by the
+    /// plain 4-frame `StreamingAligner`: words, their lateness, the follower's judgement.
+    static func both(slower: Double) throws -> (words: [WordTiming], late: [Double], judged: Bool?,
+                                                four: [WordTiming], fourLate: [Double], transcript: Transcript) {
+        let samples = try SlowSpeechTests.played(slower: slower)
+        var judged: Bool?
+        let (words, late, transcript) = try follow(samples) { aligner, transcript in
+            let f = try SlowSpeechFollower(aligner: aligner, transcript: transcript)
+            return (f.push, { let w = try f.finish(); judged = f.isSlow; return w })
+        }
+        let (four, fourLate, _) = try follow(samples) { aligner, transcript in
+            let f = try StreamingAligner(aligner: aligner, transcript: transcript)
+            return (f.push, { try f.finish() })
+        }
+        return (words, late, judged, four, fourLate, transcript)
+    }
+
     /// Slow speech: judged slow, every word once, in order, none starting before the last ended,
     /// each out within 1.5 s of its end; the words after the judgement differ from the 4-frame
     /// search's.
     @Test func slowStreamTakesTheFiveFrameSearch() throws {
-        let samples = try SlowSpeechTests.played(slower: 1.6)
-        var judged: Bool?
-        let (words, late, transcript) = try Self.follow(samples) { aligner, transcript in
-            let f = try SlowSpeechFollower(aligner: aligner, transcript: transcript)
-            return (f.push, { let w = try f.finish(); judged = f.isSlow; return w })
-        }
-        let (four, _, _) = try Self.follow(samples) { aligner, transcript in
-            let f = try StreamingAligner(aligner: aligner, transcript: transcript)
-            return (f.push, { try f.finish() })
-        }
-        #expect(judged == true)
-        #expect(words.map(\.word) == transcript.words.map(\.text))
-        for (a, b) in zip(words, words.dropFirst()) { #expect(b.start >= a.end - 1e-9, "\(b.word)") }
-        #expect(late.allSatisfy { $0 <= 1.5 }, "\(late)")
-        #expect(words.map { [$0.start, $0.end] } != four.map { [$0.start, $0.end] })
+        let r = try Self.both(slower: 1.6)
+        #expect(r.judged == true)
+        #expect(r.words.map(\.word) == r.transcript.words.map(\.text))
+        for (a, b) in zip(r.words, r.words.dropFirst()) { #expect(b.start >= a.end - 1e-9, "\(b.word)") }
+        #expect(r.late.allSatisfy { $0 <= 1.5 }, "\(r.late)")
+        #expect(r.words.map { [$0.start, $0.end] } != r.four.map { [$0.start, $0.end] })
     }
 
     /// Fast speech: judged not slow, and the words (and when they come out) are the 4-frame
     /// search's alone.
     @Test func fastStreamKeepsTheFourFrameSearch() throws {
-        let samples = try SlowSpeechTests.played(slower: 0.7)
-        var judged: Bool?
-        let (words, late, _) = try Self.follow(samples) { aligner, transcript in
-            let f = try SlowSpeechFollower(aligner: aligner, transcript: transcript)
-            return (f.push, { let w = try f.finish(); judged = f.isSlow; return w })
-        }
-        let (four, fourLate, _) = try Self.follow(samples) { aligner, transcript in
-            let f = try StreamingAligner(aligner: aligner, transcript: transcript)
-            return (f.push, { try f.finish() })
-        }
-        #expect(judged == false)
-        #expect(words.map { [$0.start, $0.end, $0.confidence] } == four.map { [$0.start, $0.end, $0.confidence] })
-        #expect(late == fourLate)
+        let r = try Self.both(slower: 0.7)
+        #expect(r.judged == false)
+        #expect(r.words.map { [$0.start, $0.end, $0.confidence] } == r.four.map { [$0.start, $0.end, $0.confidence] })
+        #expect(r.late == r.fourLate)
     }
 }
 
