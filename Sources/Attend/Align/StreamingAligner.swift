@@ -34,9 +34,8 @@ public final class StreamingAligner {
     /// Frames scored so far, and the frame index of `denoisedQueue`'s first frame.
     private var framesScored = 0, denoisedStart = 0
     /// For `.auto`: each frame's energy (from the STFT) until the denoiser's mask of that frame
-    /// arrives, from frame `energyBase` on, and the energy-weighted sums of the masks' means so far.
+    /// arrives, and the energy-weighted sums of the masks' means so far.
     private var energies: [Double] = []
-    private var energyBase = 0
     private var maskTotal = 0.0, maskWeight = 0.0
     private var search: IncrementalAligner
     private let scoring: TokenScoring
@@ -145,7 +144,6 @@ public final class StreamingAligner {
     private func noteMask(_ mask: UnsafeBufferPointer<Float>) {
         guard !energies.isEmpty else { return }
         let energy = energies.removeFirst()
-        energyBase += 1
         var s: Float = 0
         for v in mask { s += v }
         maskTotal += energy * Double(s / Float(max(mask.count, 1)))
@@ -491,10 +489,17 @@ public final class SlowSpeechFollower {
     public static let decisionPhones = 12
     /// nil until judged; then whether the second search's words are the ones given out.
     public private(set) var isSlow: Bool?
+    /// Words of the second search not yet looked at; the first is its word `slowBase`.
     private var slowWords: [WordTiming] = []
+    private var slowBase = 0
+    /// Words given out so far, and where the last of them ended.
     private var given = 0
     private var lastEnd = 0.0
-    private var phoneFrames = 0.0, phones = 0
+    /// Frames of the first search's phones given out before the judgement, and their count (whole
+    /// frames, as the file pass counts them in `Aligner.meanPhoneFrames`).
+    private var phoneFrames = 0, phones = 0
+    /// Seconds of one encoder frame.
+    private let frameSeconds: Double
 
     public init(aligner: Aligner, transcript: Transcript, options: AlignOptions = AlignOptions(),
                 beam: Float = StreamingAligner.defaultBeam, decisionLag: Double? = StreamingAligner.defaultDecisionLag,
@@ -509,6 +514,7 @@ public final class SlowSpeechFollower {
                                         decisionInterval: decisionInterval, decisionMargin: decisionMargin,
                                         maxDecisionLag: maxDecisionLag, holdMargin: holdMargin)
         }
+        frameSeconds = Double(aligner.model.config.hop) / Double(aligner.model.config.sampleRate)
         fast = try make(options.minPhoneFrames)
         slow = try make(max(options.slowSpeechPhoneFrames ?? options.minPhoneFrames, options.minPhoneFrames))
         fast.hiddenHandler = { [unowned self] hidden, samples in
@@ -521,23 +527,23 @@ public final class SlowSpeechFollower {
 
     /// Feeds 16 kHz samples; returns the words settled by them, in transcript order.
     public func push(_ samples: [Float]) throws -> [WordTiming] {
-        try route(try fast.push(samples), final: false)
+        route(try fast.push(samples), final: false)
     }
 
     /// Ends the stream; returns every word not yet returned.
     public func finish() throws -> [WordTiming] {
         let words = try fast.finish()
         if isSlow != false { slowWords += try slow.finishFollowing(samples: fast.samplesPushed) }
-        return try route(words, final: true)
+        return route(words, final: true)
     }
 
-    private func route(_ words: [WordTiming], final: Bool) throws -> [WordTiming] {
+    private func route(_ words: [WordTiming], final: Bool) -> [WordTiming] {
         if isSlow == nil {
             for w in words {
-                for p in w.phones { phoneFrames += (p.end - p.start) * 100; phones += 1 }
+                for p in w.phones { phoneFrames += Int(((p.end - p.start) / frameSeconds).rounded()); phones += 1 }
             }
             if phones >= Self.decisionPhones || final {
-                isSlow = phones > 0 && phoneFrames / Double(phones) >= Aligner.slowSpeechMeanFrames
+                isSlow = phones > 0 && Double(phoneFrames) / Double(phones) >= Aligner.slowSpeechMeanFrames
                 if isSlow == false {
                     fast.hiddenHandler = nil  // the second search is no longer needed
                     slowWords = []
@@ -549,22 +555,20 @@ public final class SlowSpeechFollower {
             if let last = words.last { lastEnd = last.end }
             return words
         }
-        // From the second search: its words past those already given, in order.
+        // From the second search: its words past those already given, in order (`slowBase` never
+        // passes `given`: every word looked at is given out or was already).
         var out: [WordTiming] = []
-        let first = given - (slowOffset)
+        let first = given - slowBase
         if first < slowWords.count {
-            for var w in slowWords[max(0, first)...] {
+            for var w in slowWords[first...] {
                 if w.start < lastEnd { w.start = min(lastEnd, w.end) }
                 out.append(w)
                 lastEnd = w.end
             }
         }
-        slowOffset += slowWords.count
+        slowBase += slowWords.count
         given += out.count
         slowWords = []
         return out
     }
-
-    /// Words of the second search already dropped from `slowWords` (given out, or before `given`).
-    private var slowOffset = 0
 }
