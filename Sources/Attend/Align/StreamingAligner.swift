@@ -475,7 +475,7 @@ public final class StreamingAligner {
 /// --jsonl` follows streams this way unless given `--denoise` or `--min-phone-frames`.
 ///
 /// % of boundaries within 50 ms, clean / 5 / 0 dB, 2026-12-07: the benchmark's exact set 95.1 /
-/// 83.3 / 75.9 (4 frames) -> 95.2 / 84.6 / 78.2, its real recordings 84.8 / 77.5 / 70.8 -> 86.7 /
+/// 83.3 / 75.9 (4 frames) -> 95.2 / 84.8 / 78.4, its real recordings 84.8 / 77.5 / 70.8 -> 86.7 /
 /// 78.5 / 71.7 (judging after 30 phones: 95.2 / 83.8 / 76.7, 85.8 / 77.3 / 71.0; a fixed 5 frames
 /// 95.5 / 85.9 / 79.3, 87.1 / 80.2 / 73.1), their clean recordings 1.3 times faster exact 97.0
 /// either way, silver 89.0 against 88.8; the validation voices (`Training/align_val.py --stream
