@@ -179,6 +179,7 @@ def main() -> None:
 
     errors: dict[str, list[float]] = {}
     by_class: dict[tuple[str, str], list[float]] = {}
+    signed: dict[str, list[float]] = {}  # hypothesis minus reference, ms
     latency: dict[str, list[float]] = {}  # streaming: seconds from a word's end to its emission
     with cf.ThreadPoolExecutor(args.jobs) as ex:
         for item, result in ex.map(run, items):
@@ -189,6 +190,7 @@ def main() -> None:
                 continue
             for k, ((_, a, b), h) in enumerate(zip(ref, result["words"])):
                 e += [abs(h["start"] - a) * 1000, abs(h["end"] - b) * 1000]
+                signed.setdefault(item["cond"], []).extend([(h["start"] - a) * 1000, (h["end"] - b) * 1000])
                 start_class, end_class = boundary_classes(ref, k)
                 by_class.setdefault((item["cond"], start_class), []).append(abs(h["start"] - a) * 1000)
                 by_class.setdefault((item["cond"], end_class), []).append(abs(h["end"] - b) * 1000)
@@ -196,7 +198,8 @@ def main() -> None:
                     latency.setdefault(item["cond"], []).append(h["emitted_at"] - h["end"])
     for cond in CONDITIONS:
         e = np.array(errors[cond])
-        line = (f"{cond:7s} boundaries {len(e):4d}  median {np.median(e):6.0f} ms  "
+        bias = np.median(signed[cond]) if signed.get(cond) else float("nan")
+        line = (f"{cond:7s} boundaries {len(e):4d}  median {np.median(e):6.0f} ms  bias {bias:+4.0f} ms  "
                 + "  ".join(f"≤{t} ms {100 * np.mean(e <= t):5.1f}%" for t in (20, 50, 100)))
         if cond in latency:
             lat = np.array(latency[cond])

@@ -1,6 +1,6 @@
 """Writes the phone prior of the training data into an exported model's config (`phone_log_prior`),
-and optionally the aligner head's weight (`align_weight`), for a model trained before train.py
-computed the prior itself:
+the aligner's transcript map of data_pipeline/phones.json (`align_map`) and optionally the aligner
+head's weight (`align_weight`), for a model trained before train.py wrote them itself:
 
     python3 Training/set_phone_prior.py Models/attend-base.json [--data Training/data] [--align-weight 0]
         [--speech-repeat SOURCE=N,...]   # the training draw of train.py's option of that name
@@ -34,10 +34,11 @@ def main() -> None:
         raise SystemExit(f"no training manifest in {args.data}: run `bash Training/make_data.sh --scale full` first")
     speech, _ = repeat_sources(speech, [None] * len(speech), args.speech_repeat, "--speech-repeat")
     cfg["phone_log_prior"] = phone_log_prior(speech, phones)
+    cfg["align_map"] = phones.align_map
     if args.align_weight is not None:
         cfg["align_weight"] = args.align_weight
     path.write_text(json.dumps(cfg, indent=2, sort_keys=True) + "\n")
-    print(f"{path}: phone_log_prior from {len(speech)} utterances" +
+    print(f"{path}: phone_log_prior from {len(speech)} utterances, align_map of {len(phones.align_map)} entries" +
           (f", align_weight {args.align_weight}" if args.align_weight is not None else ""))
 
 

@@ -249,7 +249,7 @@ def main():
     run.mkdir(parents=True, exist_ok=True)
     data = pathlib.Path(args.data)
     phones = PhoneSet(ROOT / "Training" / "data_pipeline" / "phones.json")
-    cfg = ModelConfig(n_phones=len(phones), phones=phones.names, espeak_map=phones.espeak_map,
+    cfg = ModelConfig(n_phones=len(phones), phones=phones.names, espeak_map=phones.espeak_map, align_map=phones.align_map,
                       entmax_iters=20, chunk_size=2, left_context=64)
     if args.init:
         init_json = pathlib.Path(args.init).with_suffix(".json")

@@ -37,6 +37,9 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var phones: [String]
     /// espeak-ng phoneme mnemonic → phone class name ("" = merge into the previous phone).
     public var espeakMap: [String: String]
+    /// espeak-ng mnemonic → the aligner's transcript tokens in place of `espeakMap`'s, space-separated
+    /// class names, a trailing `?` marking one the search may skip (absent: `espeakMap` alone).
+    public var alignMapValue: [String: String]?
     public var dAlign: Int
     public var textKernel: Int
     public var layerNormEps: Float
@@ -65,13 +68,15 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         case normaliser, alphaMin = "alpha_min", alphaMax = "alpha_max", entmaxIters = "entmax_iters"
         case chunkSize = "chunk_size", leftContext = "left_context", nPhones = "n_phones", phones
         case espeakMap = "espeak_map", dAlign = "d_align", textKernel = "text_kernel", layerNormEps = "layer_norm_eps"
-        case alignWeight = "align_weight", phoneLogPrior = "phone_log_prior"
+        case alignWeight = "align_weight", phoneLogPrior = "phone_log_prior", alignMapValue = "align_map"
         case maskDecoderChannelsValue = "mask_decoder_channels", maskDecoderKernelValue = "mask_decoder_kernel"
         case maskDecoderEmaValue = "mask_decoder_ema", maskDecoderGRUValue = "mask_decoder_gru"
         case maskDecoderFloorValue = "mask_decoder_floor"
         case lowBandBinsValue = "low_band_bins"
     }
 
+    /// The aligner's transcript map (`alignMapValue`; empty when absent).
+    public var alignMap: [String: String] { alignMapValue ?? [:] }
     /// Channels of the mask decoder; 0 = none.
     public var maskDecoderChannels: Int { maskDecoderChannelsValue ?? 0 }
     /// Width in bins of the mask decoder's convolutions.

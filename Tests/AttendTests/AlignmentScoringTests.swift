@@ -68,6 +68,29 @@ import Testing
         #expect(row == phones.map { logPost[$0] - config.phoneLogPrior![$0] })
     }
 
+    /// The aligner's map (`align_map`) puts an optional R after en-us r-coloured vowels: "four
+    /// hours" is searched as F AO R? | AW ER Z, the R skippable and inside the word; keyword
+    /// spotting keeps the mandatory tokens only; a config without the map keeps the espeak map's.
+    @Test func alignMapAddsOptionalTokensInsideTheWord() throws {
+        var config = try Self.shippedConfig()
+        #expect(config.alignMap["o@"] == "AO R?")
+        let phonemizer = try Phonemizer(voice: "en-us")
+        let transcript = try Transcript("four hours", phonemizer: phonemizer)
+        #expect(transcript.words.map(\.phones) == [["f", "o@"], ["aU", "3", "z"]])
+        let tokens = AlignmentTokens(transcript: transcript, config: config)
+        #expect(tokens.names == ["SIL", "F", "AO", "R", "SIL", "AW", "ER", "Z", "SIL"])
+        #expect(tokens.skippable == [true, false, false, true, true, false, false, false, true])
+        #expect(tokens.word == [nil, 0, 0, 0, nil, 1, 1, 1, nil])
+        let names = config.phones
+        #expect(AlignmentTokens.phoneIDs(["f", "o@"], config: config, names: names).map { names[$0] } == ["F", "AO"])
+        let constraints = tokens.constraints(minPhoneFrames: 4, frames: 100)
+        #expect(constraints.minFrames == [1, 4, 4, 4, 1, 4, 4, 4, 1])
+        config.alignMapValue = nil
+        #expect(AlignmentTokens(transcript: transcript, config: config).names == ["SIL", "F", "AO", "SIL", "AW", "ER", "Z", "SIL"])
+        config.alignMapValue = ["o@": "AO? R"]  // only optional would leave a word without a token: the map may not do that
+        #expect(AlignmentTokens(transcript: transcript, config: config).skippable[1...3] == [false, true, false])
+    }
+
     /// Each shipped model on the espeak sample: word boundaries against libespeak-ng's own times.
     /// (With the aligner head at weight 1 and no prior, as attend-base first shipped, every word was
     /// squeezed into the first half second: 1 boundary of 30 within 100 ms.)

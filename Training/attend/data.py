@@ -43,6 +43,8 @@ class PhoneSet:
         self.sil = self.index[self.sil_name]
         self.unlabelled = doc.get("unlabelled", "?")
         self.espeak_map = doc["maps"]["espeak"]
+        # the aligner's transcript tokens where they differ from the frame labels' (config align_map)
+        self.align_map = doc["maps"].get("align", {})
 
     def __len__(self):
         return len(self.names)

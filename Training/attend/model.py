@@ -53,6 +53,8 @@ class ModelConfig:
     n_phones: int = 48  # including blank (0) and silence (1)
     phones: list = dataclasses.field(default_factory=list)  # names of the phone classes, index order
     espeak_map: dict = dataclasses.field(default_factory=dict)  # espeak-ng mnemonic → phone name ("" = merge)
+    # espeak-ng mnemonic → the aligner's transcript tokens in its place, space-separated, '?' = optional
+    align_map: dict = dataclasses.field(default_factory=dict)
     d_align: int = 128
     mask_decoder_channels: int = 0  # 0 = the mask is sigmoid(Linear(hidden)); > 0 adds a MaskDecoder
     mask_decoder_kernel: int = 5  # its convolutions' width in frequency bins (odd)

@@ -27,38 +27,56 @@ struct AlignmentTokens {
         }
         add(silence, word: nil, skippable: true)
         for (w, entry) in transcript.words.enumerated() {
-            let ids = wordLevel ? [] : Self.phoneIDs(entry.phones, config: config, names: names)
-            if ids.isEmpty {
+            let phones = wordLevel ? [] : Self.phoneTokens(entry.phones, config: config, names: names)
+            if !phones.contains(where: { !$0.optional }) {
                 add(silence, word: w, skippable: false)  // unpronounceable (or word level): one token
             } else {
-                for id in ids { add(id, word: w, skippable: false) }
+                for phone in phones { add(phone.id, word: w, skippable: phone.optional) }
             }
             add(silence, word: nil, skippable: true)
         }
     }
 
-    /// The search's constraints: skippable silences may take 0 frames; every other token at
-    /// least `minPhoneFrames` frames, or 1 when `frames` is known and that many would not fit.
+    /// The search's constraints: skippable silences may take 0 frames or any number; every phone
+    /// (a word's optional ones too, when present) at least `minPhoneFrames` frames, or 1 when
+    /// `frames` is known and the mandatory ones would not fit so.
     func constraints(minPhoneFrames: Int, frames: Int?) -> TokenConstraints {
         let d = max(1, minPhoneFrames)
         let required = skippable.filter { !$0 }.count * d
         let fits = frames.map { required <= $0 } ?? true
-        return TokenConstraints(tokenCount: count, minFrames: skippable.map { $0 || !fits ? 1 : d }, skippable: skippable)
+        // A silence may be as short as a frame; a word's optional phone, when present, is a phone.
+        let minFrames = skippable.indices.map { k in (skippable[k] && word[k] == nil) || !fits ? 1 : d }
+        return TokenConstraints(tokenCount: count, minFrames: minFrames, skippable: skippable)
     }
 
     /// espeak-ng phonemes → model phone classes through the config's map ("" merges into the
-    /// previous phone; unknown phonemes are dropped).
+    /// previous phone; unknown phonemes are dropped), the optional ones left out.
     static func phoneIDs(_ espeak: [String], config: ModelConfig, names: [String]) -> [Int] {
-        var ids: [Int] = []
+        phoneTokens(espeak, config: config, names: names).filter { !$0.optional }.map(\.id)
+    }
+
+    /// espeak-ng phonemes → model phone classes, each mandatory or optional, through the config's
+    /// aligner map (`align_map`) where it has the phoneme, else its espeak map. A map value may
+    /// name several classes separated by spaces, a trailing `?` marking one the search may skip
+    /// (`"O@": "AO R?"`: the r-coloured vowel, its R heard apart or not).
+    static func phoneTokens(_ espeak: [String], config: ModelConfig, names: [String]) -> [(id: Int, optional: Bool)] {
+        var tokens: [(id: Int, optional: Bool)] = []
+        let alignMap = config.alignMap
+        func lookUp(_ p: String) -> String? { alignMap[p] ?? config.espeakMap[p] }
         for p in espeak {
-            var mapped = config.espeakMap[p]
+            var mapped = lookUp(p)
             if mapped == nil {
                 let stripped = String(p.reversed().drop { "#/-2".contains($0) }.reversed())
-                mapped = config.espeakMap[stripped]
+                mapped = lookUp(stripped)
             }
-            guard let name = mapped, !name.isEmpty, name != "SIL", let id = names.firstIndex(of: name) else { continue }
-            ids.append(id)
+            guard let value = mapped else { continue }
+            for part in value.split(separator: " ") {
+                let optional = part.hasSuffix("?")
+                let name = optional ? String(part.dropLast()) : String(part)
+                guard !name.isEmpty, name != "SIL", let id = names.firstIndex(of: name) else { continue }
+                tokens.append((id, optional))
+            }
         }
-        return ids
+        return tokens
     }
 }
