@@ -37,11 +37,18 @@ public struct Transcript: Sendable {
         for token in Self.tokens(of: text) {
             let word = Self.stripPunctuation(token)
             guard !word.isEmpty else { continue }
-            words.append(TranscriptWord(text: word, phones: phonemizer.phonemes(of: word)))
+            let weak = phonemizer.voice.lowercased().hasPrefix("en") ? Self.englishWeakForms[word.lowercased()] : nil
+            words.append(TranscriptWord(text: word, phones: weak ?? phonemizer.phonemes(of: word)))
         }
         guard !words.isEmpty else { throw TranscriptError.empty }
         self.words = words
     }
+
+    /// The articles as connected English speech says them (espeak-ng's own phonemes for them
+    /// inside a sentence): said alone, libespeak-ng gives "a" its letter name (`eI`, EY), which a
+    /// reading almost never has; CMUdict (pocketsphinx, the silver labels) and festival's voices
+    /// give AH. Every other word keeps libespeak-ng's phonemes said alone.
+    static let englishWeakForms: [String: [String]] = ["a": ["a#"], "an": ["a#", "n"]]
 
     /// Reads a transcript file; rejects bytes that are not UTF-8.
     public init(contentsOf url: URL, phonemizer: Phonemizer) throws {

@@ -17,6 +17,18 @@ import Testing
         #expect(g2p.phonemes(of: "world") == ["w", "3:", "l", "d"])
     }
 
+    /// "a" and "an" get their connected-speech phonemes in English (said alone, libespeak-ng
+    /// gives the letter name `eI`); other words and other languages keep libespeak-ng's own.
+    @Test func englishArticlesAreWeak() throws {
+        #expect(g2p.phonemes(of: "a") == ["eI"])
+        let t = try Transcript("A cat, an owl and a", phonemizer: g2p)
+        #expect(t.words.map(\.phones) == [["a#"], g2p.phonemes(of: "cat"), ["a#", "n"], g2p.phonemes(of: "owl"),
+                                           g2p.phonemes(of: "and"), ["a#"]])
+        let spanish = try Phonemizer(voice: "es")
+        let es = try Transcript("a casa", phonemizer: spanish)
+        #expect(es.words[0].phones == spanish.phonemes(of: "a") && es.words[0].phones != ["a#"])
+    }
+
     @Test func numbersAreExpandedNotDropped() {
         let four = g2p.phonemes(of: "4")
         #expect(four == g2p.phonemes(of: "four"))
