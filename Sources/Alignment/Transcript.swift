@@ -41,14 +41,26 @@ public struct Transcript: Sendable {
             words.append(TranscriptWord(text: word, phones: weak ?? phonemizer.phonemes(of: word)))
         }
         guard !words.isEmpty else { throw TranscriptError.empty }
+        if phonemizer.voice.lowercased().hasPrefix("en") {  // "the" before a vowel: DH IY
+            for k in words.indices.dropLast() where words[k].text.lowercased() == "the" {
+                if let first = words[k + 1].phones.first?.first, Self.espeakVowelStarts.contains(first) {
+                    words[k].phones = ["D", "i:"]
+                }
+            }
+        }
         self.words = words
     }
 
-    /// The articles as connected English speech says them (espeak-ng's own phonemes for them
-    /// inside a sentence): said alone, libespeak-ng gives "a" its letter name (`eI`, EY), which a
-    /// reading almost never has; CMUdict (pocketsphinx, the silver labels) and festival's voices
-    /// give AH. Every other word keeps libespeak-ng's phonemes said alone.
+    /// The articles as connected English speech says them: said alone, libespeak-ng gives "a"
+    /// its letter name (`eI`, EY), which a reading almost never has; inside a sentence it says
+    /// `a#` (AH), as CMUdict (pocketsphinx, the silver labels) and festival's voices do. And "the"
+    /// before a word that starts with a vowel is `D i:` (DH IY), as festival's and flite's
+    /// post-lexical rule says it (libespeak-ng alone: `D @2`, DH AH). Every other word keeps
+    /// libespeak-ng's phonemes said alone.
     static let englishWeakForms: [String: [String]] = ["a": ["a#"], "an": ["a#", "n"]]
+
+    /// First characters of libespeak-ng's vowel mnemonics (no consonant mnemonic starts so).
+    static let espeakVowelStarts: Set<Character> = ["a", "e", "i", "o", "u", "A", "E", "I", "O", "U", "V", "@", "0", "3"]
 
     /// Reads a transcript file; rejects bytes that are not UTF-8.
     public init(contentsOf url: URL, phonemizer: Phonemizer) throws {

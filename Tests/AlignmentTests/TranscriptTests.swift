@@ -18,12 +18,16 @@ import Testing
     }
 
     /// "a" and "an" get their connected-speech phonemes in English (said alone, libespeak-ng
-    /// gives the letter name `eI`); other words and other languages keep libespeak-ng's own.
+    /// gives the letter name `eI`), "the" before a vowel DH IY; other words and other languages
+    /// keep libespeak-ng's own.
     @Test func englishArticlesAreWeak() throws {
         #expect(g2p.phonemes(of: "a") == ["eI"])
         let t = try Transcript("A cat, an owl and a", phonemizer: g2p)
         #expect(t.words.map(\.phones) == [["a#"], g2p.phonemes(of: "cat"), ["a#", "n"], g2p.phonemes(of: "owl"),
                                            g2p.phonemes(of: "and"), ["a#"]])
+        let the = try Transcript("The owl, the cat and the 8 hens", phonemizer: g2p)
+        #expect(the.words.map(\.phones)[0] == ["D", "i:"] && the.words.map(\.phones)[5] == ["D", "i:"])  // owl, eight
+        #expect(the.words[2].phones == g2p.phonemes(of: "the") && g2p.phonemes(of: "the") == ["D", "@2"])
         let spanish = try Phonemizer(voice: "es")
         let es = try Transcript("a casa", phonemizer: spanish)
         #expect(es.words[0].phones == spanish.phonemes(of: "a") && es.words[0].phones != ["a#"])
