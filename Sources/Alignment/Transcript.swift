@@ -34,14 +34,15 @@ public struct Transcript: Sendable {
 
     public init(_ text: String, phonemizer: Phonemizer) throws {
         var words: [TranscriptWord] = []
+        let english = phonemizer.voice.lowercased().hasPrefix("en")
         for token in Self.tokens(of: text) {
             let word = Self.stripPunctuation(token)
             guard !word.isEmpty else { continue }
-            let weak = phonemizer.voice.lowercased().hasPrefix("en") ? Self.englishWeakForms[word.lowercased()] : nil
+            let weak = english ? Self.englishWeakForms[word.lowercased()] : nil
             words.append(TranscriptWord(text: word, phones: weak ?? phonemizer.phonemes(of: word)))
         }
         guard !words.isEmpty else { throw TranscriptError.empty }
-        if phonemizer.voice.lowercased().hasPrefix("en") {  // "the" before a vowel: DH IY
+        if english {  // "the" before a vowel: DH IY
             for k in words.indices.dropLast() where words[k].text.lowercased() == "the" {
                 if let first = words[k + 1].phones.first?.first, Self.espeakVowelStarts.contains(first) {
                     words[k].phones = ["D", "i:"]
