@@ -172,5 +172,17 @@ public struct ModelConfig: Codable, Sendable, Equatable {
             guard prior.count == nPhones else { throw bad("phone_log_prior", "\(prior.count) values for n_phones = \(nPhones)") }
             guard prior.allSatisfy({ $0.isFinite && $0 <= 0 }) else { throw bad("phone_log_prior", "values must be finite log probabilities (<= 0)") }
         }
+        // Each aligner entry names phone classes (a trailing "?" marks an optional one) and keeps
+        // at least one mandatory: a misspelt class would otherwise drop out of every transcript.
+        for (mnemonic, value) in alignMap.sorted(by: { $0.key < $1.key }) {
+            let parts = value.split(separator: " ", omittingEmptySubsequences: true)
+            let names = parts.map { $0.hasSuffix("?") ? String($0.dropLast()) : String($0) }
+            if let unknown = names.first(where: { $0.isEmpty || (!phones.isEmpty && !phones.contains($0)) }) {
+                throw bad("align_map", "\"\(mnemonic)\": \"\(value)\" names \"\(unknown)\", not a phone class of this model")
+            }
+            guard parts.contains(where: { !$0.hasSuffix("?") }) else {
+                throw bad("align_map", "\"\(mnemonic)\": \"\(value)\" needs at least one phone that is not optional")
+            }
+        }
     }
 }

@@ -163,6 +163,33 @@ import Testing
         }
     }
 
+    /// The aligner's transcript map must name the model's phone classes and keep one mandatory;
+    /// a bad entry is named in the error.
+    @Test func alignMapIsValidated() throws {
+        let url = Self.fixtures.appendingPathComponent("tiny.json")
+        var config = try JSONDecoder().decode(ModelConfig.self, from: Data(contentsOf: url))
+        #expect(config.phones.count > 2)
+        let vowel = config.phones[2]
+        config.alignMapValue = ["O@": "\(vowel) SIL?"]
+        try config.validate(file: "m.json")
+        config.alignMapValue = ["O@": "\(vowel) RR?"]
+        #expect(throws: CheckpointError.badConfig(file: "m.json", key: "align_map", reason: "\"O@\": \"\(vowel) RR?\" names \"RR\", not a phone class of this model")) {
+            try config.validate(file: "m.json")
+        }
+        config.alignMapValue = ["O@": "\(vowel)? SIL?"]
+        #expect(throws: CheckpointError.badConfig(file: "m.json", key: "align_map", reason: "\"O@\": \"\(vowel)? SIL?\" needs at least one phone that is not optional")) {
+            try config.validate(file: "m.json")
+        }
+        config.alignMapValue = ["O@": " "]
+        #expect(throws: CheckpointError.badConfig(file: "m.json", key: "align_map", reason: "\"O@\": \" \" needs at least one phone that is not optional")) {
+            try config.validate(file: "m.json")
+        }
+        config.alignMapValue = ["O@": "?"]
+        #expect(throws: CheckpointError.badConfig(file: "m.json", key: "align_map", reason: "\"O@\": \"?\" names \"\", not a phone class of this model")) {
+            try config.validate(file: "m.json")
+        }
+    }
+
     /// A full-resolution low band (`tinylow`: `tinyema` with `low_band_bins` 24, both its
     /// projections random) against PyTorch, offline and chunked; the path matters (hidden and mask
     /// differ from `tinyema`'s); a stream fed in uneven pieces through one session equals the
