@@ -110,7 +110,11 @@ public struct IncrementalAligner: Sendable {
     ///   - constraints: minimum frames and skippability per token.
     ///   - beam: prune partial paths more than `beam` (log-score units) below the best at each
     ///     frame; `nil` keeps every path (exact).
-    ///   - maxLag: fixed-lag decision after this many frames without settlement (nil: wait).
+    ///   - maxLag: fixed-lag decision after this many frames without settlement (nil: wait). A
+    ///     decision passes a token only when some path has gone past it, into a token it may stay
+    ///     in, within the lag: `maxLag` should exceed 1 + the longest run of fixed-length tokens
+    ///     and the minimum of the token after it (and every token's minimum), else the decisions
+    ///     may hold one token to the end of the stream.
     ///   - lagMargin: the decision follows the least advanced partial path within this margin of
     ///     the best (0: the best).
     ///   - decisionInterval: frames between fixed-lag decisions (default `maxLag / 4`): a token is
@@ -156,8 +160,7 @@ public struct IncrementalAligner: Sendable {
         self.windowTokens = windowTokens
         windowEnd = streaming ? min(constraints.tokenCount, windowTokens) : constraints.tokenCount
         local = windowEnd == constraints.tokenCount ? constraints
-            : TokenConstraints(tokenCount: windowEnd, minFrames: Array(constraints.minFrames[..<windowEnd]),
-                               skippable: Array(constraints.skippable[..<windowEnd]))
+            : constraints.slice(0 ..< windowEnd)
         decoder = MonotonicDecoder(constraints: local, beam: beam)
     }
 
@@ -320,11 +323,9 @@ public struct IncrementalAligner: Sendable {
     private mutating func restart(at cut: Int, token k: Int, heldStart: Int, held: Bool, minFrames: Int,
                                   skippable first: Bool = false, end: Int) {
         let base = tokenBase + k
-        var mins = Array(constraints.minFrames[base ..< end])
-        var skippable = Array(constraints.skippable[base ..< end])
-        if !held { mins[0] = minFrames }
-        skippable[0] = first && !held
-        local = TokenConstraints(tokenCount: mins.count, minFrames: mins, skippable: skippable)
+        local = constraints.slice(base ..< end)
+        if !held { local.minFrames[0] = minFrames }
+        local.skippable[0] = first && !held
         if held || k > 0 || cut > 0 { fold(token: base, from: heldStart, to: frameBase + cut) }
         let now = frameCount
         // Free the old search state before making the new one, so the two are never held at once.

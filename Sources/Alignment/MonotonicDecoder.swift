@@ -10,6 +10,8 @@
 ///             = max( D(t, k), F(t, k − 1) if k is skippable )               "skipped"
 ///     F(0, −1) = 0,  F(t > 0, −1) = −∞,   answer F(T, N − 1).
 ///
+/// A token of fixed length has no "stayed" term: it covers exactly m_k frames.
+///
 /// The minimum duration is enforced by the "advanced" term: a token enters with its first m_k
 /// frames at once (summed from the last max m score rows, kept in a ring), so there are no
 /// extra states and one bit per cell tells "stayed" from "advanced". A second bit per cell
@@ -26,6 +28,7 @@ struct MonotonicDecoder: Sendable {
     let tokenCount: Int
     let minFrames: [Int]
     let skippable: [Bool]
+    let fixedLength: [Bool]
     let beam: Double?
     /// Ring length for F rows (jumps reach back at most `maxMin` frames).
     let fSlots: Int
@@ -63,6 +66,7 @@ struct MonotonicDecoder: Sendable {
         tokenCount = constraints.tokenCount
         minFrames = constraints.minFrames
         skippable = constraints.skippable
+        fixedLength = constraints.fixedLength
         self.beam = beam.map(Double.init)
         maxMin = minFrames.max() ?? 1
         fSlots = maxMin + 1
@@ -144,9 +148,10 @@ struct MonotonicDecoder: Sendable {
                     fOffsets.withUnsafeBufferPointer { fOffsets in
                         ringOffsets.withUnsafeBufferPointer { ringOffsets in
                             minFrames.withUnsafeBufferPointer { minFrames in
+                              fixedLength.withUnsafeBufferPointer { fixedLength in
                                 for k in lo ... hi {
                                     let m = minFrames[k]
-                                    let stay = d[k] + Double(row[k])
+                                    let stay = fixedLength[k] ? -Double.infinity : d[k] + Double(row[k])
                                     var advance = -Double.infinity
                                     let offset = fOffsets[m]
                                     if offset >= 0 {
@@ -167,6 +172,7 @@ struct MonotonicDecoder: Sendable {
                                         word = 0
                                     }
                                 }
+                              }
                             }
                         }
                     }

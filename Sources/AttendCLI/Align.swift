@@ -46,6 +46,8 @@ struct Align: ParsableCommand {
     var decisionMargin: Float = StreamingAligner.decisionMargin
     @Option(name: .customLong("min-phone-frames"), help: ArgumentHelp("Fewest 10 ms frames a phone may cover (default 4, and 5 where the speech is slow enough).", visibility: .hidden))
     var minPhoneFrames: Int?
+    @Option(name: .customLong("final-stop-extra-frames"), help: ArgumentHelp("Frames a word-final stop may cover beyond the phone minimum (3...7; 0 = no bound).", visibility: .hidden))
+    var finalStopExtraFrames: Int?
     @Option(name: .customLong("prior-scale"), help: ArgumentHelp("Exponent of the phone prior the posteriors are divided by.", visibility: .hidden))
     var priorScale: Float = AlignOptions().priorScale
     @Option(name: .customLong("beam"), help: ArgumentHelp("Pruning beam of the file search (log-score units; 0 = exact).", visibility: .hidden))
@@ -69,6 +71,9 @@ struct Align: ParsableCommand {
         guard beam.isFinite, beam >= 0 else { throw ValidationError("--beam must be ≥ 0 (0 = exact search)") }
         guard streamBeam.isFinite, streamBeam > 0 else { throw ValidationError("--stream-beam must be > 0") }
         guard (1...50).contains(minPhoneFrames ?? 4) else { throw ValidationError("--min-phone-frames must be in 1...50") }
+        if let e = finalStopExtraFrames, e != 0, !(3...7).contains(e) {
+            throw ValidationError("--final-stop-extra-frames must be 0 (no bound) or in 3...7")
+        }
         if isDirectory(input) {
             guard let output, output != "-" else { throw ValidationError("a directory input needs -o OUTDIR") }
             guard transcript == nil, transcriptFile == nil else {
@@ -95,6 +100,7 @@ struct Align: ParsableCommand {
                 options.slowSpeechPhoneFrames = nil
             }
             options.priorScale = priorScale
+            if let finalStopExtraFrames { options.finalStopExtraFrames = finalStopExtraFrames > 0 ? finalStopExtraFrames : nil }
             options.beam = beam > 0 ? beam : nil
             options.context = modelOptions.context(for: model)
             if isDirectory(input) {
@@ -130,6 +136,7 @@ struct Align: ParsableCommand {
         var options = AlignOptions()
         options.context = context
         if let minPhoneFrames { options.minPhoneFrames = minPhoneFrames }
+        if let finalStopExtraFrames { options.finalStopExtraFrames = finalStopExtraFrames > 0 ? finalStopExtraFrames : nil }
         options.priorScale = priorScale
         let reading = denoise ?? .off
         // The audio alone at the default phone minimum: two searches, 4 and 5 frames, the second

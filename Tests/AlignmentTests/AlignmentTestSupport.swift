@@ -34,7 +34,8 @@ struct BruteForce {
                 }
                 return
             }
-            var lengths = Array(constraints.minFrames[k] ... max(constraints.minFrames[k], frames - f))
+            let m = constraints.minFrames[k]
+            var lengths = constraints.fixedLength[k] ? [m] : Array(m ... max(m, frames - f))
             if constraints.skippable[k] { lengths.insert(0, at: 0) }
             for length in lengths where f + length <= frames {
                 var total = score
@@ -81,6 +82,7 @@ func isAdmissible(_ tokens: [AlignedToken], frames: Int, constraints: TokenConst
         guard token.token == k, token.start == cursor, token.end >= token.start else { return false }
         let length = token.end - token.start
         guard length >= constraints.minFrames[k] || (length == 0 && constraints.skippable[k]) else { return false }
+        guard !constraints.fixedLength[k] || length == 0 || length == constraints.minFrames[k] else { return false }
         cursor = token.end
     }
     return cursor == frames

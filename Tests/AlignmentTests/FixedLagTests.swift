@@ -23,16 +23,30 @@ import Testing
         return (tokens, at)
     }
 
-    /// A random case: 2–12 tokens of 1–3 minimum frames (a third skippable), 40–300 frames of
+    /// A random case: 2–12 tokens of 1–3 minimum frames (a third skippable, a fifth but the last
+    /// of fixed length), 40–300 frames of
     /// scores in [−3, 0]; nil when the tokens do not fit the frames.
     private func randomCase(_ rng: inout SeededGenerator) -> (frames: Int, constraints: TokenConstraints, scores: [Float])? {
         let n = Int.random(in: 2 ... 12, using: &rng)
         let frames = Int.random(in: 40 ... 300, using: &rng)
         let constraints = TokenConstraints(
             tokenCount: n, minFrames: (0 ..< n).map { _ in Int.random(in: 1 ... 3, using: &rng) },
-            skippable: (0 ..< n).map { _ in Int.random(in: 0 ..< 3, using: &rng) == 0 })
+            skippable: (0 ..< n).map { _ in Int.random(in: 0 ..< 3, using: &rng) == 0 },
+            fixedLength: (0 ..< n).map { k in k < n - 1 && Int.random(in: 0 ..< 5, using: &rng) == 0 })  // the last absorbs the rest
         guard frames >= constraints.requiredFrames else { return nil }
         return (frames, constraints, (0 ..< frames * n).map { _ in Float.random(in: -3 ... 0, using: &rng) })
+    }
+
+    /// The shortest lag whose decisions always move on (`IncrementalAligner` maxLag): 1 + a run
+    /// of fixed-length tokens and the minimum of the token after it.
+    static func leastLag(_ c: TokenConstraints) -> Int {
+        var least = 1 + (c.minFrames.max() ?? 1), run = 0
+        for k in 0 ..< c.tokenCount {
+            if c.fixedLength[k] { run += c.minFrames[k]; continue }
+            least = max(least, 1 + run + c.minFrames[k])
+            run = 0
+        }
+        return least
     }
 
     /// Every token once, in order, the frames covered exactly once, each token at least its
@@ -47,6 +61,8 @@ import Testing
             next = token.end
             if token.isSkipped {
                 #expect(constraints.skippable[token.token], sourceLocation: sourceLocation)
+            } else if constraints.fixedLength[token.token] {
+                #expect(token.frameCount == constraints.minFrames[token.token], sourceLocation: sourceLocation)
             } else {
                 #expect(token.frameCount >= constraints.minFrames[token.token], sourceLocation: sourceLocation)
             }
@@ -66,7 +82,9 @@ import Testing
         var waitedLonger = 0
         for _ in 0 ..< 120 {
             guard case let (frames, constraints, scores)? = randomCase(&rng) else { continue }
-            let maxLag = Int.random(in: 4 ... 20, using: &rng)
+            let least = max(4, Self.leastLag(constraints))
+            guard least <= 20 else { continue }
+            let maxLag = Int.random(in: least ... 20, using: &rng)
             let every = interval ?? max(1, maxLag / 4)
             let (tokens, at) = try run(scores, frames: frames, constraints: constraints, beam: nil, maxLag: maxLag, interval: interval)
             expectValidPath(tokens, at: at, constraints: constraints, frames: frames, outWithin: maxLag + every + 1)
@@ -126,7 +144,9 @@ import Testing
         var held = 0
         for _ in 0 ..< 80 {
             guard case let (frames, constraints, scores)? = randomCase(&rng) else { continue }
-            let maxLag = Int.random(in: 4 ... 12, using: &rng), maxHold = maxLag + Int.random(in: 0 ... 30, using: &rng)
+            let least = max(4, Self.leastLag(constraints))
+            guard least <= 12 else { continue }
+            let maxLag = Int.random(in: least ... 12, using: &rng), maxHold = maxLag + Int.random(in: 0 ... 30, using: &rng)
             let every = max(1, maxLag / 4)
             let (tokens, at) = try run(scores, frames: frames, constraints: constraints, beam: nil, maxLag: maxLag,
                                        maxHold: maxHold, holdMargin: 5)

@@ -31,7 +31,8 @@ import Testing
             let constraints = TokenConstraints(
                 tokenCount: n,
                 minFrames: (0 ..< n).map { _ in Int.random(in: 1 ... 3, using: &rng) },
-                skippable: (0 ..< n).map { _ in Int.random(in: 0 ..< 3, using: &rng) == 0 })
+                skippable: (0 ..< n).map { _ in Int.random(in: 0 ..< 3, using: &rng) == 0 },
+                fixedLength: (0 ..< n).map { _ in Int.random(in: 0 ..< 4, using: &rng) == 0 })
             guard frames >= constraints.requiredFrames else { continue }
             let scores = (0 ..< frames * n).map { _ in
                 Int.random(in: 0 ..< 60, using: &rng) == 0 ? -Float.infinity : Float.random(in: -4 ... 0, using: &rng)

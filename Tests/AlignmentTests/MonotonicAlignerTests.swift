@@ -48,6 +48,72 @@ import Testing
         #expect(pathsCompared > 100)
     }
 
+    /// Tokens of fixed length (some skippable) cover exactly their minimum: random small cases
+    /// against exhaustive enumeration.
+    @Test func fixedLengthTokensMatchBruteForce() throws {
+        var rng = SeededGenerator(seed: 15)
+        var compared = 0, fixedPlaced = 0
+        for _ in 0 ..< 400 {
+            let frames = Int.random(in: 1 ... 10, using: &rng)
+            let n = Int.random(in: 1 ... 5, using: &rng)
+            let constraints = TokenConstraints(
+                tokenCount: n, minFrames: (0 ..< n).map { _ in Int.random(in: 1 ... 3, using: &rng) },
+                skippable: (0 ..< n).map { _ in Bool.random(using: &rng) },
+                fixedLength: (0 ..< n).map { _ in Bool.random(using: &rng) })
+            let scores = (0 ..< frames * n).map { _ in Float.random(in: -5 ... 0, using: &rng) }
+            let truth = BruteForce(scores: scores, frames: frames, constraints: constraints)
+            let attempt = Result { () throws(AlignmentError) in
+                try MonotonicAligner(constraints: constraints).align(scores: scores, frameCount: frames)
+            }
+            switch attempt {
+            case let .success(result):
+                #expect(abs(result.score - truth.best) <= 1e-4, "score \(result.score) vs \(truth.best)")
+                #expect(isAdmissible(result.tokens, frames: frames, constraints: constraints))
+                if truth.second < truth.best - 1e-3 {
+                    #expect(result.tokens.map { ($0.start, $0.end) }.elementsEqual(truth.bestSpans, by: ==))
+                }
+                fixedPlaced += result.tokens.filter { constraints.fixedLength[$0.token] && !$0.isSkipped }.count
+                compared += 1
+            case .failure(.tooFewFrames), .failure(.noPath):
+                #expect(truth.best == -.infinity)
+            case let .failure(error):
+                Issue.record("unexpected \(error)")
+            }
+        }
+        #expect(compared > 100)
+        #expect(fixedPlaced > 100)
+    }
+
+    /// A phone capped by a fixed-length token and skippable lengtheners of 1, 2 and 1 frames
+    /// covers 2 ... 6 frames: where the scores favour it for 9 frames the pause after it takes
+    /// the rest; where they favour 4 frames it takes 4.
+    @Test func aCappedPhoneYieldsToThePause() throws {
+        // Tokens: the stop (fixed, 2 frames), three lengtheners, the pause (skippable), a vowel.
+        let constraints = TokenConstraints(tokenCount: 6, minFrames: [2, 1, 2, 1, 1, 1],
+                                           skippable: [false, true, true, true, true, false],
+                                           fixedLength: [true, true, true, true, false, false])
+        func scores(stopFrames: Int) -> [Float] {
+            (0 ..< 12).flatMap { f -> [Float] in
+                let stop: Float = f < stopFrames ? 0 : -4
+                let pause: Float = f < 11 ? -1 : -6
+                return [stop, stop, stop, stop, pause, f == 11 ? 0 : -6]
+            }
+        }
+        let long = try MonotonicAligner(constraints: constraints).align(scores: scores(stopFrames: 9), frameCount: 12)
+        #expect(long.tokens.filter { $0.token < 4 }.map(\.frameCount).reduce(0, +) == 6)
+        #expect(long.tokens[4].start == 6 && long.tokens[4].end == 11)
+        let short = try MonotonicAligner(constraints: constraints).align(scores: scores(stopFrames: 4), frameCount: 12)
+        #expect(short.tokens.filter { $0.token < 4 }.map(\.frameCount).reduce(0, +) == 4)
+        #expect(short.tokens[4].start == 4)
+        let unbounded = try MonotonicAligner(constraints: TokenConstraints(tokenCount: 6, minFrames: constraints.minFrames,
+                                                                           skippable: constraints.skippable))
+            .align(scores: scores(stopFrames: 9), frameCount: 12)
+        #expect(unbounded.tokens[4].start == 9)
+        #expect(throws: AlignmentError.invalidConstraints("2 minimum durations but 1 fixed-length flags")) {
+            try MonotonicAligner(constraints: TokenConstraints(tokenCount: 2, minFrames: [1, 1], skippable: [false, false], fixedLength: [true]))
+        }
+    }
+
     @Test func confidenceFollowsItsDefinition() throws {
         let scores: [Float] = [
             -0.1, -2.0, -3.0,

@@ -91,6 +91,42 @@ import Testing
         #expect(AlignmentTokens(transcript: transcript, config: config).skippable[1...3] == [false, true, false])
     }
 
+    /// A word-final stop is capped: its token of fixed length, then three skippable lengtheners of
+    /// the same phone inside the word, sized by `constraints` so the stop covers the minimum up to
+    /// the minimum + 3 ... 7 frames, every length in between one way only; a stop inside a word is
+    /// not capped, and keyword spotting reads the word's phones as before.
+    @Test func wordFinalStopsAreCapped() throws {
+        let config = try Self.shippedConfig()
+        let phonemizer = try Phonemizer(voice: "en-us")
+        let transcript = try Transcript("walk into it", phonemizer: phonemizer)
+        let plain = AlignmentTokens(transcript: transcript, config: config)
+        let tokens = AlignmentTokens(transcript: transcript, config: config, capsFinalStops: true)
+        #expect(plain.names == ["SIL", "W", "AO", "K", "SIL", "IH", "N", "T", "UH", "SIL", "IH", "T", "SIL"])
+        #expect(tokens.names == ["SIL", "W", "AO", "K", "K", "K", "K", "SIL", "IH", "N", "T", "UH", "SIL", "IH", "T", "T", "T", "T", "SIL"])
+        #expect(tokens.fixed == [false, false, false, true, true, true, true, false, false, false, false, false, false,
+                                 false, true, true, true, true, false])
+        #expect(tokens.skippable[3 ... 6] == [false, true, true, true])
+        #expect(tokens.word[3 ... 6].allSatisfy { $0 == 0 })
+        #expect(tokens.extraLength[3 ... 6].map { $0 } == [nil, 0, 1, 2])
+        let constraints = tokens.constraints(minPhoneFrames: 4, frames: 200, finalStopExtraFrames: 4)
+        #expect(constraints.minFrames[1 ... 7] == [4, 4, 4, 1, 2, 1, 1])
+        #expect(constraints.fixedLength == tokens.fixed)
+        #expect(tokens.constraints(minPhoneFrames: 5, frames: 200, finalStopExtraFrames: 6).minFrames[3 ... 6] == [5, 1, 2, 3])
+        for extra in 3 ... 7 {
+            let lengths = AlignmentTokens.slotLengths(extra: extra)
+            #expect(lengths.count == AlignmentTokens.finalStopSlots && lengths.allSatisfy { $0 >= 1 } && lengths.reduce(0, +) == extra)
+            var sums: [Int: Int] = [:]
+            for mask in 0 ..< (1 << lengths.count) {
+                let sum = lengths.indices.filter { mask & (1 << $0) != 0 }.map { lengths[$0] }.reduce(0, +)
+                sums[sum, default: 0] += 1
+            }
+            #expect(Set(sums.keys) == Set(0 ... extra), "extra \(extra): lengths \(lengths)")
+        }
+        #expect(AlignmentTokens.slotLengths(extra: 20).reduce(0, +) == 7 && AlignmentTokens.slotLengths(extra: 1).reduce(0, +) == 3)
+        let names = config.phones
+        #expect(AlignmentTokens.phoneIDs(transcript.words[0].phones, config: config, names: names).map { names[$0] } == ["W", "AO", "K"])
+    }
+
     /// Each shipped model on the espeak sample: word boundaries against libespeak-ng's own times.
     /// (With the aligner head at weight 1 and no prior, as attend-base first shipped, every word was
     /// squeezed into the first half second: 1 boundary of 30 within 100 ms.)
@@ -101,14 +137,26 @@ import Testing
         let phonemizer = try Phonemizer(voice: "en-us")
         let text = try String(contentsOf: audio.appendingPathComponent("espeak_en_16k.txt"), encoding: .utf8)
         let aligner = Aligner(model: try ShippedModelTests.model(name), phonemizer: phonemizer)
-        let result = try aligner.align(file: audio.appendingPathComponent("espeak_en_16k.wav").path,
-                                       transcript: try Transcript(text, phonemizer: phonemizer))
+        let transcript = try Transcript(text, phonemizer: phonemizer)
+        let result = try aligner.align(file: audio.appendingPathComponent("espeak_en_16k.wav").path, transcript: transcript)
         #expect(result.words.map(\.word) == reference.words.map(\.word))
         var errors: [Double] = []
         for (h, r) in zip(result.words, reference.words) { errors += [abs(h.start - r.start), abs(h.end - r.end)] }
         let within100 = Double(errors.filter { $0 <= 0.1 }.count) / Double(errors.count)
         let median = errors.sorted()[errors.count / 2]
         #expect(within100 >= 0.6, "\(name): \(Int(within100 * 100)) % of boundaries within 100 ms")
+        // Phones tile their word (a capped stop's lengtheners merged into it); a word-final stop
+        // lasts at most the slow search's minimum + its extra frames (5 + 6 frames, plus rounding).
+        let stops = AlignmentTokens.stopNames
+        for (word, entry) in zip(result.words, transcript.words) where !word.phones.isEmpty {
+            #expect(word.phones.first!.start == word.start && word.phones.last!.end == word.end)
+            let config = aligner.model.config
+            #expect(word.phones.count <= AlignmentTokens.phoneTokens(entry.phones, config: config, names: config.phones).count)
+            #expect(zip(word.phones, word.phones.dropFirst()).allSatisfy { $0.end == $1.start })
+            if let last = word.phones.last, stops.contains(last.phone) {
+                #expect(last.end - last.start <= 0.115, "\(name): \(word.word) ends in \(last.phone) of \(last.end - last.start) s")
+            }
+        }
         #expect(median < 0.1, "\(name): median boundary error \(median) s")
     }
 }

@@ -128,7 +128,8 @@ import Testing
 }
 
 /// Files whose speech is slow are searched again with phones held 5 frames
-/// (`AlignOptions.slowSpeechPhoneFrames`); fast speech keeps the 4-frame search.
+/// (`AlignOptions.slowSpeechPhoneFrames`, word-final stops bounded by
+/// `slowSpeechFinalStopExtraFrames`); fast speech keeps the 4-frame search.
 @Suite struct SlowSpeechTests {
     /// The espeak sample played `factor` times slower (resampled by libsoxr as if recorded at
     /// 16 kHz / factor: lower and slower), 16 kHz.
@@ -159,7 +160,11 @@ import Testing
     @Test func slowSpeechHoldsPhonesFiveFrames() throws {
         let slow = try Self.played(slower: 1.6)
         let (adaptive, _, _) = try Self.align(slow)
-        let (five, _, _) = try Self.align(slow) { $0.minPhoneFrames = 5; $0.slowSpeechPhoneFrames = nil }
+        let (five, _, _) = try Self.align(slow) {  // the second search: 5 frames, word-final stops its bound
+            $0.minPhoneFrames = 5
+            $0.slowSpeechPhoneFrames = nil
+            $0.finalStopExtraFrames = $0.slowSpeechFinalStopExtraFrames
+        }
         let (four, _, _) = try Self.align(slow) { $0.slowSpeechPhoneFrames = nil }
         #expect(Self.same(adaptive, five))
         #expect(!Self.same(adaptive, four))

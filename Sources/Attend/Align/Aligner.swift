@@ -75,6 +75,24 @@ public struct AlignOptions: Sendable {
     /// 0.5: file 90.8/83.3/77.7, stream 90.9/81.6/72.2. The differences are about one utterance's
     /// worth (37 boundaries = 3 points), so the plain scaled likelihood (1) stays.
     public var priorScale: Float = 1
+    /// A word's last phone, when it is a stop (P T K B D G), covers at most this many frames more
+    /// than `minPhoneFrames` (3 ... 7; nil: no bound), so the stop cannot hold the pause after
+    /// its word: the phone head hears a closure in the silence after "snake" or "walk" much as in
+    /// the stop itself, and unbounded the stop ran 80-115 ms into the pause. Not applied for a
+    /// model whose aligner head scores the tokens. Measured (attend-deep FV3, 2026-12-07, % of
+    /// word boundaries within 50 ms clean / 5 dB / 0 dB, with `slowSpeechFinalStopExtraFrames`):
+    /// validation voices (`python3 Training/align_val.py`) none 97.7 / 89.8 / 86.8, 3 or 4 frames
+    /// 97.9 / 90.3 / 87.0; the benchmark's sets (`python -m bench.worker align attend ...` from
+    /// `Benchmarks/`) exact none 97.5 / 89.6 / 82.6, 3: 98.1 / 89.8 / 82.9, **4: 98.0 / 89.8 /
+    /// 82.9**, 5: 97.8 / 89.8 / 82.8, silver none 90.4 / 80.0 / 74.6, 4: 90.2 / 80.2 / 74.2.
+    /// A uniform penalty on stops instead (their prior raised by 0.5 / 1 / 2) shortened
+    /// word-initial stops too: exact clean 97.5 / 97.3 / 96.0.
+    public var finalStopExtraFrames: Int? = 4
+    /// `finalStopExtraFrames` in the slow-speech search (`slowSpeechPhoneFrames`). The benchmark's
+    /// silver set (a slow sonnet reading) with 4 extra frames in the first search: 4: 89.8 / 80.2 /
+    /// 74.0, 5: 89.8 / 80.2 / 74.2, **6: 90.2 / 80.2 / 74.2**, 7: 90.2 / 80.6 / 74.2 (exact 97.9,
+    /// 97.9, 98.0, 98.0 clean).
+    public var slowSpeechFinalStopExtraFrames = 6
 
     public init() {}
 }
@@ -140,7 +158,8 @@ public struct Aligner: Sendable {
                  clean: () throws -> [Float]) throws -> (hidden: Tensor, denoised: Tensor?, tokens: AlignmentTokens) {
         let context = options.context ?? defaultContext
         let (hidden, denoised) = try readings(samples: samples, mode: options.denoise, context: context, encoded: encoded, clean: clean)
-        var tokens = AlignmentTokens(transcript: transcript, config: model.config)
+        let caps = options.finalStopExtraFrames != nil && !TokenScoring(config: model.config).usesAlignerHead
+        var tokens = AlignmentTokens(transcript: transcript, config: model.config, capsFinalStops: caps)
         if tokens.skippable.filter({ !$0 }).count > hidden.shape[0] {
             tokens = AlignmentTokens(transcript: transcript, config: model.config, wordLevel: true)
         }
@@ -259,6 +278,7 @@ public struct Aligner: Sendable {
               Self.meanPhoneFrames(first.tokens, tokens) >= Self.slowSpeechMeanFrames else { return first }
         var again = options
         again.minPhoneFrames = slow
+        if again.finalStopExtraFrames != nil { again.finalStopExtraFrames = options.slowSpeechFinalStopExtraFrames }
         return try search(again)
     }
 
@@ -273,7 +293,7 @@ public struct Aligner: Sendable {
         var frames = 0, count = 0
         for t in aligned where !t.isSkipped && tokens.word[t.token] != nil {
             frames += t.frameCount
-            count += 1
+            if tokens.extraLength[t.token] == nil { count += 1 }  // a lengthened phone counts once
         }
         return count > 0 ? Double(frames) / Double(count) : 0
     }
@@ -283,7 +303,8 @@ public struct Aligner: Sendable {
         let scoring = TokenScoring(config: model.config, posteriorWeight: options.priorWeight, priorScale: options.priorScale)
         let scores = scoring.usesAlignerHead ? model.alignScores(hidden: hidden, phones: tokens.phones) : nil  // (N, T)
         let p = model.config.nPhones
-        var aligner = try IncrementalAligner(constraints: tokens.constraints(minPhoneFrames: options.minPhoneFrames, frames: frames),
+        var aligner = try IncrementalAligner(constraints: tokens.constraints(minPhoneFrames: options.minPhoneFrames, frames: frames,
+                                                                             finalStopExtraFrames: options.finalStopExtraFrames ?? 4),
                                              beam: beam)
         var row: [Float] = []
         var settled: [AlignedToken] = []
@@ -312,7 +333,11 @@ public struct Aligner: Sendable {
             let start = time(token.start), end = time(token.end)
             if !seen[w] { words[w].start = start; seen[w] = true }
             words[w].end = end
-            words[w].phones.append(PhoneTiming(phone: tokens.names[token.token], start: start, end: end))
+            if tokens.extraLength[token.token] != nil, !words[w].phones.isEmpty {
+                words[w].phones[words[w].phones.count - 1].end = end  // the capped phone, lengthened
+            } else {
+                words[w].phones.append(PhoneTiming(phone: tokens.names[token.token], start: start, end: end))
+            }
             frameCount[w] += token.frameCount
             posterior[w] += posteriors[token.token]
         }

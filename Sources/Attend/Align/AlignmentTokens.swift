@@ -11,19 +11,48 @@ struct AlignmentTokens {
     var skippable: [Bool] = []
     /// Display name of each token's phone.
     var names: [String] = []
+    /// Whether the token covers exactly its minimum frames (a capped phone, `finalStopExtraFrames`).
+    var fixed: [Bool] = []
+    /// For a token that lengthens the capped phone before it (skippable, of fixed length): its
+    /// slot, 0 ..< `finalStopSlots` (its length is set by `constraints`).
+    var extraLength: [Int?] = []
 
     var count: Int { phones.count }
 
+    /// The stop consonants whose word-final token is capped.
+    static let stopNames: Set<String> = ["P", "T", "K", "B", "D", "G"]
+    /// Tokens that may lengthen a capped stop: enough for 3 ... 7 extra frames.
+    static let finalStopSlots = 3
+    /// The slots' lengths for `extra` frames beyond the minimum (clamped to 3 ... 7): each at
+    /// least 1 and at most one more than the ones before it together, so the chosen slots can add
+    /// up to every length from 0 to `extra`.
+    static func slotLengths(extra: Int) -> [Int] {
+        var left = min(max(extra, finalStopSlots), (1 << finalStopSlots) - 1)
+        var lengths: [Int] = []
+        for i in 0 ..< finalStopSlots {
+            let l = i == finalStopSlots - 1 ? left : min(1 << i, left - (finalStopSlots - 1 - i))
+            lengths.append(l)
+            left -= l
+        }
+        return lengths
+    }
+
     /// Tokens for `transcript` under `config`'s phone set; `wordLevel` uses one token per word
     /// (silence class) instead of its phones, for audio too short to hold every phone.
-    init(transcript: Transcript, config: ModelConfig, wordLevel: Bool = false) {
+    /// `capsFinalStops`: a word's last phone, when it is a stop, gets a bound on its length
+    /// (`constraints`): its token is of fixed length, followed by `finalStopSlots` skippable
+    /// fixed-length tokens of the same phone that lengthen it, so a stop cannot hold the pause
+    /// after its word.
+    init(transcript: Transcript, config: ModelConfig, wordLevel: Bool = false, capsFinalStops: Bool = false) {
         let names = config.phones.isEmpty ? (0..<config.nPhones).map { "p\($0)" } : config.phones
         let silence = names.firstIndex(of: "SIL") ?? 1
-        func add(_ phone: Int, word: Int?, skippable: Bool) {
+        func add(_ phone: Int, word: Int?, skippable: Bool, fixed: Bool = false, extraLength: Int? = nil) {
             phones.append(phone)
             self.word.append(word)
             self.skippable.append(skippable)
             self.names.append(names[phone])
+            self.fixed.append(fixed)
+            self.extraLength.append(extraLength)
         }
         add(silence, word: nil, skippable: true)
         for (w, entry) in transcript.words.enumerated() {
@@ -31,7 +60,13 @@ struct AlignmentTokens {
             if !phones.contains(where: { !$0.optional }) {
                 add(silence, word: w, skippable: false)  // unpronounceable (or word level): one token
             } else {
-                for phone in phones { add(phone.id, word: w, skippable: phone.optional) }
+                let last = phones.count - 1
+                for (i, phone) in phones.enumerated() {
+                    let capped = capsFinalStops && i == last && !phone.optional && Self.stopNames.contains(names[phone.id])
+                    add(phone.id, word: w, skippable: phone.optional, fixed: capped)
+                    guard capped else { continue }
+                    for slot in 0 ..< Self.finalStopSlots { add(phone.id, word: w, skippable: true, fixed: true, extraLength: slot) }
+                }
             }
             add(silence, word: nil, skippable: true)
         }
@@ -40,13 +75,15 @@ struct AlignmentTokens {
     /// The search's constraints: skippable silences may take 0 frames or any number; every phone
     /// (a word's optional ones too, when present) at least `minPhoneFrames` frames, or 1 when
     /// `frames` is known and the mandatory ones would not fit so.
-    func constraints(minPhoneFrames: Int, frames: Int?) -> TokenConstraints {
+    /// `finalStopExtraFrames`: how much longer than the minimum a capped stop may be (3 ... 7).
+    func constraints(minPhoneFrames: Int, frames: Int?, finalStopExtraFrames: Int = 4) -> TokenConstraints {
+        let slots = Self.slotLengths(extra: finalStopExtraFrames)
         let d = max(1, minPhoneFrames)
         let required = skippable.filter { !$0 }.count * d
         let fits = frames.map { required <= $0 } ?? true
         // A silence may be as short as a frame; a word's optional phone, when present, is a phone.
-        let minFrames = skippable.indices.map { k in (skippable[k] && word[k] == nil) || !fits ? 1 : d }
-        return TokenConstraints(tokenCount: count, minFrames: minFrames, skippable: skippable)
+        let minFrames = skippable.indices.map { k in extraLength[k].map { slots[$0] } ?? ((skippable[k] && word[k] == nil) || !fits ? 1 : d) }
+        return TokenConstraints(tokenCount: count, minFrames: minFrames, skippable: skippable, fixedLength: fixed)
     }
 
     /// espeak-ng phonemes → model phone classes through the config's map ("" merges into the
