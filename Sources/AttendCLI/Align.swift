@@ -46,7 +46,7 @@ struct Align: ParsableCommand {
     var decisionMargin: Float = StreamingAligner.decisionMargin
     @Option(name: .customLong("min-phone-frames"), help: ArgumentHelp("Fewest 10 ms frames a phone may cover (default 4, and 5 where the speech is slow enough).", visibility: .hidden))
     var minPhoneFrames: Int?
-    @Option(name: .customLong("final-stop-extra-frames"), help: ArgumentHelp("Frames a word-final stop may cover beyond the phone minimum (3...7; 0 = no bound).", visibility: .hidden))
+    @Option(name: .customLong("final-stop-extra-frames"), help: ArgumentHelp("Frames a word-final stop may cover beyond the phone minimum, in both searches (3...7; 0 = no bound; default 4, and 6 where the speech is slow).", visibility: .hidden))
     var finalStopExtraFrames: Int?
     @Option(name: .customLong("prior-scale"), help: ArgumentHelp("Exponent of the phone prior the posteriors are divided by.", visibility: .hidden))
     var priorScale: Float = AlignOptions().priorScale
@@ -100,7 +100,10 @@ struct Align: ParsableCommand {
                 options.slowSpeechPhoneFrames = nil
             }
             options.priorScale = priorScale
-            if let finalStopExtraFrames { options.finalStopExtraFrames = finalStopExtraFrames > 0 ? finalStopExtraFrames : nil }
+            if let finalStopExtraFrames {  // the user's bound, for both searches
+                options.finalStopExtraFrames = finalStopExtraFrames > 0 ? finalStopExtraFrames : nil
+                options.slowSpeechFinalStopExtraFrames = finalStopExtraFrames
+            }
             options.beam = beam > 0 ? beam : nil
             options.context = modelOptions.context(for: model)
             if isDirectory(input) {
@@ -136,7 +139,10 @@ struct Align: ParsableCommand {
         var options = AlignOptions()
         options.context = context
         if let minPhoneFrames { options.minPhoneFrames = minPhoneFrames }
-        if let finalStopExtraFrames { options.finalStopExtraFrames = finalStopExtraFrames > 0 ? finalStopExtraFrames : nil }
+        if let finalStopExtraFrames {
+            options.finalStopExtraFrames = finalStopExtraFrames > 0 ? finalStopExtraFrames : nil
+            options.slowSpeechFinalStopExtraFrames = finalStopExtraFrames
+        }
         options.priorScale = priorScale
         let reading = denoise ?? .off
         // The audio alone at the default phone minimum: two searches, 4 and 5 frames, the second

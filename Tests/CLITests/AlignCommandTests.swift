@@ -77,6 +77,34 @@ import Testing
         #expect(bad.stderr.contains("--beam must be ≥ 0"), "\(bad.stderr)")
     }
 
+    /// The hidden `--final-stop-extra-frames`: with the shipped model, a bound of 3 holds every
+    /// word-final stop to the phone minimum (at most 5 frames) + 3 frames; 0 lifts the bound (the
+    /// same words, other times); a bound outside 3...7 is refused with one line.
+    @Test func finalStopBoundIsAnOption() throws {
+        func words(_ extra: [String]) throws -> [[String: Any]] {
+            let r = try AttendProcess.run(["align", Self.audio.path, "--transcript", Self.text, "--denoise", "off"] + extra)
+            #expect(r.status == 0, "\(r.stderr)")
+            let object = try #require(try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any])
+            return try #require(object["words"] as? [[String: Any]])
+        }
+        func finalStops(_ words: [[String: Any]]) -> [Double] {
+            words.compactMap { w in
+                guard let last = (w["phones"] as? [[String: Any]])?.last, let phone = last["phone"] as? String,
+                      ["P", "T", "K", "B", "D", "G"].contains(phone),
+                      let start = last["start"] as? Double, let end = last["end"] as? Double else { return nil }
+                return end - start
+            }
+        }
+        let tight = try words(["--final-stop-extra-frames", "3"]), free = try words(["--final-stop-extra-frames", "0"])
+        #expect(finalStops(tight).count == 4)  // quick, dog, Attend, word
+        #expect(finalStops(tight).allSatisfy { $0 <= 0.08 + 1e-9 }, "\(finalStops(tight))")
+        #expect(tight.map { $0["word"] as? String } == free.map { $0["word"] as? String })
+        #expect(finalStops(free).max()! > finalStops(tight).max()!)
+        let bad = try AttendProcess.run(["align", Self.audio.path, "--transcript", Self.text, "--final-stop-extra-frames", "9"] + model)
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("--final-stop-extra-frames must be 0 (no bound) or in 3...7"), "\(bad.stderr)")
+    }
+
     @Test(arguments: AlignmentFormat.allCases)
     func everyFormatIsWritten(format: AlignmentFormat) throws {
         let dir = try AttendProcess.temporaryDirectory()
