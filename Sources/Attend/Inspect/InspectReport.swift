@@ -351,13 +351,13 @@ struct InspectBuilder {
         var map = Heatmap(title: "aligner cross-attention and monotonic path", values: values, rows: n, columns: t,
                           x: timeAxis(frames: t, offset: frames.lowerBound),
                           y: Axis(label: "token", start: 0, end: Double(n),
-                                  ticks: (0..<n).map { (Double($0) + 0.5, a.tokens.names[k0 + $0]) }))
+                                  ticks: (0..<n).map { (Double($0) + 0.5, a.tokens.names[k0 + $0] + (a.tokens.extraLength[k0 + $0] == nil ? "" : "+")) }))
         map.range = 0...1
         map.colorBar = "weight"
         map.overlays = [.path(path, color: .red)]
         map.plotHeight = min(Heatmap.maxHeight, max(160, n * 10))
         return InspectFigure(id: "cross-attention", title: "Alignment",
-                             caption: "Softmax over phone tokens of the aligner's scores per frame (self-attention window); red: the monotonic path the decoder chose.",
+                             caption: "Softmax over phone tokens of the aligner's scores per frame (self-attention window); red: the monotonic path the decoder chose (K+: a token that lengthens the word-final stop before it).",
                              canvas: map.render())
     }
 }
