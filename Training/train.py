@@ -59,7 +59,8 @@ def parse():
                          "passes, attend.losses.noise_residual_loss) and mr (multi-resolution spectral loss of "
                          "the output waveform, attend.losses.multi_resolution_loss) and pq (a PESQ-like "
                          "perceptual disturbance of it, attend.losses.perceptual_loss), off unless given; over=F "
-                         "counts the mask loss's over-estimates (1 + F) times (attend.losses.mask_loss)")
+                         "counts the mask loss's over-estimates (1 + F) times (attend.losses.mask_loss); sdframe: the frame "
+                         "loss of the phone head's reading of the model's own denoised output, off unless given")
     ap.add_argument("--export", default=None, help="export the best model to Models/NAME.{safetensors,json}")
     ap.add_argument("--threads", type=int, default=1,
                     help="PyTorch threads of the training process (a second process mixes the batches)")
@@ -189,6 +190,14 @@ def step_losses(model, batch, cfg, weights, chunk, left):
         losses["pq"] = perceptual_loss(est, target, valid_samples=samples)
     logits = model.phone_logits(hidden)
     losses["frame"] = frame_phone_loss(logits, labels) if (labels >= 0).any() else logits.sum() * 0
+    if weights.get("sdframe"):
+        # The phone head's reading of the model's own denoised audio, which `attend align` blends
+        # with the audio's for noisy files: the output waveform analysed again (as the engine
+        # re-reads it), frame labels as the audio's; the first pass is not trained by this term.
+        dfeats = compressed_magnitude(stft(est.detach(), cfg), cfg)
+        dhidden, _ = model.encode(dfeats, chunk, left, banded=True)
+        dlogits = model.phone_logits(dhidden)
+        losses["sdframe"] = frame_phone_loss(dlogits, labels) if (labels >= 0).any() else dlogits.sum() * 0
     with_tokens = [i for i, t in enumerate(token_lists) if t]
     if with_tokens:
         toks = [token_lists[i] for i in with_tokens]

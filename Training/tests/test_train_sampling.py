@@ -372,3 +372,27 @@ def test_chunk_and_left_choices_parse(monkeypatch):
         monkeypatch.setattr("sys.argv", ["train.py", "--run", "x", "--chunks", bad])
         with pytest.raises(SystemExit):
             train.parse()
+
+
+def test_the_self_denoised_frame_loss_trains_the_second_reading_only():
+    """--weights sdframe=W: a frame loss on the re-encoded denoised output; its gradient reaches the
+    encoder and the phone head through the second pass, never the mask that made the output."""
+    cfg = train.ModelConfig(stem_channels=4, d_model=32, n_heads=2, n_layers=1, ff_mult=2, n_phones=10, d_align=16,
+                            entmax_iters=5)
+    torch.manual_seed(0)
+    model = train.AttendModel(cfg)
+    g = np.random.default_rng(3)
+    noisy = g.standard_normal(8000).astype(np.float32) * 0.1
+    labels = g.integers(0, 10, 51).astype(np.int64)
+    batch = train.collate([{"noisy": noisy, "target": noisy * 0.5, "labels": labels, "tokens": [], "denoise": True}], cfg)
+    total, parts = train.step_losses(model, batch, cfg, {"sdframe": 1.0}, 0, 0)
+    assert "sdframe" in parts and parts["sdframe"] > 0 and abs(total.item() - parts["sdframe"]) < 1e-5
+    model.zero_grad()
+    total.backward()
+    grads = {n: p.grad for n, p in model.named_parameters()}
+    assert grads["phone_head.weight"] is not None and grads["phone_head.weight"].abs().sum() > 0
+    assert any(g is not None and g.abs().sum() > 0 for n, g in grads.items() if n.startswith("blocks."))
+    mask_params = [n for n in grads if n.startswith("mask_head") or n.startswith("mask_decoder")]
+    assert mask_params and all(grads[n] is None or grads[n].abs().sum() == 0 for n in mask_params)
+    _, without = train.step_losses(model, batch, cfg, {"frame": 1.0}, 0, 0)
+    assert "sdframe" not in without
