@@ -6,6 +6,7 @@
 # whether synthetic voices as clean targets (half the training speech by duration) teach the mask
 # to keep what real voices do not have, as the HTS voices (FV1) and vocoded voices (VC1) did.
 #   bash Training/recipes/candidate-rs1.sh [RUN_DIR] [SEED] [NAME]   # defaults: Training/runs/attend-rs1 70 attend-rs1
+#   (WEIGHTS=... and STEPS=... in the environment change the loss weights and the steps: candidate-sd1.sh)
 #   cd Benchmarks && PYTHONPATH=. .venv/bin/python -m bench.candidate ../Models/attend-rs1.safetensors
 # Needs Training/data (bash Training/make_data.sh --scale full) and Models/attend-deep (FV3).
 set -euo pipefail
@@ -17,5 +18,6 @@ speech=fillets-ng-data-cs=0,fillets-ng-data-nl=0,fillets-ng-data=0,hedgewars-dat
 python3 Training/train.py --speech-repeat "$speech" --phone-only festival-intl,espeak-ng,festival,flite \
   --noise-repeat crowd=0,stadium=0,applause=0,procedural=0 --run "$run" --init Models/attend-deep.safetensors \
   --batch 8 --threads 2 --minutes 100000 --snr=-5,25 --encoder-lr-scale 1.0 --lr 3e-4 \
-  --weights mask=10,sisdr=0.2,frame=1,ctc=0,align=0.2 --seed "$seed" --steps 1500 --schedule-steps 1500 --export "$name"
+  --weights "${WEIGHTS:-mask=10,sisdr=0.2,frame=1,ctc=0,align=0.2}" --seed "$seed" --steps "${STEPS:-1500}" \
+  --schedule-steps "${STEPS:-1500}" --export "$name"
 python3 Training/set_phone_prior.py "Models/$name.json" --align-weight 0 --speech-repeat "$speech"

@@ -8,6 +8,14 @@ torch = pytest.importorskip("torch")
 import train  # noqa: E402
 
 
+def tiny_model():
+    """A one-layer model small enough for a loss test, seeded."""
+    cfg = train.ModelConfig(stem_channels=4, d_model=32, n_heads=2, n_layers=1, ff_mult=2, n_phones=10, d_align=16,
+                            entmax_iters=5)
+    torch.manual_seed(0)
+    return cfg, train.AttendModel(cfg)
+
+
 def test_repeat_sources_repeats_only_the_named_source():
     items = [{"source": "a"}, {"source": "b"}, {"source": "a"}]
     got_items, got_arrays = train.repeat_sources(items, [0, 1, 2], "a=3", "--x")
@@ -208,10 +216,7 @@ def test_marked_examples_train_the_phone_losses_only():
               np.concatenate([np.zeros(8000), rng.standard_normal(8000) * 3000]).astype(np.int16)]
     train.mark_noisy_floors(items, arrays, 35.0, "--min-floor-range")
     assert [m["_denoise"] for m in items] == [False, True]
-    cfg = train.ModelConfig(stem_channels=4, d_model=32, n_heads=2, n_layers=1, ff_mult=2, n_phones=10, d_align=16,
-                            entmax_iters=5)
-    torch.manual_seed(0)
-    model = train.AttendModel(cfg)
+    cfg, model = tiny_model()
     def example(target_scale, denoise):
         g = np.random.default_rng(2)
         noisy = g.standard_normal(8000).astype(np.float32) * 0.1
@@ -253,10 +258,7 @@ def test_noise_only_examples_are_the_noise_with_a_silent_target(monkeypatch):
     assert np.array_equal(off["noisy"], ref["noisy"]) and "noise_only" not in off["info"]
     assert off["target"].any() and ah in off["labels"] and off["tokens"] == [ah]
 
-    cfg = train.ModelConfig(stem_channels=4, d_model=32, n_heads=2, n_layers=1, ff_mult=2, n_phones=10, d_align=16,
-                            entmax_iters=5)
-    torch.manual_seed(0)
-    model = train.AttendModel(cfg)
+    cfg, model = tiny_model()
     g = np.random.default_rng(2)
     noisy = g.standard_normal(8000).astype(np.float32) * 0.1
     speech = {"noisy": noisy, "target": noisy * 0.5, "labels": np.ones(51, dtype=np.int64), "tokens": []}
@@ -377,10 +379,7 @@ def test_chunk_and_left_choices_parse(monkeypatch):
 def test_the_self_denoised_frame_loss_trains_the_second_reading_only():
     """--weights sdframe=W: a frame loss on the re-encoded denoised output; its gradient reaches the
     encoder and the phone head through the second pass, never the mask that made the output."""
-    cfg = train.ModelConfig(stem_channels=4, d_model=32, n_heads=2, n_layers=1, ff_mult=2, n_phones=10, d_align=16,
-                            entmax_iters=5)
-    torch.manual_seed(0)
-    model = train.AttendModel(cfg)
+    cfg, model = tiny_model()
     g = np.random.default_rng(3)
     noisy = g.standard_normal(8000).astype(np.float32) * 0.1
     labels = g.integers(0, 10, 51).astype(np.int64)
