@@ -100,10 +100,7 @@ struct Align: ParsableCommand {
                 options.slowSpeechPhoneFrames = nil
             }
             options.priorScale = priorScale
-            if let finalStopExtraFrames {  // the user's bound, for both searches
-                options.finalStopExtraFrames = finalStopExtraFrames > 0 ? finalStopExtraFrames : nil
-                options.slowSpeechFinalStopExtraFrames = finalStopExtraFrames
-            }
+            boundFinalStops(&options)
             options.beam = beam > 0 ? beam : nil
             options.context = modelOptions.context(for: model)
             if isDirectory(input) {
@@ -131,6 +128,13 @@ struct Align: ParsableCommand {
         }
     }
 
+    /// The user's `--final-stop-extra-frames`, for both searches (0: no bound).
+    private func boundFinalStops(_ options: inout AlignOptions) {
+        guard let finalStopExtraFrames else { return }
+        options.finalStopExtraFrames = finalStopExtraFrames > 0 ? finalStopExtraFrames : nil
+        options.slowSpeechFinalStopExtraFrames = finalStopExtraFrames
+    }
+
     /// Streams the input through a `StreamingAligner`, one JSON line per settled word.
     private func follow(aligner: Aligner, transcript: Transcript, context: ChunkedContext?) throws {
         let reader = try AudioFileReader(path: input, raw: inputOptions.rawFormat, rejectNonFinite: true)
@@ -139,10 +143,7 @@ struct Align: ParsableCommand {
         var options = AlignOptions()
         options.context = context
         if let minPhoneFrames { options.minPhoneFrames = minPhoneFrames }
-        if let finalStopExtraFrames {
-            options.finalStopExtraFrames = finalStopExtraFrames > 0 ? finalStopExtraFrames : nil
-            options.slowSpeechFinalStopExtraFrames = finalStopExtraFrames
-        }
+        boundFinalStops(&options)
         options.priorScale = priorScale
         let reading = denoise ?? .off
         // The audio alone at the default phone minimum: two searches, 4 and 5 frames, the second

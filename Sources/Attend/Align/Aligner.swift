@@ -95,6 +95,15 @@ public struct AlignOptions: Sendable {
     public var slowSpeechFinalStopExtraFrames = 6
 
     public init() {}
+
+    /// These options for the slow-speech search: phones held `phoneFrames` frames and, when
+    /// word-final stops are bounded at all, by `slowSpeechFinalStopExtraFrames`.
+    func slowSearch(phoneFrames: Int) -> AlignOptions {
+        var again = self
+        again.minPhoneFrames = phoneFrames
+        if finalStopExtraFrames != nil { again.finalStopExtraFrames = slowSpeechFinalStopExtraFrames }
+        return again
+    }
 }
 
 /// Aligns a transcript to speech: word and phone start/end times with a confidence per word.
@@ -158,8 +167,7 @@ public struct Aligner: Sendable {
                  clean: () throws -> [Float]) throws -> (hidden: Tensor, denoised: Tensor?, tokens: AlignmentTokens) {
         let context = options.context ?? defaultContext
         let (hidden, denoised) = try readings(samples: samples, mode: options.denoise, context: context, encoded: encoded, clean: clean)
-        let caps = options.finalStopExtraFrames != nil && !TokenScoring(config: model.config).usesAlignerHead
-        var tokens = AlignmentTokens(transcript: transcript, config: model.config, capsFinalStops: caps)
+        var tokens = AlignmentTokens(transcript: transcript, config: model.config, options: options)
         if tokens.skippable.filter({ !$0 }).count > hidden.shape[0] {
             tokens = AlignmentTokens(transcript: transcript, config: model.config, wordLevel: true)
         }
@@ -276,10 +284,7 @@ public struct Aligner: Sendable {
         let first = try search(options)
         guard let slow = options.slowSpeechPhoneFrames, slow > options.minPhoneFrames,
               Self.meanPhoneFrames(first.tokens, tokens) >= Self.slowSpeechMeanFrames else { return first }
-        var again = options
-        again.minPhoneFrames = slow
-        if again.finalStopExtraFrames != nil { again.finalStopExtraFrames = options.slowSpeechFinalStopExtraFrames }
-        return try search(again)
+        return try search(options.slowSearch(phoneFrames: slow))
     }
 
     /// Mean frames of a first search's phones at or above which the speech counts as slow
@@ -303,9 +308,7 @@ public struct Aligner: Sendable {
         let scoring = TokenScoring(config: model.config, posteriorWeight: options.priorWeight, priorScale: options.priorScale)
         let scores = scoring.usesAlignerHead ? model.alignScores(hidden: hidden, phones: tokens.phones) : nil  // (N, T)
         let p = model.config.nPhones
-        var aligner = try IncrementalAligner(constraints: tokens.constraints(minPhoneFrames: options.minPhoneFrames, frames: frames,
-                                                                             finalStopExtraFrames: options.finalStopExtraFrames ?? 4),
-                                             beam: beam)
+        var aligner = try IncrementalAligner(constraints: tokens.constraints(options: options, frames: frames), beam: beam)
         var row: [Float] = []
         var settled: [AlignedToken] = []
         for t in 0..<frames {
@@ -333,11 +336,7 @@ public struct Aligner: Sendable {
             let start = time(token.start), end = time(token.end)
             if !seen[w] { words[w].start = start; seen[w] = true }
             words[w].end = end
-            if tokens.extraLength[token.token] != nil, !words[w].phones.isEmpty {
-                words[w].phones[words[w].phones.count - 1].end = end  // the capped phone, lengthened
-            } else {
-                words[w].phones.append(PhoneTiming(phone: tokens.names[token.token], start: start, end: end))
-            }
+            tokens.addPhone(of: token.token, start: start, end: end, to: &words[w])
             frameCount[w] += token.frameCount
             posterior[w] += posteriors[token.token]
         }

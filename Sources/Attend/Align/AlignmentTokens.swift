@@ -86,6 +86,31 @@ struct AlignmentTokens {
         return TokenConstraints(tokenCount: count, minFrames: minFrames, skippable: skippable, fixedLength: fixed)
     }
 
+    /// Tokens for `transcript` as `options` search it: word-final stops capped when
+    /// `finalStopExtraFrames` bounds them and the model's aligner head does not score the tokens
+    /// (it reads the token sequence).
+    init(transcript: Transcript, config: ModelConfig, options: AlignOptions) {
+        self.init(transcript: transcript, config: config,
+                  capsFinalStops: options.finalStopExtraFrames != nil && !TokenScoring(config: config).usesAlignerHead)
+    }
+
+    /// The constraints of a search with `options` (`minPhoneFrames`, `finalStopExtraFrames`;
+    /// without a bound there are no lengthening tokens, and the slots' lengths are not read).
+    func constraints(options: AlignOptions, frames: Int?) -> TokenConstraints {
+        constraints(minPhoneFrames: options.minPhoneFrames, frames: frames,
+                    finalStopExtraFrames: options.finalStopExtraFrames ?? Self.finalStopSlots)
+    }
+
+    /// Adds token `k`'s span to `word`'s phones: a lengthening token extends the capped stop
+    /// before it, any other token is a phone of its own.
+    func addPhone(of k: Int, start: Double, end: Double, to word: inout WordTiming) {
+        if extraLength[k] != nil, !word.phones.isEmpty {
+            word.phones[word.phones.count - 1].end = end
+        } else {
+            word.phones.append(PhoneTiming(phone: names[k], start: start, end: end))
+        }
+    }
+
     /// espeak-ng phonemes → model phone classes through the config's map ("" merges into the
     /// previous phone; unknown phonemes are dropped), the optional ones left out.
     static func phoneIDs(_ espeak: [String], config: ModelConfig, names: [String]) -> [Int] {

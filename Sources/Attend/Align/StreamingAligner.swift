@@ -97,8 +97,7 @@ public final class StreamingAligner {
         self.aligner = aligner
         self.transcript = transcript
         model = aligner.model
-        let caps = options.finalStopExtraFrames != nil && !TokenScoring(config: model.config).usesAlignerHead
-        tokens = AlignmentTokens(transcript: transcript, config: model.config, capsFinalStops: caps)
+        tokens = AlignmentTokens(transcript: transcript, config: model.config, options: options)
         frontEnd = try FrontEnd(config: model.config)
         let ctx = options.context ?? Self.defaultContext
         precondition(ctx.leftContext != nil, "StreamingAligner: the context needs a finite left context")
@@ -117,9 +116,7 @@ public final class StreamingAligner {
         let frameRate = Double(model.config.sampleRate) / Double(model.config.hop)
         func frames(_ seconds: Double) -> Int { max(1, Int((seconds * frameRate).rounded())) }
         let lagFrames = decisionLag.map(frames)
-        search = try IncrementalAligner(constraints: tokens.constraints(minPhoneFrames: options.minPhoneFrames, frames: nil,
-                                                                        finalStopExtraFrames: options.finalStopExtraFrames ?? 4),
-                                        beam: beam,
+        search = try IncrementalAligner(constraints: tokens.constraints(options: options, frames: nil), beam: beam,
                                         maxLag: lagFrames, lagMargin: decisionMargin,
                                         decisionInterval: decisionInterval.map(frames),
                                         maxHold: lagFrames.flatMap { lag in maxDecisionLag.map { max(lag, frames($0)) } },
@@ -432,11 +429,7 @@ public final class StreamingAligner {
             if !token.isSkipped {
                 if frameCounts[w] == 0 { words[w].start = time(token.start) }
                 words[w].end = time(token.end)
-                if tokens.extraLength[token.token] != nil, !words[w].phones.isEmpty {
-                    words[w].phones[words[w].phones.count - 1].end = time(token.end)  // the capped stop, lengthened
-                } else {
-                    words[w].phones.append(PhoneTiming(phone: tokens.names[token.token], start: time(token.start), end: time(token.end)))
-                }
+                tokens.addPhone(of: token.token, start: time(token.start), end: time(token.end), to: &words[w])
                 var from = token.start
                 if let folded = held.token == token.token ? (held.next, held.sum) : heldBefore[token.token] {
                     posteriorSums[w] += folded.1
@@ -514,18 +507,14 @@ public final class SlowSpeechFollower {
                 decisionMargin: Float = StreamingAligner.decisionMargin,
                 maxDecisionLag: Double? = StreamingAligner.defaultMaxDecisionLag,
                 holdMargin: Float = StreamingAligner.defaultHoldMargin) throws {
-        func make(_ minFrames: Int, finalStopExtraFrames: Int?) throws -> StreamingAligner {
-            var o = options
-            o.minPhoneFrames = minFrames
-            o.finalStopExtraFrames = finalStopExtraFrames
-            return try StreamingAligner(aligner: aligner, transcript: transcript, options: o, beam: beam, decisionLag: decisionLag,
+        func make(_ o: AlignOptions) throws -> StreamingAligner {
+            try StreamingAligner(aligner: aligner, transcript: transcript, options: o, beam: beam, decisionLag: decisionLag,
                                         decisionInterval: decisionInterval, decisionMargin: decisionMargin,
                                         maxDecisionLag: maxDecisionLag, holdMargin: holdMargin)
         }
         frameSeconds = Double(aligner.model.config.hop) / Double(aligner.model.config.sampleRate)
-        fast = try make(options.minPhoneFrames, finalStopExtraFrames: options.finalStopExtraFrames)
-        slow = try make(max(options.slowSpeechPhoneFrames ?? options.minPhoneFrames, options.minPhoneFrames),
-                        finalStopExtraFrames: options.finalStopExtraFrames.map { _ in options.slowSpeechFinalStopExtraFrames })
+        fast = try make(options)
+        slow = try make(options.slowSearch(phoneFrames: max(options.slowSpeechPhoneFrames ?? options.minPhoneFrames, options.minPhoneFrames)))
         fast.hiddenHandler = { [unowned self] hidden, samples in
             self.slowWords += try self.slow.follow(hidden: hidden, samples: samples)
         }
