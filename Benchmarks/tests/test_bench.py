@@ -63,6 +63,17 @@ def test_boundary_errors_count_failures_as_misses():
     assert boundary_errors(ref, hyp[:1]) == [None] * 4
 
 
+def test_an_error_of_exactly_the_threshold_counts_as_within():
+    # 0.32 - 0.3 is 0.020000000000000018 in binary floating point, 0.55 - 0.5 is 0.050000000000000044
+    ref = [("a", 0.3, 0.5)]
+    e = boundary_errors(ref, [("a", 0.32, 0.55, 1)])
+    assert e[0] * 1000 > 20 and e[1] * 1000 > 50
+    s = summarise_errors(e)
+    assert s["within_20"] == 50.0 and s["within_50"] == 100.0
+    s = summarise_errors(boundary_errors(ref, [("a", 0.321, 0.551, 1)]))
+    assert s["within_20"] == 0.0 and s["within_50"] == 50.0
+
+
 def test_vad_floor_gives_every_word_a_monotonic_time():
     x = np.zeros(SR * 2, np.float32)
     x[SR // 2: SR] = _speechlike(SR // 2)
