@@ -118,7 +118,9 @@ def render_align(a: dict) -> list[str]:
          f"recordings with transcripts, {a['words']['silver']} words, reference = pocketsphinx (wide beams) on the "
          f"clean recording, so pocketsphinx's own row on silver/clean is circular (≈0 by construction) and its "
          f"silver rows favour it. Conditions: clean, crowd noise (etw-data) at 5 and 0 dB. Median/mean over "
-         f"boundaries that got a time; '% ≤ X ms' counts every boundary of a failed utterance as a miss.", ""]
+         f"boundaries that got a time; '% ≤ X ms' counts every boundary of a failed utterance as a miss "
+         f"and an error of exactly X ms as within (to a microsecond; before 2026-12-08 the float subtraction dropped "
+         f"many 50 ms errors, for every system).", ""]
     if a.get("dropped"):
         L += [f"Dropped from the silver set: {a['dropped']}", ""]
     L += ["| system | set/condition | median ms | mean ms | % ≤ 20 ms | % ≤ 50 ms | % ≤ 100 ms | failed utt. | RTF (CPU) |",
