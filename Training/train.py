@@ -60,7 +60,9 @@ def parse():
                          "the output waveform, attend.losses.multi_resolution_loss) and pq (a PESQ-like "
                          "perceptual disturbance of it, attend.losses.perceptual_loss), off unless given; over=F "
                          "counts the mask loss's over-estimates (1 + F) times (attend.losses.mask_loss); sdframe: the frame "
-                         "loss of the phone head's reading of the model's own denoised output, off unless given")
+                         "loss of the phone head's reading of the model's own denoised output, off unless given; "
+                         "distill: KL of the phone head's reading with the drawn chunks from its reading with "
+                         "128-frame chunks (no gradient through the latter), off unless given")
     ap.add_argument("--export", default=None, help="export the best model to Models/NAME.{safetensors,json}")
     ap.add_argument("--threads", type=int, default=1,
                     help="PyTorch threads of the training process (a second process mixes the batches)")
@@ -162,6 +164,11 @@ def batch_producer(queue, train, seed, batch, max_seconds, cfg, snr=(-5.0, 20.0)
         queue.put(collate(examples, cfg))
 
 
+# The attention chunk and left context (frames) of the `distill` loss's teacher reading: the file
+# aligner's (Aligner.defaultContext in the engine).
+DISTILL_CONTEXT = 128
+
+
 def step_losses(model, batch, cfg, weights, chunk, left):
     noisy, target, labels, valid, frame_lengths, token_lists, denoise = batch
     ns, ts = stft(noisy, cfg), stft(target, cfg)
@@ -198,6 +205,15 @@ def step_losses(model, batch, cfg, weights, chunk, left):
         dhidden, _ = model.encode(dfeats, chunk, left, banded=True)
         dlogits = model.phone_logits(dhidden)
         losses["sdframe"] = frame_phone_loss(dlogits, labels) if (labels >= 0).any() else dlogits.sum() * 0
+    if weights.get("distill"):
+        # The phone head as it reads with the file aligner's context (128-frame chunks, 128 frames
+        # of left context; no gradient) is the target of its reading with the drawn, shorter
+        # chunks: KL(teacher || student) per frame, so a live stream learns to read as files do.
+        with torch.no_grad():
+            thidden, _ = model.encode(feats, DISTILL_CONTEXT, DISTILL_CONTEXT, banded=True)
+            teacher = torch.log_softmax(model.phone_logits(thidden), dim=-1)
+        kl = (teacher.exp() * (teacher - torch.log_softmax(logits, dim=-1))).sum(-1)
+        losses["distill"] = (kl * valid).sum() / valid.sum().clamp_min(1)
     with_tokens = [i for i, t in enumerate(token_lists) if t]
     if with_tokens:
         toks = [token_lists[i] for i in with_tokens]

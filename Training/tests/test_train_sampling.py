@@ -395,3 +395,27 @@ def test_the_self_denoised_frame_loss_trains_the_second_reading_only():
     assert mask_params and all(grads[n] is None or grads[n].abs().sum() == 0 for n in mask_params)
     _, without = train.step_losses(model, batch, cfg, {"frame": 1.0}, 0, 0)
     assert "sdframe" not in without
+
+
+def test_the_distillation_loss_pulls_short_chunks_toward_the_long_chunk_reading():
+    """--weights distill=W: KL of the phone head's reading with the drawn chunk from its reading with
+    128-frame chunks; zero when the drawn context is the teacher's own, positive with 1-frame chunks,
+    and its gradient reaches the encoder and phone head, never the mask."""
+    cfg, model = tiny_model()
+    model.eval()  # no dropout: the same context must give the same reading
+    g = np.random.default_rng(4)
+    noisy = g.standard_normal(16000).astype(np.float32) * 0.1
+    labels = g.integers(0, 10, 101).astype(np.int64)
+    batch = train.collate([{"noisy": noisy, "target": noisy * 0.5, "labels": labels, "tokens": [], "denoise": True}], cfg)
+    _, same = train.step_losses(model, batch, cfg, {"distill": 1.0}, train.DISTILL_CONTEXT, train.DISTILL_CONTEXT)
+    assert abs(same["distill"]) < 1e-5
+    total, parts = train.step_losses(model, batch, cfg, {"distill": 1.0}, 1, 4)
+    assert parts["distill"] > 1e-4 and abs(total.item() - parts["distill"]) < 1e-5
+    model.zero_grad()
+    total.backward()
+    grads = {n: p.grad for n, p in model.named_parameters()}
+    assert grads["phone_head.weight"] is not None and grads["phone_head.weight"].abs().sum() > 0
+    assert any(g is not None and g.abs().sum() > 0 for n, g in grads.items() if n.startswith("blocks."))
+    mask_params = [n for n in grads if n.startswith("mask_head") or n.startswith("mask_decoder")]
+    assert mask_params and all(grads[n] is None or grads[n].abs().sum() == 0 for n in mask_params)
+
