@@ -376,6 +376,17 @@ def test_chunk_and_left_choices_parse(monkeypatch):
             train.parse()
 
 
+def assert_trains_encoder_and_phone_head_not_mask(model, total):
+    """`total`'s gradient reaches the phone head and the encoder blocks, never the mask's layers."""
+    model.zero_grad()
+    total.backward()
+    grads = {n: p.grad for n, p in model.named_parameters()}
+    assert grads["phone_head.weight"] is not None and grads["phone_head.weight"].abs().sum() > 0
+    assert any(g is not None and g.abs().sum() > 0 for n, g in grads.items() if n.startswith("blocks."))
+    mask_params = [n for n in grads if n.startswith("mask_head") or n.startswith("mask_decoder")]
+    assert mask_params and all(grads[n] is None or grads[n].abs().sum() == 0 for n in mask_params)
+
+
 def test_the_self_denoised_frame_loss_trains_the_second_reading_only():
     """--weights sdframe=W: a frame loss on the re-encoded denoised output; its gradient reaches the
     encoder and the phone head through the second pass, never the mask that made the output."""
@@ -386,13 +397,7 @@ def test_the_self_denoised_frame_loss_trains_the_second_reading_only():
     batch = train.collate([{"noisy": noisy, "target": noisy * 0.5, "labels": labels, "tokens": [], "denoise": True}], cfg)
     total, parts = train.step_losses(model, batch, cfg, {"sdframe": 1.0}, 0, 0)
     assert "sdframe" in parts and parts["sdframe"] > 0 and abs(total.item() - parts["sdframe"]) < 1e-5
-    model.zero_grad()
-    total.backward()
-    grads = {n: p.grad for n, p in model.named_parameters()}
-    assert grads["phone_head.weight"] is not None and grads["phone_head.weight"].abs().sum() > 0
-    assert any(g is not None and g.abs().sum() > 0 for n, g in grads.items() if n.startswith("blocks."))
-    mask_params = [n for n in grads if n.startswith("mask_head") or n.startswith("mask_decoder")]
-    assert mask_params and all(grads[n] is None or grads[n].abs().sum() == 0 for n in mask_params)
+    assert_trains_encoder_and_phone_head_not_mask(model, total)
     _, without = train.step_losses(model, batch, cfg, {"frame": 1.0}, 0, 0)
     assert "sdframe" not in without
 
@@ -411,11 +416,5 @@ def test_the_distillation_loss_pulls_short_chunks_toward_the_long_chunk_reading(
     assert abs(same["distill"]) < 1e-5
     total, parts = train.step_losses(model, batch, cfg, {"distill": 1.0}, 1, 4)
     assert parts["distill"] > 1e-4 and abs(total.item() - parts["distill"]) < 1e-5
-    model.zero_grad()
-    total.backward()
-    grads = {n: p.grad for n, p in model.named_parameters()}
-    assert grads["phone_head.weight"] is not None and grads["phone_head.weight"].abs().sum() > 0
-    assert any(g is not None and g.abs().sum() > 0 for n, g in grads.items() if n.startswith("blocks."))
-    mask_params = [n for n in grads if n.startswith("mask_head") or n.startswith("mask_decoder")]
-    assert mask_params and all(grads[n] is None or grads[n].abs().sum() == 0 for n in mask_params)
+    assert_trains_encoder_and_phone_head_not_mask(model, total)
 
