@@ -417,4 +417,3 @@ def test_the_distillation_loss_pulls_short_chunks_toward_the_long_chunk_reading(
     total, parts = train.step_losses(model, batch, cfg, {"distill": 1.0}, 1, 4)
     assert parts["distill"] > 1e-4 and abs(total.item() - parts["distill"]) < 1e-5
     assert_trains_encoder_and_phone_head_not_mask(model, total)
-
